@@ -1,0 +1,151 @@
+# Makefile: builds svirt-xen's library, tools and tests into build/.
+# Honours CC, CFLAGS, LDFLAGS, PKG_CONFIG, DESTDIR, PREFIX (OpenEmbedded cross builds).
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/svirt-xen
+DATADIR ?= $(PREFIX)/share
+DOCDIR ?= $(DATADIR)/doc/svirt-xen
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+# SANITIZE=1 builds everything with AddressSanitizer + UBSan, apart from the
+# normal build so the two never mix objects.
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+OPT_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+OPT_LDFLAGS = -fsanitize=address,undefined
+else
+BUILD ?= build
+OPT_CFLAGS =
+OPT_LDFLAGS =
+endif
+
+CFLAGS ?= -O2 -g
+# Always on, whatever the caller's CFLAGS: the project's language and hardening.
+SV_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
+	-MMD -MP -Ilib
+SV_LDFLAGS = -pie -Wl,-z,relro,-z,now
+
+# pkg-config is asked lazily (recursive variables), so a first `make check`
+# can install the packages before anything needs them.
+PKGS_LIB = libselinux xlutil xenlight
+PKGS_TEST = cmocka
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
+
+ALL_CFLAGS = $(SV_CFLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) $(CFLAGS)
+ALL_LDFLAGS = $(SV_LDFLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
+LIB_LIBS = $(call pc_libs,$(PKGS_LIB)) -lm
+
+LIB_SRCS = $(wildcard lib/*.c)
+LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIBSVIRT = $(BUILD)/libsvirt.a
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/check/%)
+UNIT_HELPER_SRCS = $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJS = $(UNIT_HELPER_SRCS:%.c=$(BUILD)/%.o)
+
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LF_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build/libfuzzer/%)
+
+BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
+BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+
+DEMO = $(BUILD)/svirt-demo
+
+.PHONY: all check check-valgrind test-run demo demo-run bench fuzz install deps clean
+.DEFAULT_GOAL := all
+# Keep objects of pattern-built binaries, so a rebuild only compiles what changed.
+.SECONDARY:
+
+all: $(LIBSVIRT) $(DEMO)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBSVIRT): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(call pc_libs,$(PKGS_TEST))
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(DEMO): $(BUILD)/tests/demo/svirt-demo.o $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+# The two commands of the README install what they need first.
+deps:
+	@scripts/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(LIBSVIRT) $(UNIT_BINS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO)
+	@VALGRIND=$(VALGRIND) tests/run-tests $(UNIT_BINS) -- $(FUZZ_BINS)
+
+# The same tests under valgrind's memcheck (leaks and memory errors fail).
+check-valgrind: deps
+	@command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
+	@$(MAKE) --no-print-directory test-run VALGRIND=1
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(DEMO)
+	@$(DEMO) -c contrib/svirt.conf
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+# Coverage-guided fuzzing with clang's libFuzzer: make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_LF_BINS)
+	@for f in $(FUZZ_LF_BINS); do \
+		n=$$(basename $$f); mkdir -p build/libfuzzer/corpus-$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) build/libfuzzer/corpus-$$n \
+			tests/data/fuzz/$${n#fuzz_} || exit 1; done
+
+build/libfuzzer/%: tests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
+		-fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS_LIB)) \
+		-o $@ $< $(LIB_SRCS) $(LIB_LIBS)
+
+install: all
+	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/svirt
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 0644 contrib/svirt.conf $(DESTDIR)$(DOCDIR)/svirt.conf.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/svirt/svirt.conf || \
+		install -m 0644 contrib/svirt.conf $(DESTDIR)$(SYSCONFDIR)/svirt/svirt.conf
+
+clean:
+	rm -rf build
+
+-include tests/vm/vm.mk
+ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
+	$(FUZZ_SRCS:%.c=$(BUILD)/%.o) $(BENCH_SRCS:%.c=$(BUILD)/%.o) \
+	$(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/demo/svirt-demo.o
+-include $(wildcard $(ALL_OBJS:.o=.d))

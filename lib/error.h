@@ -1,0 +1,21 @@
+/* error.h: the error message a parser or checker hands back to its caller.
+ * Functions return a negative errno; the text says what was wrong and where. */
+#ifndef SVIRT_ERROR_H
+#define SVIRT_ERROR_H
+
+#include "util.h"
+
+struct sv_error {
+	char msg[512];
+};
+
+/* Fill err (if not NULL) and return -errnum, so callers can write
+ * `return sv_fail(err, EINVAL, "...", ...);`. */
+int sv_fail(struct sv_error *err, int errnum, const char *fmt, ...)
+	_printf_(3, 4);
+
+/* Prefix an existing message, e.g. with a file and line. */
+int sv_fail_prefix(struct sv_error *err, int errnum, const char *fmt, ...)
+	_printf_(3, 4);
+
+#endif
