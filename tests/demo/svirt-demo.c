@@ -74,7 +74,7 @@ static void show_guest(const struct sv_config *c, const struct guest *g,
 	printf("\nguest \"%s\" (uuid %s): pair %s, %s\n", g->name, g->uuid, pair,
 	       g->static_pair ? "static (reserved)" : "drawn at random");
 	printf("  device model process   %s\n", l.process);
-	printf("  private disk %-9s %s\n", g->disk, l.image);
+	printf("  private disk           %s  (%s)\n", l.image, g->disk);
 	printf("  shared writable disk   %s\n", l.shared);
 	printf("  read-only content      %s\n", l.content);
 	printf("  its packets (secmark)  %s\n", l.packet);
