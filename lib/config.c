@@ -37,8 +37,6 @@ static const char *const default_roots[] = {
 	"/var/lib/xen/images", "/dev/xen/blktap-2", "/dev",
 };
 
-#define QUOTE_MAX 64
-
 /* One parse: where messages point and what libxlutil holds. */
 struct parse {
 	const char *name;
@@ -50,30 +48,6 @@ struct parse {
 	struct sv_error *err;
 };
 
-/* A printable, bounded, quoted copy of a value for messages: values may
- * hold control characters (via escapes) that must not reach the log raw. */
-static const char *quote(char *buf, size_t size, const char *s, size_t len)
-{
-	size_t o = 0;
-
-	buf[o++] = '"';
-	for (size_t i = 0; i < len && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i == QUOTE_MAX) {
-			o += (size_t)snprintf(buf + o, size - o, "...");
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"')
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
-}
-
 static int fail_key(const struct parse *p, enum key k, const char *reason)
 {
 	return sv_fail(p->err, EINVAL, "%s:%u: %s: %s", p->name, p->line[k],
@@ -83,11 +57,11 @@ static int fail_key(const struct parse *p, enum key k, const char *reason)
 static int fail_value(const struct parse *p, enum key k, const char *value,
 		      const char *reason)
 {
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF];
 
-	return sv_fail(p->err, EINVAL, "%s:%u: %s: %s: %s", p->name,
+	return sv_fail(p->err, EINVAL, "%s:%u: %s: \"%s\": %s", p->name,
 		       p->line[k], key_names[k],
-		       quote(q, sizeof(q), value, strlen(value)), reason);
+		       sv_quote(q, sizeof(q), value, strlen(value)), reason);
 }
 
 /* ---- keys, found by config_scan.c ---- */
@@ -112,12 +86,12 @@ static int note_key(void *arg, const char *name, size_t len, unsigned line,
 		    struct sv_error *err)
 {
 	struct parse *p = arg;
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF];
 	int k = lookup_key(name, len);
 
 	if (k < 0)
-		return sv_fail(err, EINVAL, "%s:%u: %s: unknown key", p->name,
-			       line, quote(q, sizeof(q), name, len));
+		return sv_fail(err, EINVAL, "%s:%u: \"%s\": unknown key", p->name,
+			       line, sv_quote(q, sizeof(q), name, len));
 	if (p->line[k])
 		return sv_fail(err, EINVAL,
 			       "%s:%u: %s: set again (first on line %u); give each key once",

@@ -7,9 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Quote at most this much of a bad input in a message. */
-#define QUOTE_MAX 64
-
 void sv_catset_clear(struct sv_catset *set)
 {
 	memset(set, 0, sizeof(*set));
@@ -44,43 +41,22 @@ bool sv_catset_subset(const struct sv_catset *sub,
 	return true;
 }
 
-/* A printable, bounded copy of (part of) an input for error messages. */
-static const char *quote(char *buf, size_t size, const char *s, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len && o + 5 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i == QUOTE_MAX) {
-			o += (size_t)snprintf(buf + o, size - o, "...");
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 int sv_name_check(const char *what, const char *name, size_t len,
 		  struct sv_error *err)
 {
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF];
 
 	if (len == 0)
 		return sv_fail(err, EINVAL, "%s is empty", what);
 	if (len > SV_NAME_MAX)
 		return sv_fail(err, EINVAL, "%s \"%s\" is longer than %d bytes",
-			       what, quote(q, sizeof(q), name, len),
+			       what, sv_quote(q, sizeof(q), name, len),
 			       SV_NAME_MAX);
 	if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z') ||
 	      (name[0] >= 'A' && name[0] <= 'Z')))
 		return sv_fail(err, EINVAL,
 			       "%s \"%s\" must start with a letter or '_'",
-			       what, quote(q, sizeof(q), name, len));
+			       what, sv_quote(q, sizeof(q), name, len));
 	for (size_t i = 0; i < len; i++) {
 		char c = name[i];
 
@@ -89,7 +65,7 @@ int sv_name_check(const char *what, const char *name, size_t len,
 		      c == '-'))
 			return sv_fail(err, EINVAL,
 				       "%s \"%s\" has a bad character at offset %zu",
-				       what, quote(q, sizeof(q), name, len), i);
+				       what, sv_quote(q, sizeof(q), name, len), i);
 	}
 	return 0;
 }
@@ -113,13 +89,13 @@ static int parse_number(const char *s, size_t len, unsigned *out)
 static int parse_category(const char *s, size_t len, unsigned *out,
 			  struct sv_error *err)
 {
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF];
 	unsigned v;
 
 	if (len < 2 || s[0] != 'c' || parse_number(s + 1, len - 1, &v) != 0)
 		return sv_fail(err, EINVAL,
 			       "\"%s\" is not a category (c0..c%d)",
-			       quote(q, sizeof(q), s, len), SV_CATS - 1);
+			       sv_quote(q, sizeof(q), s, len), SV_CATS - 1);
 	if (v >= SV_CATS)
 		return sv_fail(err, EINVAL, "category c%u is above c%d", v,
 			       SV_CATS - 1);
@@ -163,7 +139,7 @@ static int parse_cat_item(const char *s, size_t len, struct sv_catset *set,
 static int parse_level_n(const char *s, size_t len, struct sv_level *out,
 			 struct sv_error *err)
 {
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF], q2[SV_QUOTE_BUF];
 	const char *colon = memchr(s, ':', len);
 	size_t slen = colon ? (size_t)(colon - s) : len;
 	struct sv_level l;
@@ -173,8 +149,8 @@ static int parse_level_n(const char *s, size_t len, struct sv_level *out,
 	    parse_number(s + 1, slen - 1, &l.sens) != 0 || l.sens >= SV_SENS)
 		return sv_fail(err, EINVAL,
 			       "level \"%s\": \"%s\" is not a sensitivity (s0..s%d)",
-			       quote(q, sizeof(q), s, len),
-			       quote(q + sizeof(q) / 2, sizeof(q) / 2, s, slen),
+			       sv_quote(q, sizeof(q), s, len),
+			       sv_quote(q2, sizeof(q2), s, slen),
 			       SV_SENS - 1);
 	if (colon) {
 		const char *p = colon + 1, *end = s + len;
@@ -182,7 +158,7 @@ static int parse_level_n(const char *s, size_t len, struct sv_level *out,
 		if (p == end)
 			return sv_fail(err, EINVAL,
 				       "level \"%s\": no categories after ':'",
-				       quote(q, sizeof(q), s, len));
+				       sv_quote(q, sizeof(q), s, len));
 		while (p <= end) {
 			const char *comma = memchr(p, ',', (size_t)(end - p));
 			const char *stop = comma ? comma : end;
@@ -192,7 +168,7 @@ static int parse_level_n(const char *s, size_t len, struct sv_level *out,
 			if (r < 0)
 				return sv_fail_prefix(err, EINVAL,
 						      "level \"%s\"",
-						      quote(q, sizeof(q), s,
+						      sv_quote(q, sizeof(q), s,
 							    len));
 			p = stop + 1;
 		}
@@ -204,21 +180,22 @@ static int parse_level_n(const char *s, size_t len, struct sv_level *out,
 int sv_level_parse(const char *s, struct sv_level *out, struct sv_error *err)
 {
 	size_t len = strnlen(s, SV_CONTEXT_MAX);
+	char q[SV_QUOTE_BUF];
 
 	if (len == SV_CONTEXT_MAX)
 		return sv_fail(err, EINVAL, "level is longer than %d bytes",
 			       SV_CONTEXT_MAX - 1);
 	if (memchr(s, '-', len))
 		return sv_fail(err, EINVAL,
-			       "\"%.*s\" is a range, not a single level",
-			       QUOTE_MAX, s);
+			       "\"%s\" is a range, not a single level",
+			       sv_quote(q, sizeof(q), s, len));
 	return parse_level_n(s, len, out, err);
 }
 
 static int parse_range_n(const char *s, size_t len, struct sv_range *out,
 			 struct sv_error *err)
 {
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF];
 	const char *dash = memchr(s, '-', len);
 	struct sv_range r;
 	int rc;
@@ -237,14 +214,14 @@ static int parse_range_n(const char *s, size_t len, struct sv_range *out,
 		if (memchr(h, '-', hlen))
 			return sv_fail(err, EINVAL,
 				       "range \"%s\" has more than one '-'",
-				       quote(q, sizeof(q), s, len));
+				       sv_quote(q, sizeof(q), s, len));
 		rc = parse_level_n(h, hlen, &r.high, err);
 		if (rc < 0)
 			return rc;
 		if (!sv_level_dominates(&r.high, &r.low))
 			return sv_fail(err, EINVAL,
 				       "range \"%s\": high level does not dominate low",
-				       quote(q, sizeof(q), s, len));
+				       sv_quote(q, sizeof(q), s, len));
 	}
 	*out = r;
 	return 0;
@@ -283,7 +260,7 @@ int sv_context_parse_n(const char *s, size_t len, struct sv_context *out,
 		       struct sv_error *err)
 {
 	static const char *const what[] = { "user", "role", "type" };
-	char q[QUOTE_MAX * 4 + 8];
+	char q[SV_QUOTE_BUF];
 	const char *field = s, *end = s + len;
 	struct sv_context c;
 	char *dst[] = { c.user, c.role, c.type };
@@ -297,12 +274,12 @@ int sv_context_parse_n(const char *s, size_t len, struct sv_context *out,
 		if (!colon)
 			return sv_fail(err, EINVAL,
 				       "context \"%s\": expected user:role:type:level, %s missing",
-				       quote(q, sizeof(q), s, len),
+				       sv_quote(q, sizeof(q), s, len),
 				       i < 2 ? what[i + 1] : "level");
 		r = sv_name_check(what[i], field, (size_t)(colon - field), err);
 		if (r < 0)
 			return sv_fail_prefix(err, EINVAL, "context \"%s\"",
-					      quote(q, sizeof(q), s, len));
+					      sv_quote(q, sizeof(q), s, len));
 		memcpy(dst[i], field, (size_t)(colon - field));
 		dst[i][colon - field] = '\0';
 		field = colon + 1;
@@ -310,7 +287,7 @@ int sv_context_parse_n(const char *s, size_t len, struct sv_context *out,
 	r = parse_range_n(field, (size_t)(end - field), &c.range, err);
 	if (r < 0)
 		return sv_fail_prefix(err, EINVAL, "context \"%s\"",
-				      quote(q, sizeof(q), s, len));
+				      sv_quote(q, sizeof(q), s, len));
 	*out = c;
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,4 +50,36 @@ int sv_fail_prefix(struct sv_error *err, int errnum, const char *fmt, ...)
 		sv_join(err->msg, sizeof(err->msg), prefix, old);
 	}
 	return -errnum;
+}
+
+const char *sv_quote(char *buf, size_t size, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (size == 0)
+		return buf;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool plain = c >= 0x20 && c < 0x7f && c != '\\' && c != '"';
+
+		/* Keep room for this byte's escape, "..." and the NUL. */
+		if (i == SV_QUOTE_SHOWN || o + (plain ? 1 : 4) + 4 > size) {
+			if (o + 4 <= size) {
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (plain) {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
 }

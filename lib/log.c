@@ -2,13 +2,14 @@
  * Bounded lines; guest names escaped, since a name is input we did not write. */
 #include "log.h"
 
+#include "error.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define LINE_MAX_LEN 1024
-#define NAME_SHOWN 64
 
 static const char *const level_names[] = {
 	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
@@ -70,38 +71,17 @@ void sv_log(const struct sv_log *log, int prio, const char *fmt, ...)
 	emit(log, prio, line);
 }
 
-/* name with control bytes, quotes and backslashes as \xNN, at most NAME_SHOWN. */
-static void escape_name(char *out, size_t size, const char *name)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; name[i] && o + 5 < size; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (i == NAME_SHOWN) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"')
-			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o] = '\0';
-}
-
 void sv_log_dom(const struct sv_log *log, int prio, int domid,
 		const char *name, const char *fmt, ...)
 {
-	char msg[LINE_MAX_LEN], shown[NAME_SHOWN * 4 + 8];
+	char msg[LINE_MAX_LEN], shown[SV_QUOTE_BUF];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (name) {
-		escape_name(shown, sizeof(shown), name);
+		sv_quote(shown, sizeof(shown), name, strlen(name));
 		sv_log(log, prio, "domain %d (%s): %s", domid, shown, msg);
 	} else {
 		sv_log(log, prio, "domain %d: %s", domid, msg);

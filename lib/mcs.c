@@ -39,16 +39,19 @@ int sv_pair_parse(const char *s, struct sv_pair *out, struct sv_error *err)
 	struct sv_level l;
 	char buf[SV_PAIR_STRMAX + 4];
 	struct sv_pair p = { 0, 0 };
+	char q[SV_QUOTE_BUF];
 	unsigned n = 0;
 	int r;
+
+	sv_quote(q, sizeof(q), s, strlen(s));
 
 	/* Reuse the level parser for the syntax, then demand exactly two. */
 	if (snprintf(buf, sizeof(buf), "s0:%s", s) >= (int)sizeof(buf))
 		return sv_fail(err, EINVAL,
-			       "category pair \"%.32s\" is too long", s);
+			       "category pair \"%s\" is too long", q);
 	r = sv_level_parse(buf, &l, err);
 	if (r < 0)
-		return sv_fail_prefix(err, EINVAL, "category pair \"%s\"", s);
+		return sv_fail_prefix(err, EINVAL, "category pair \"%s\"", q);
 	for (unsigned c = 0; c < SV_CATS; c++) {
 		if (!sv_catset_has(&l.cats, c))
 			continue;
@@ -61,16 +64,16 @@ int sv_pair_parse(const char *s, struct sv_pair *out, struct sv_error *err)
 	if (n != 2)
 		return sv_fail(err, EINVAL,
 			       "category pair \"%s\": needs exactly two categories, has %u",
-			       s, n);
+			       q, n);
 	if (!sv_pair_valid(p))
 		return sv_fail(err, EINVAL,
 			       "category pair \"%s\": c0 is never handed out",
-			       s);
+			       q);
 	/* One spelling only, so a pair compares equal as text everywhere. */
 	sv_pair_format(p, buf, sizeof(buf));
 	if (strcmp(buf, s) != 0)
 		return sv_fail(err, EINVAL,
-			       "category pair \"%s\": write it as \"%s\"", s,
+			       "category pair \"%s\": write it as \"%s\"", q,
 			       buf);
 	*out = p;
 	return 0;
