@@ -100,8 +100,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(LIBSVIRT) $(UNIT_BINS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO)
-	@VALGRIND=$(VALGRIND) tests/run-tests $(UNIT_BINS) -- $(FUZZ_BINS)
+test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO)
+	@VALGRIND=$(VALGRIND) tests/run-tests $(UNIT_BINS) $(POLICY_TESTS) -- $(FUZZ_BINS)
 
 # The same tests under valgrind's memcheck (leaks and memory errors fail).
 check-valgrind: deps
@@ -134,8 +134,13 @@ build/libfuzzer/%: tests/fuzz/%.c $(LIB_SRCS)
 		-fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PKGS_LIB)) \
 		-o $@ $< $(LIB_SRCS) $(LIB_LIBS)
 
+POLICYSRCDIR ?= $(DATADIR)/svirt-xen/policy
+
 install: all
-	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/svirt
+	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/svirt \
+		$(DESTDIR)$(POLICYSRCDIR)
+	install -m 0644 $(POLICY_MODULE_SRCS) $(POLICY_CIL_SRC) policy/README.md \
+		$(DESTDIR)$(POLICYSRCDIR)/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	install -m 0644 contrib/svirt.conf $(DESTDIR)$(DOCDIR)/svirt.conf.example
 	test -e $(DESTDIR)$(SYSCONFDIR)/svirt/svirt.conf || \
@@ -144,6 +149,7 @@ install: all
 clean:
 	rm -rf build
 
+include policy/policy.mk
 -include tests/vm/vm.mk
 ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 	$(FUZZ_SRCS:%.c=$(BUILD)/%.o) $(BENCH_SRCS:%.c=$(BUILD)/%.o) \
