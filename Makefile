@@ -61,8 +61,13 @@ BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 DEMO = $(BUILD)/svirt-demo
 
-.PHONY: all check check-valgrind test-run demo demo-run bench fuzz install deps clean
 .DEFAULT_GOAL := all
+# The dom0 policy module and its decision tests (POLICY_TESTS); before the
+# rules below, which list those tests among their prerequisites.
+include policy/policy.mk
+
+.PHONY: all check check-valgrind test-run demo demo-run bench fuzz install deps clean
+
 # Keep objects of pattern-built binaries, so a rebuild only compiles what changed.
 .SECONDARY:
 
@@ -149,7 +154,6 @@ install: all
 clean:
 	rm -rf build
 
-include policy/policy.mk
 -include tests/vm/vm.mk
 ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 	$(FUZZ_SRCS:%.c=$(BUILD)/%.o) $(BENCH_SRCS:%.c=$(BUILD)/%.o) \
