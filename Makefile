@@ -65,6 +65,8 @@ DEMO = $(BUILD)/svirt-demo
 # The dom0 policy module and its decision tests (POLICY_TESTS); before the
 # rules below, which list those tests among their prerequisites.
 include policy/policy.mk
+# The test xenstore server (build/xsd) and the host tests that talk to it.
+include tests/xenstored/xsd.mk
 
 .PHONY: all check check-valgrind test-run demo demo-run bench fuzz install deps clean
 

@@ -1,0 +1,38 @@
+# tests/xenstored/xsd.mk: builds the test xenstore server ($(BUILD)/xsd), the host tests
+# that talk to it through libxenstore, and its fuzz target; included by the top-level Makefile.
+
+XSD_DIR := tests/xenstored
+# The core (no I/O) is shared by the server and the fuzz target.
+XSD_CORE_SRCS := $(filter-out $(XSD_DIR)/xsd-main.c $(XSD_DIR)/xsd-harness.c \
+	$(XSD_DIR)/xsd-client.c,$(wildcard $(XSD_DIR)/xsd-*.c))
+XSD_CORE_OBJS = $(XSD_CORE_SRCS:%.c=$(BUILD)/%.o)
+XSD_CLIENT_OBJS = $(BUILD)/$(XSD_DIR)/xsd-harness.o $(BUILD)/$(XSD_DIR)/xsd-client.o
+XSD = $(BUILD)/xsd
+
+# Host tests that need a xenstore: they link libxenstore and the harness, and
+# find the server as ../xsd from their own directory (or $SVIRT_XSD).
+# A later host test (svirtd's) joins by being added to this list.
+XSD_HOST_TESTS = $(filter $(BUILD)/check/test_xenstored%,$(UNIT_BINS))
+
+$(XSD): $(BUILD)/$(XSD_DIR)/xsd-main.o $(XSD_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(XSD_HOST_TESTS): $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(XSD_CLIENT_OBJS) $(XSD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(call pc_libs,xenstore $(PKGS_TEST))
+
+$(BUILD)/fuzz/fuzz_xsd_msg: $(BUILD)/tests/fuzz/fuzz_xsd_msg.o $(BUILD)/tests/fuzz/replay.o \
+		$(XSD_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+build/libfuzzer/fuzz_xsd_msg: tests/fuzz/fuzz_xsd_msg.c $(XSD_CORE_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^
+
+test-run: $(XSD)
+
+-include $(wildcard $(XSD_CORE_OBJS:.o=.d) $(XSD_CLIENT_OBJS:.o=.d) \
+	$(BUILD)/$(XSD_DIR)/xsd-main.d)
