@@ -1,0 +1,104 @@
+# tests/vm/scenarios/lib.sh: helpers the scenario scripts source inside an emulated host (as ". "$VM_LIB"").
+# A scenario passes by exiting 0, skips through `skip REASON` (exit 77), and fails otherwise.
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local what=$1
+	shift
+	if "$@"; then echo "ok: $what"; else fail "$what"; fi
+}
+
+# refute DESCRIPTION COMMAND...: the command must fail (DESCRIPTION names what must
+# not work); a command that does not exist (127) is a broken test, not a refusal.
+refute() {
+	local what=$1 rc=0
+	shift
+	"$@" || rc=$?
+	[ "$rc" != 0 ] || fail "did not fail: $what"
+	[ "$rc" != 127 ] || fail "cannot run: $*"
+	echo "ok: fails as it should: $what"
+}
+
+# timed COMMAND...: runs it and says how long it took (emulated hosts are slow; where does the time go?).
+timed() {
+	local t0=$SECONDS rc=0
+	"$@" || rc=$?
+	echo "($* took $((SECONDS - t0)) s)"
+	return $rc
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then echo "ok: $1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# wait_until SECS DESCRIPTION COMMAND...: polls each second until the command succeeds.
+wait_until() {
+	local secs=$1 what=$2 i=0
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -le "$secs" ] || fail "$what: not true after $secs s"
+		sleep 1
+	done
+	echo "ok: $what (after ${i} s)"
+}
+
+# not COMMAND...: succeeds when the command fails, but never when it cannot run at all.
+not() {
+	local rc=0
+	"$@" || rc=$?
+	[ "$rc" != 127 ] || fail "cannot run: $*"
+	[ "$rc" != 0 ]
+}
+running() { pidof "$1" >/dev/null; }
+xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
+xs_gone() { ! xenstore-exists "$1" 2>/dev/null; }
+
+# --- Xen host helpers
+
+GUEST_KERNEL=/var/lib/xen/guest/vmlinuz
+GUEST_INITRD=/var/lib/xen/guest/initrd.img
+IMAGES=/var/lib/xen/images
+
+# guest_config NAME IP DISK: a PV guest of the guest kit with one disk and one vif on xenbr0.
+guest_config() {
+	cat <<CFG
+name = "$1"
+type = "pv"
+kernel = "$GUEST_KERNEL"
+ramdisk = "$GUEST_INITRD"
+extra = "console=hvc0 quiet svirt.ip=$2/24"
+memory = 128
+vcpus = 1
+disk = [ '$3' ]
+vif = [ 'bridge=xenbr0' ]
+on_crash = "destroy"
+CFG
+}
+
+# The device model libxl starts for a domain: a process with "-xen-domid D" in its
+# argv. Pure bash, so a missing tool cannot pass for "no such process".
+dm_running() {
+	local p args i
+	for p in /proc/[0-9]*; do
+		mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
+		for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+			[ "${args[i]}" = -xen-domid ] && [ "${args[i + 1]}" = "$1" ] && return 0
+		done
+	done
+	return 1
+}
+
+domid_of() { xl domid "$1" 2>/dev/null; }
+guest_ready() { xs_is "/local/domain/$1/data/ready" 1; }
