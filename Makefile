@@ -115,8 +115,11 @@ check-valgrind: deps
 	@command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
 	@$(MAKE) --no-print-directory test-run VALGRIND=1
 
+# The labels the allocator gives three guests, then the emulated Xen host
+# with two real guests, narrated (tests/vm/demo).
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
+	@$(MAKE) --no-print-directory vm-demo
 
 demo-run: $(DEMO)
 	@$(DEMO) -c contrib/svirt.conf
@@ -161,3 +164,4 @@ ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 	$(FUZZ_SRCS:%.c=$(BUILD)/%.o) $(BENCH_SRCS:%.c=$(BUILD)/%.o) \
 	$(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/demo/svirt-demo.o
 -include $(wildcard $(ALL_OBJS:.o=.d))
+-include xenstore-watch/svirtd.mk
