@@ -18,9 +18,11 @@ $(XSD): $(BUILD)/$(XSD_DIR)/xsd-main.o $(XSD_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-$(XSD_HOST_TESTS): $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(XSD_CLIENT_OBJS) $(XSD)
+$(XSD_HOST_TESTS): $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(XSD_CLIENT_OBJS) $(XSD) \
+		$(LIBSVIRT)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(call pc_libs,xenstore $(PKGS_TEST))
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIB_LIBS) \
+		$(call pc_libs,xenstore $(PKGS_TEST))
 
 $(BUILD)/fuzz/fuzz_xsd_msg: $(BUILD)/tests/fuzz/fuzz_xsd_msg.o $(BUILD)/tests/fuzz/replay.o \
 		$(XSD_CORE_OBJS)
