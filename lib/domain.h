@@ -1,0 +1,129 @@
+/* domain.h: svirtd's table of guests and their lifecycle, testable without Xen.
+ * Bind or allocate a pair, label a domain's disks, release, reconcile after a crash. */
+#ifndef SVIRT_DOMAIN_H
+#define SVIRT_DOMAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "control.h"
+#include "discover.h"
+#include "labels.h"
+#include "log.h"
+#include "mcs.h"
+#include "relabel.h"
+#include "store.h"
+
+#define SV_REASON_MAX 256
+
+/* The labels a domain uses, copied out of struct sv_guest_labels (whose
+ * fixed buffers would cost 24 KiB per guest). */
+struct sv_domain_labels {
+	char *process;		/* device model, s0:cA,cB */
+	char *image;		/* private storage, s0:cA,cB */
+	char *shared;		/* shared writable storage, s0 */
+	char *content;		/* read-only storage, s0 */
+};
+
+/* One guest, or a reservation (domid SV_DOMID_NONE) made before it exists.
+ * rec is exactly what the store holds for it: every object that is, or is
+ * about to be, relabelled for this guest (see domain.c, "Crash safety"). */
+struct sv_domain {
+	int domid;
+	char uuid[SV_UUID_BUF];
+	char *name;			/* "" while unknown */
+	struct sv_pair pair;
+	enum sv_dom_state state;
+	char reason[SV_REASON_MAX];	/* SV_STATE_ERROR only */
+	struct sv_domain_labels labels;
+	struct sv_record rec;
+	bool dirty;			/* its backend changed: label again */
+	bool seen;			/* the caller's mark while rescanning */
+	bool published;			/* the caller's: state as last shown */
+	enum sv_dom_state published_state;
+	size_t published_objects;
+};
+
+/* Everything the lifecycle needs; the table owns none of it but v. */
+struct sv_domains {
+	const struct sv_config *cfg;
+	const struct sv_relabel_ctx *rctx;
+	const struct sv_log *log;
+	struct sv_mcs *mcs;
+	struct sv_store *store;
+	size_t n, cap;
+	struct sv_domain **v;
+};
+
+void sv_domains_init(struct sv_domains *t, const struct sv_config *cfg,
+		     const struct sv_relabel_ctx *rctx, const struct sv_log *log,
+		     struct sv_mcs *mcs, struct sv_store *store);
+/* Frees the table in memory only: records and pairs stay where they are. */
+void sv_domains_free(struct sv_domains *t);
+
+struct sv_domain *sv_domains_by_domid(const struct sv_domains *t, int domid);
+struct sv_domain *sv_domains_by_uuid(const struct sv_domains *t,
+				     const char *uuid);
+
+/* RESERVE: a pair for uuid before its domain exists (a given pair, or one
+ * drawn at random), stored durably.  -EEXIST if the uuid has a reservation
+ * or a domain already, or the pair is taken; -EINVAL for a pair outside the
+ * configured categories; -ENOSPC if none is free (docs/control.md). */
+int sv_domains_reserve(struct sv_domains *t, const char *uuid,
+		       const struct sv_pair *want, struct sv_domain **out,
+		       struct sv_error *err);
+/* UNRESERVE: -ENOENT unknown uuid, -EBUSY bound to a domain. */
+int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
+			 struct sv_error *err);
+
+/* A new domain: takes uuid's reservation, else allocates a pair; the record
+ * is durable before this returns, state SV_STATE_ALLOCATED.  -EEXIST if the
+ * uuid already belongs to another live domain, -ENOSPC if no pair is free. */
+int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
+		    const char *name, struct sv_domain **out,
+		    struct sv_error *err);
+
+/* Brings the domain's labelled objects in line with disks: new objects get
+ * their label, objects no longer listed (unplugged) get their original back.
+ * Writable -> image label with the pair; read-only -> content; a path listed
+ * in shared_images -> shared.  A refusal restores what was set for that
+ * disk, sets state error with the reason (logged with the guest's name) and
+ * returns its -errno; other disks stay labelled until release.  A domain
+ * already in error is left alone. */
+int sv_domain_label(struct sv_domains *t, struct sv_domain *d,
+		    const struct sv_disks *disks);
+
+/* The domain is gone: restore every label, drop the record, free the pair
+ * (in that order) and free d.  If a label cannot be restored the record and
+ * pair are kept (-EIO; d stays, state error) so nothing is freed early. */
+int sv_domain_release(struct sv_domains *t, struct sv_domain *d);
+
+/* Sets state error with a reason and logs it (LOG_ERR). */
+void sv_domain_fail(struct sv_domains *t, struct sv_domain *d, int errnum,
+		    const char *reason);
+
+/* Reconciliation after a restart.  First load every record of the store
+ * into the table, taking their pairs (state allocated, dirty).  Unreadable
+ * records are logged and left alone. */
+int sv_domains_load(struct sv_domains *t, struct sv_error *err);
+
+/* A domain xenstore says is alive. */
+struct sv_live {
+	int domid;
+	char uuid[SV_UUID_BUF];
+};
+
+/* Then, given every live domain: records of domains that died meanwhile
+ * have their labels restored and pairs freed; each object's holder count is
+ * made to match the live records that list it with the label it carries;
+ * objects a crash left listed but never labelled are dropped from their
+ * records (the next label pass does them).  Reservations are kept.
+ * Returns the number of records released. */
+int sv_domains_reconcile(struct sv_domains *t, const struct sv_live *live,
+			 size_t nlive);
+
+/* The entry a control reply gives for d. */
+void sv_domain_entry(const struct sv_domain *d, struct sv_control_entry *e);
+
+#endif

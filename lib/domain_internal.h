@@ -1,0 +1,32 @@
+/* domain_internal.h: what domain.c and domain_reconcile.c share, and no one else.
+ * Records in memory, objects by path, and the steps of forgetting a guest. */
+#ifndef SVIRT_DOMAIN_INTERNAL_H
+#define SVIRT_DOMAIN_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "domain.h"
+
+/* A domain in memory for a record; takes ownership of *rec. */
+int sv_domain__new(struct sv_domains *t, struct sv_record *rec,
+		   struct sv_domain **out, struct sv_error *err);
+void sv_domain__free(struct sv_domain *d);
+int sv_domains__add(struct sv_domains *t, struct sv_domain *d);
+/* d's record, durably. */
+int sv_domain__store(struct sv_domains *t, struct sv_domain *d,
+		     struct sv_error *err);
+/* Record removed, then pair freed, then d gone from the table and memory. */
+int sv_domain__forget(struct sv_domains *t, struct sv_domain *d);
+
+/* Opens a path from a record: under a root, or a whole block device. */
+int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
+			     struct sv_relabel_obj *o, struct sv_error *err);
+/* trusted.svirt of o, if it has a well-formed one. */
+bool sv_domain__peek_record(const struct sv_relabel_obj *o,
+			    struct sv_relabel_record *rec);
+
+void sv_record__drop(struct sv_record *r, size_t i);
+ssize_t sv_record__find(const struct sv_record *r, const char *path);
+
+#endif

@@ -1,0 +1,130 @@
+/* reconcile.c: svirtd's start after a crash or a restart: the store against xenstore.
+ * Live guests keep their pairs, guests that died meanwhile are restored and freed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenstore.h>
+
+#include "discover.h"
+#include "svirtd.h"
+
+#define VM_PREFIX "/vm/"
+
+/* "/vm/<uuid>", as libxl__domain_make writes /local/domain/<id>/vm in the
+ * domain's creation transaction, dom0-owned. */
+static int read_uuid(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
+		     struct sv_error *err)
+{
+	_cleanup_free_ char *vm = NULL, *again = NULL;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/local/domain/%d/vm", domid);
+	if ((r = sv_xs_read_dom0(s->xs, path, &vm, err)) < 0)
+		return r;
+	if (strncmp(vm, VM_PREFIX, strlen(VM_PREFIX)) != 0 ||
+	    sv_uuid_normalise(vm + strlen(VM_PREFIX), uuid, err) < 0)
+		return sv_fail(err, EINVAL, "%s is not /vm/<uuid>", path);
+	if (sv_uuid_is_nil(uuid))
+		return sv_fail(err, EINVAL, "%s names the nil uuid", path);
+	/* libxl also writes /vm/<uuid>/uuid; where present it must agree. */
+	snprintf(path, sizeof(path), VM_PREFIX "%s/uuid", uuid);
+	r = sv_xs_read_dom0(s->xs, path, &again, err);
+	if (r == 0) {
+		char canon[SV_UUID_BUF];
+
+		if (sv_uuid_normalise(again, canon, err) < 0 ||
+		    strcmp(canon, uuid) != 0)
+			return sv_fail(err, EINVAL, "%s disagrees with "
+				       "/local/domain/%d/vm", path, domid);
+	} else if (r != -ENOENT)
+		return r;
+	return 0;
+}
+
+int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
+		      char **name)
+{
+	char path[64];
+	struct sv_error err;
+	int r;
+
+	if ((r = read_uuid(s, domid, uuid, &err)) < 0) {
+		if (r != -ENOENT)
+			sv_log_dom(&s->log, LOG_ERR, domid, NULL, "%s", err.msg);
+		return r;
+	}
+	/* The name is the toolstack's (libxl__domain_rename), dom0-owned; a
+	 * toolstack that writes none leaves it empty. */
+	snprintf(path, sizeof(path), "/local/domain/%d/name", domid);
+	r = sv_xs_read_dom0(s->xs, path, name, &err);
+	if (r == -ENOENT && !(*name = strdup("")))
+		return -ENOMEM;
+	if (r < 0 && r != -ENOENT) {
+		sv_log_dom(&s->log, LOG_ERR, domid, NULL, "%s", err.msg);
+		return r;
+	}
+	return 0;
+}
+
+/* Every introduced domain whose identity can be read. */
+static int live_domains(struct svirtd *s, struct sv_live **out, size_t *nout)
+{
+	unsigned n = 0;
+	char **ents = xs_directory(s->xs, XBT_NULL, "/local/domain", &n);
+	struct sv_live *live = calloc(n + 1, sizeof(*live));
+	size_t k = 0;
+
+	if (!live) {
+		free(ents);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; ents && i < n; i++) {
+		char *end, *name = NULL;
+		long domid = strtol(ents[i], &end, 10);
+
+		if (*end || end == ents[i] || domid < SV_DOMID_MIN ||
+		    domid > SV_DOMID_MAX ||
+		    !xs_is_domain_introduced(s->xs, (unsigned)domid))
+			continue;
+		if (svd_read_identity(s, (int)domid, live[k].uuid, &name) == 0) {
+			live[k++].domid = (int)domid;
+			free(name);
+		}
+	}
+	free(ents);
+	*out = live;
+	*nout = k;
+	return 0;
+}
+
+int svd_reconcile(struct svirtd *s)
+{
+	struct sv_live *live = NULL;
+	struct sv_error err;
+	size_t nlive = 0;
+	int r, released;
+
+	if ((r = sv_domains_load(&s->doms, &err)) < 0) {
+		sv_log(&s->log, LOG_ERR, "cannot list the store: %s", err.msg);
+		return r;
+	}
+	if ((r = live_domains(s, &live, &nlive)) < 0)
+		return r;
+	released = sv_domains_reconcile(&s->doms, live, nlive);
+	free(live);
+	if (released < 0)
+		return released;
+	sv_log(&s->log, LOG_NOTICE, "reconciled: %zu records kept, %d released",
+	       s->doms.n, released);
+	if ((r = svd_publish_init(s)) < 0) {
+		sv_log(&s->log, LOG_ERR, "cannot create /local/domain/0/svirt: %s",
+		       strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < s->doms.n; i++)
+		svd_publish(s, s->doms.v[i]);
+	return 0;
+}

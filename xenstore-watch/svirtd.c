@@ -1,0 +1,190 @@
+/* svirtd.c: svirtd's main(): arguments, config, wiring of store, allocator, xenstore, socket.
+ * Thin by design: the logic lives in lib/ (domain.c) and in the loop's files. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "svirtd.h"
+
+#ifndef SVIRT_VERSION
+#define SVIRT_VERSION "0.1"
+#endif
+
+struct args {
+	bool foreground;
+	const char *config;
+	const char *socket;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: svirtd [--foreground] [--config PATH] [--socket PATH]\n"
+		   "       svirtd --version\n");
+}
+
+/* 0 to run, 1 for an exit with status 0 (--version, --help), -1 for bad
+ * arguments. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o;
+
+	*a = (struct args){ false, SV_CONFIG_PATH, SV_CONTROL_SOCKET };
+	while ((o = getopt_long(argc, argv, "fc:s:Vh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': a->foreground = true; break;
+		case 'c': a->config = optarg; break;
+		case 's': a->socket = optarg; break;
+		case 'V': printf("svirtd %s\n", SVIRT_VERSION); return 1;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+void svd_reload(struct svirtd *s)
+{
+	struct sv_config c;
+	struct sv_error err;
+
+	if (sv_config_load(s->config_path, NULL, &c, &err) < 0) {
+		sv_log(&s->log, LOG_ERR, "reload: %s; keeping the old config",
+		       err.msg);
+		return;
+	}
+	/* Pairs already handed out and the store's place cannot change under
+	 * running guests; those need a restart. */
+	if (c.cat_lo != s->cfg.cat_lo || c.cat_hi != s->cfg.cat_hi ||
+	    strcmp(c.state_dir, s->cfg.state_dir) != 0) {
+		sv_log(&s->log, LOG_ERR, "reload: categories or state_dir "
+		       "changed; keeping the old config (restart svirtd)");
+		sv_config_free(&c);
+		return;
+	}
+	sv_config_free(&s->cfg);
+	s->cfg = c;	/* same storage: every pointer to it stays valid */
+	s->log.level = c.log_level;
+	sv_log(&s->log, LOG_NOTICE, "reloaded %s", s->config_path);
+}
+
+static int open_signals(struct svirtd *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return s->sigfd < 0 ? -errno : 0;
+}
+
+/* Allocator, store and relabel context, in that order. */
+static int open_state(struct svirtd *s)
+{
+	struct sv_error err;
+	int r;
+
+	if ((r = sv_mcs_new(s->cfg.cat_lo, s->cfg.cat_hi, &s->mcs, &err)) < 0 ||
+	    (r = sv_store_open(s->cfg.state_dir, &s->store, &err)) < 0 ||
+	    (r = sv_relabel_ctx_init(&s->rctx, &s->cfg, NULL, NULL, &err)) < 0) {
+		sv_log(&s->log, LOG_ERR, "%s", err.msg);
+		return r;
+	}
+	sv_domains_init(&s->doms, &s->cfg, &s->rctx, &s->log, s->mcs, s->store);
+	return 0;
+}
+
+static int run(struct svirtd *s, const struct args *a)
+{
+	int r;
+
+	if ((r = open_signals(s)) < 0) {
+		sv_log(&s->log, LOG_ERR, "signalfd: %s", strerror(-r));
+		return r;
+	}
+	if ((r = open_state(s)) < 0)
+		return r;
+	if (!(s->xs = xs_open(0))) {
+		sv_log(&s->log, LOG_ERR, "cannot connect to xenstore: %s",
+		       strerror(errno));
+		return -errno;
+	}
+	/* The socket before reconciling: clients queue in its backlog until
+	 * the loop runs, and /local/domain/0/svirt appearing means it is up. */
+	if ((r = svd_server_open(s, a->socket)) < 0) {
+		sv_log(&s->log, LOG_ERR, "%s: %s", a->socket, strerror(-r));
+		return r;
+	}
+	if ((r = svd_reconcile(s)) < 0)
+		return r;
+	sv_log(&s->log, LOG_NOTICE, "ready: categories c%u..c%u, %zu pairs "
+	       "held, control socket %s", s->cfg.cat_lo, s->cfg.cat_hi,
+	       sv_mcs_used(s->mcs), a->socket);
+	return svd_loop_run(s);
+}
+
+static void cleanup(struct svirtd *s)
+{
+	svd_server_close(s);
+	sv_domains_free(&s->doms);
+	if (s->xs)
+		xs_close(s->xs);
+	sv_store_close(s->store);
+	sv_mcs_free(s->mcs);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	sv_config_free(&s->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct svirtd s = { .sigfd = -1, .srv = { .fd = -1 } };
+	struct sv_error err;
+	struct args a;
+	int r = parse_args(argc, argv, &a);
+
+	if (r != 0)
+		return r > 0 ? 0 : 2;
+	s.config_path = a.config;
+	if (sv_config_load(a.config, NULL, &s.cfg, &err) < 0) {
+		fprintf(stderr, "svirtd: %s\n", err.msg);
+		return 1;
+	}
+	/* Before any thread (libxenstore starts one) or open descriptor that
+	 * must survive. */
+	if (!a.foreground && daemon(0, 0) < 0) {
+		fprintf(stderr, "svirtd: daemon: %s\n", strerror(errno));
+		sv_config_free(&s.cfg);
+		return 1;
+	}
+	sv_log_open(&s.log, "svirtd", a.foreground, s.cfg.log_level);
+	r = run(&s, &a);
+	sv_log(&s.log, r < 0 ? LOG_ERR : LOG_NOTICE, "exiting%s",
+	       r < 0 ? " on error" : "");
+	cleanup(&s);
+	sv_log_close(&s.log);
+	return r < 0 ? 1 : 0;
+}

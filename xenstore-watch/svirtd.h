@@ -1,0 +1,88 @@
+/* svirtd.h: the daemon's context and the functions its files give each other.
+ * One struct svirtd, owned by main() and passed everywhere; no globals. */
+#ifndef SVIRTD_H
+#define SVIRTD_H
+
+#include <stdbool.h>
+#include <poll.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "control.h"
+#include "domain.h"
+#include "log.h"
+#include "mcs.h"
+#include "relabel.h"
+#include "store.h"
+
+#define SVIRTD_CLIENTS_MAX 64
+#define SVIRTD_READ_TIMEOUT_MS 5000	/* a client must send its line by then */
+
+struct xs_handle;
+
+/* One control connection: reading its line, or holding a GET ... WAIT. */
+struct svd_client {
+	int fd;
+	size_t len;
+	char buf[SV_CONTROL_LINE_MAX + 1];
+	bool waiting;
+	int domid;			/* of the waiting GET */
+	uint64_t deadline_ms;		/* CLOCK_MONOTONIC */
+};
+
+struct svd_server {
+	int fd;
+	const char *path;
+	size_t n;
+	struct svd_client *c[SVIRTD_CLIENTS_MAX];
+};
+
+struct svirtd {
+	struct sv_log log;
+	const char *config_path;
+	struct sv_config cfg;
+	struct sv_mcs *mcs;
+	struct sv_store *store;
+	struct sv_relabel_ctx rctx;
+	struct sv_domains doms;
+	struct xs_handle *xs;
+	int sigfd;
+	struct svd_server srv;
+	bool quit;
+};
+
+uint64_t svd_now_ms(void);
+
+/* svirtd.c: SIGHUP; a bad new config is logged and the old one kept. */
+void svd_reload(struct svirtd *s);
+
+/* loop.c */
+int svd_loop_run(struct svirtd *s);
+/* Looks at /local/domain/<domid> now and binds it if it is a new, live,
+ * introduced domain; then labels it if dirty.  NULL if there is none. */
+struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid);
+void svd_domain_refresh(struct svirtd *s, struct sv_domain *d);
+
+/* publish.c: /local/domain/0/svirt/<domid>/ */
+int svd_publish_init(struct svirtd *s);
+void svd_publish(struct svirtd *s, struct sv_domain *d);
+void svd_unpublish(struct svirtd *s, int domid);
+
+/* reconcile.c */
+int svd_reconcile(struct svirtd *s);
+/* The name and uuid of domid from dom0-owned nodes; -ENOENT while the
+ * toolstack has not written them, -EPERM if a node is not dom0's. */
+int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
+		      char **name);
+
+/* server.c */
+int svd_server_open(struct svirtd *s, const char *path);
+void svd_server_close(struct svirtd *s);
+/* pollfds for the listener and clients: returns how many were filled. */
+size_t svd_server_pollfds(struct svirtd *s, struct pollfd *p, size_t max);
+void svd_server_handle(struct svirtd *s, const struct pollfd *p, size_t n);
+/* Answers waiting GETs whose domain is done or whose time is up; returns
+ * the ms until the next deadline (-1: none). */
+int svd_server_tick(struct svirtd *s);
+
+#endif

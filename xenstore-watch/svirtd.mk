@@ -1,0 +1,29 @@
+# xenstore-watch/svirtd.mk: builds svirtd, the dom0 daemon, from xenstore-watch/*.c and
+# libsvirt, and installs it with its unit, init script and man page; included by the Makefile.
+
+SVIRTD = $(BUILD)/svirtd
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SVIRTD_SRCS = $(wildcard xenstore-watch/*.c)
+SVIRTD_OBJS = $(SVIRTD_SRCS:%.c=$(BUILD)/%.o)
+
+$(SVIRTD): $(SVIRTD_OBJS) $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+all: $(SVIRTD)
+test-run: $(SVIRTD)
+
+.PHONY: install-svirtd
+install: install-svirtd
+install-svirtd: $(SVIRTD)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/man/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/init.d $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0755 $(SVIRTD) $(DESTDIR)$(SBINDIR)/svirtd
+	install -m 0644 docs/svirtd.8 $(DESTDIR)$(DATADIR)/man/man8/svirtd.8
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/svirtd.service > \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/svirtd.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/svirtd.init > \
+		$(DESTDIR)$(SYSCONFDIR)/init.d/svirtd
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/svirtd
+
+-include $(wildcard $(SVIRTD_OBJS:.o=.d))
