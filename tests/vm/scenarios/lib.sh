@@ -1,6 +1,9 @@
 # tests/vm/scenarios/lib.sh: helpers the scenario scripts source inside an emulated host (as ". "$VM_LIB"").
 # A scenario passes by exiting 0, skips through `skip REASON` (exit 77), and fails otherwise.
 
+# Where a scenario leaves what a later one of the same boot checks.
+SCENARIO_STATE=/run/vm-scenario-state
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
@@ -102,3 +105,9 @@ dm_running() {
 
 domid_of() { xl domid "$1" 2>/dev/null; }
 guest_ready() { xs_is "/local/domain/$1/data/ready" 1; }
+
+# svirtd's view of a domain, published under /local/domain/0/svirt/<domid>/.
+svirt_node() { xenstore-read "/local/domain/0/svirt/$1/$2"; }
+svirt_labelled() { xs_is "/local/domain/0/svirt/$1/state" labelled; }
+# label_of FILE: its SELinux context, as the kernel reports it.
+label_of() { stat -c %C "$1"; }

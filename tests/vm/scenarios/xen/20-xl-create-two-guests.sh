@@ -7,6 +7,13 @@ set -euo pipefail
 truncate -s 64M "$IMAGES/g1.img" "$IMAGES/g2.img"
 loop=$(losetup -f --show "$IMAGES/g2.img")
 echo "g2's disk is $loop"
+# What the disks carry before any guest uses them: svirtd must put exactly
+# this back when the guests die (35-svirtd-restores-labels).
+mkdir -p "$SCENARIO_STATE"
+for f in "$IMAGES/g1.img" "$IMAGES/g2.img" "$loop"; do
+	printf '%s %s\n' "$f" "$(stat -c %C "$f")"
+done >"$SCENARIO_STATE/orig-labels"
+cat "$SCENARIO_STATE/orig-labels"
 guest_config g1 10.77.0.11 \
 	"format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/g1.img" >g1.cfg
 guest_config g2 10.77.0.12 "phy:$loop,xvda,w" >g2.cfg

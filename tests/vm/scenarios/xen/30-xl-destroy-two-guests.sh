@@ -25,5 +25,3 @@ destroy_guest() {
 destroy_guest g1 qdisk vif
 destroy_guest g2 vbd vif
 check_eq "only dom0 is left" Domain-0 "$(xl list | awk 'NR > 1 { print $1 }' | tr '\n' ' ' | sed 's/ $//')"
-losetup -j "$IMAGES/g2.img" | cut -d: -f1 | xargs -r -n1 losetup -d
-rm -f "$IMAGES/g1.img" "$IMAGES/g2.img"
