@@ -51,6 +51,12 @@ report_guest() {
 	local g=$1 d pid
 	d=$(domid_of "$g")
 	say "$g (domain $d)"
+	if wait_until 60 "svirtd labelled $g" svirt_labelled "$d" >/dev/null 2>&1; then
+		show "svirtd:       pair $(svirt_node "$d" label | sed 's/.*:s0://'), state $(svirt_node "$d" state)"
+		show "its label:    $(svirt_node "$d" label) (for its device model)"
+	else
+		show "svirtd:       no label published for domain $d"
+	fi
 	show "disk:         $(ls -Z "$IMAGES/$g.img")"
 	if pid=$(dm_pid "$d"); then
 		show "device model: qemu pid $pid in $(proc_context "$pid")"
@@ -65,6 +71,12 @@ cross_guest_attempt() {
 	pid=$(dm_pid "$(domid_of demo1)") || { show "no device model for demo1"; return 0; }
 	ctx=$(proc_context "$pid")
 	target=$IMAGES/demo2.img
+	if ! has_categories "$ctx" && svirt_labelled "$(domid_of demo1)"; then
+		show "demo1's qemu itself still runs in $ctx: svirt-interpose, which starts"
+		show "it in its guest's label, is the next step. Trying with the label svirtd gave demo1:"
+		ctx=$(svirt_node "$(domid_of demo1)" label)
+		show "$ctx"
+	fi
 	if ! has_categories "$ctx" || ! has_categories "$(stat -c %C "$target")"; then
 		show "not shown yet: demo1's qemu runs in $ctx and demo2's disk is $(stat -c %C "$target");"
 		show "once svirtd labels them, each guest gets its own categories and this write is denied."
@@ -80,11 +92,20 @@ cross_guest_attempt() {
 }
 
 cleanup() {
-	say "Cleaning up"
+	local d1 d2
+	say "Destroying both guests"
+	d1=$(domid_of demo1) || true
+	d2=$(domid_of demo2) || true
 	xl destroy demo1 || true
 	xl destroy demo2 || true
-	rm -f "$IMAGES/demo1.img" "$IMAGES/demo2.img"
 	show "both guests destroyed"
+	if [ -n "$d1" ] && [ -n "$d2" ] && running svirtd; then
+		wait_until 60 "svirtd released demo1" xs_gone "/local/domain/0/svirt/$d1" >/dev/null 2>&1 || true
+		wait_until 60 "svirtd released demo2" xs_gone "/local/domain/0/svirt/$d2" >/dev/null 2>&1 || true
+		show "svirtd put the disks' original labels back:"
+		show "$(ls -Z "$IMAGES/demo1.img")" "$(ls -Z "$IMAGES/demo2.img")"
+	fi
+	rm -f "$IMAGES/demo1.img" "$IMAGES/demo2.img"
 }
 
 main() {
