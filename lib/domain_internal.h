@@ -1,5 +1,5 @@
-/* domain_internal.h: what domain.c and domain_reconcile.c share, and no one else.
- * Records in memory, objects by path, and the steps of forgetting a guest. */
+/* domain_internal.h: what domain.c, domain_object.c, domain_label.c and domain_reconcile.c
+ * share, and no one else: records in memory, objects by path, forgetting a guest. */
 #ifndef SVIRT_DOMAIN_INTERNAL_H
 #define SVIRT_DOMAIN_INTERNAL_H
 
@@ -25,6 +25,14 @@ int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
 /* trusted.svirt of o, if it has a well-formed one. */
 bool sv_domain__peek_record(const struct sv_relabel_obj *o,
 			    struct sv_relabel_record *rec);
+/* o's original label as a record keeps it: trusted.svirt's if this boot
+ * wrote it, else the label o carries now ("" if none). */
+void sv_domain__peek_orig(const struct sv_domains *t,
+			  const struct sv_relabel_obj *o, char *out, size_t size);
+/* Restores (or with reset, resets) one recorded object; one that is gone,
+ * or that svirt no longer holds, counts as restored.  Failures are logged. */
+int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,
+			    const char *path, bool reset);
 
 void sv_record__drop(struct sv_record *r, size_t i);
 ssize_t sv_record__find(const struct sv_record *r, const char *path);

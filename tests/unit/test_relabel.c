@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -21,6 +19,7 @@
 
 #include "corpus.h"
 #include "relabel.h"
+#include "tmpfs.h"
 
 #define ORIG "system_u:object_r:xen_image_t:s0"
 #define GUEST1 "system_u:object_r:svirt_xen_image_t:s0:c12,c345"
@@ -107,42 +106,6 @@ static void assert_record(const char *path, const char *want)
 	assert_string_equal(buf, want);
 }
 
-/* Why the environment cannot hold these tests, or NULL. */
-static const char *make_private_tmpfs(struct env *e)
-{
-	if (geteuid() != 0)
-		return "not root: a private tmpfs and trusted.* xattrs need "
-		       "CAP_SYS_ADMIN";
-	if (unshare(CLONE_NEWNS) != 0)
-		return "unshare(CLONE_NEWNS) failed";
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
-		return "cannot make / private in the new mount namespace";
-	strcpy(e->top, "/tmp/svirt-relabel-XXXXXX");
-	if (!mkdtemp(e->top))
-		return "mkdtemp failed";
-	if (mount("tmpfs", e->top, "tmpfs", 0, "mode=0755") != 0) {
-		rmdir(e->top);
-		e->top[0] = '\0';
-		return "cannot mount a tmpfs";
-	}
-	return NULL;
-}
-
-static const char *probe_xattrs(struct env *e)
-{
-	const char *p = at(e, "probe");
-
-	put(p, "");
-	if (setxattr(p, "trusted.svirt-probe", "1", 1, 0) != 0)
-		return "this tmpfs has no trusted.* xattrs";
-	if (setxattr(p, "security.selinux", ORIG, sizeof(ORIG), 0) != 0 ||
-	    setxattr(p, "security.selinux", GUEST1, sizeof(GUEST1), 0) != 0)
-		return "security.selinux cannot be set to the test labels "
-		       "(no xattr support, or an SELinux policy without them)";
-	unlink(p);
-	return NULL;
-}
-
 static void make_fake_sysroots(struct env *e)
 {
 	mkdir(at(e, "proc"), 0755);
@@ -168,7 +131,8 @@ static int setup_env(void **state)
 	if (!e)
 		return -1;
 	*state = e;
-	if ((e->skip = make_private_tmpfs(e)) || (e->skip = probe_xattrs(e)))
+	if ((e->skip = tmpfs_private(e->top, sizeof(e->top), "svirt-relabel",
+				     (const char *const[]){ ORIG, GUEST1, NULL })))
 		return 0;
 	mkdir(at(e, "images"), 0755);
 	mkdir(at(e, "outside"), 0755);
@@ -191,10 +155,7 @@ static int teardown_env(void **state)
 {
 	struct env *e = *state;
 
-	if (e->top[0]) {
-		umount2(e->top, MNT_DETACH);
-		rmdir(e->top);
-	}
+	tmpfs_remove(e->top);
 	free(e);
 	return 0;
 }

@@ -6,7 +6,10 @@ XSD_DIR := tests/xenstored
 XSD_CORE_SRCS := $(filter-out $(XSD_DIR)/xsd-main.c $(XSD_DIR)/xsd-harness.c \
 	$(XSD_DIR)/xsd-client.c,$(wildcard $(XSD_DIR)/xsd-*.c))
 XSD_CORE_OBJS = $(XSD_CORE_SRCS:%.c=$(BUILD)/%.o)
-XSD_CLIENT_OBJS = $(BUILD)/$(XSD_DIR)/xsd-harness.o $(BUILD)/$(XSD_DIR)/xsd-client.o
+# What the host tests link: the harness, the cmocka client helpers, svirtd's
+# fixtures, and the private tmpfs the unit tests use too.
+XSD_CLIENT_OBJS = $(BUILD)/$(XSD_DIR)/xsd-harness.o $(BUILD)/$(XSD_DIR)/xsd-client.o \
+	$(BUILD)/$(XSD_DIR)/svirtd-fixture.o $(BUILD)/tests/unit/tmpfs.o
 XSD = $(BUILD)/xsd
 
 # Host tests that need a xenstore: they link libxenstore and the harness, and
@@ -23,6 +26,15 @@ $(XSD_HOST_TESTS): $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(XSD_CLIENT_OBJS) 
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIB_LIBS) \
 		$(call pc_libs,xenstore $(PKGS_TEST))
+
+# svirtd's benchmark drives the real svirtd through libxenstore like its
+# host tests (tests/bench/bench_svirtd.c); `make bench` builds both first.
+$(BUILD)/bench/bench_svirtd: $(BUILD)/tests/bench/bench_svirtd.o $(XSD_CLIENT_OBJS) \
+		$(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(call pc_libs,xenstore $(PKGS_TEST))
+
+bench: $(BUILD)/svirtd $(XSD)
 
 $(BUILD)/fuzz/fuzz_xsd_msg: $(BUILD)/tests/fuzz/fuzz_xsd_msg.o $(BUILD)/tests/fuzz/replay.o \
 		$(XSD_CORE_OBJS)

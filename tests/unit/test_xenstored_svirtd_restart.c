@@ -1,0 +1,157 @@
+/* test_xenstored_svirtd_restart.c: the real svirtd killed with SIGKILL and started again,
+ * once and during a storm of creates and destroys: no pair held twice, no label left behind. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../xenstored/svirtd-fixture.h"
+#include "../xenstored/xsd-client.h"
+
+#define STORM_ENV "SVIRTD_STORM_ITERATIONS"
+#define STORM_DEFAULT 1000	/* about 10 s here; the issue asks >= 200 */
+
+/* ---- restart ---- */
+
+static void restart_keeps_live_pairs_and_restores_the_dead(void **state)
+{
+	struct env *e = *state;
+	char p1[PATH_MAX + 8], p2[PATH_MAX + 8], *l1, *l1b;
+
+	snprintf(p1, sizeof(p1), "raw:%s", image(e, "live.img", ORIG));
+	snprintf(p2, sizeof(p2), "raw:%s", image(e, "dead.img", ORIG));
+	svirtd_start(e);
+	guest_create(e, 15, &(struct disk){ p1, "w" }, 1);
+	guest_create(e, 16, &(struct disk){ p2, "w" }, 1);
+	wait_labelled(e, 15);
+	wait_labelled(e, 16);
+	l1 = image_label(e, 15);
+	svirtd_kill(e);
+	guest_destroy(e, 16);
+	svirtd_start(e);
+	wait_labelled(e, 15);
+	l1b = image_label(e, 15);
+	assert_string_equal(l1, l1b);
+	assert_label(p1 + 4, l1);
+	assert_label(p2 + 4, ORIG);
+	assert_false(has_xattr(p2 + 4, "trusted.svirt"));
+	free(l1);
+	free(l1b);
+	svirtd_stop(e);
+}
+
+/* ---- kill -9 during a storm ---- */
+
+struct storm {
+	bool live[64];
+	char path[64][PATH_MAX];
+};
+
+static unsigned storm_iterations(void)
+{
+	const char *s = getenv(STORM_ENV);
+
+	return s && atoi(s) > 0 ? (unsigned)atoi(s) : STORM_DEFAULT;
+}
+
+/* Every live guest labelled with a pair no other holds, on its image;
+ * every dead one's image back to ORIG with no trusted.svirt. */
+static void storm_check(struct env *e, struct storm *s)
+{
+	char *seen[64] = { NULL };
+
+	for (int i = 0; i < 64; i++) {
+		int domid = 100 + i;
+
+		if (!s->live[i]) {
+			wait_gone(e, domid);
+			assert_label(s->path[i], ORIG);
+			assert_false(has_xattr(s->path[i], "trusted.svirt"));
+			continue;
+		}
+		wait_labelled(e, domid);
+		seen[i] = image_label(e, domid);
+		assert_label(s->path[i], seen[i]);
+		for (int j = 0; j < i; j++)
+			if (seen[j] && strcmp(seen[i], seen[j]) == 0)
+				fail_msg("domains %d and %d share %s", 100 + j,
+					 domid, seen[i]);
+	}
+	for (int i = 0; i < 64; i++)
+		free(seen[i]);
+}
+
+static void sigkill_during_a_storm_leaves_no_pair_twice_and_no_label_behind(void **state)
+{
+	struct env *e = *state;
+	struct storm s;
+	unsigned n = storm_iterations(), kills = 0, next_kill;
+	unsigned seed = (unsigned)time(NULL);
+
+	memset(&s, 0, sizeof(s));
+	print_message("storm: %u iterations, seed %u\n", n, seed);
+	srand(seed);
+	for (int i = 0; i < 64; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "storm%d.img", i);
+		snprintf(s.path[i], PATH_MAX, "%s", image(e, name, ORIG));
+	}
+	svirtd_start(e);
+	next_kill = 1 + (unsigned)rand() % 16;
+	for (unsigned it = 0; it < n; it++) {
+		int i = rand() % 64;
+
+		if (s.live[i])
+			guest_destroy(e, 100 + i);
+		else {
+			char params[PATH_MAX + 8];
+
+			snprintf(params, sizeof(params), "raw:%s", s.path[i]);
+			guest_create(e, 100 + i, &(struct disk){ params, "w" }, 1);
+		}
+		s.live[i] = !s.live[i];
+		if (--next_kill == 0) {
+			/* At whatever point svirtd has reached: it is
+			 * somewhere in the events of the last few steps. */
+			svirtd_kill(e);
+			kills++;
+			svirtd_start(e);
+			/* Reconciled: every guest as it should be, now. */
+			storm_check(e, &s);
+			next_kill = 1 + (unsigned)rand() % 16;
+		}
+	}
+	storm_check(e, &s);
+	print_message("storm: %u kills\n", kills);
+	svirtd_stop(e);
+	/* And once more from cold: a restart changes nothing. */
+	svirtd_start(e);
+	storm_check(e, &s);
+	svirtd_stop(e);
+}
+
+/* ---- main ---- */
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(restart_keeps_live_pairs_and_restores_the_dead),
+		T(sigkill_during_a_storm_leaves_no_pair_twice_and_no_label_behind),
+#undef T
+	};
+
+	return svirtd_fixture_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
