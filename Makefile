@@ -165,3 +165,4 @@ ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 	$(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/demo/svirt-demo.o
 -include $(wildcard $(ALL_OBJS:.o=.d))
 -include xenstore-watch/svirtd.mk
+include interpose/interpose.mk

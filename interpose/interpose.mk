@@ -1,0 +1,27 @@
+# interpose/interpose.mk: builds svirt-interpose (libxl's device_model_override)
+# from interpose/*.c and libsvirt, and installs it; included by the Makefile.
+
+INTERPOSE = $(BUILD)/svirt-interpose
+INTERPOSE_SRCS = $(wildcard interpose/*.c)
+INTERPOSE_OBJS = $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
+
+$(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+all: $(INTERPOSE)
+test-run: $(INTERPOSE)
+
+.PHONY: install-interpose
+install: install-interpose
+install-interpose: $(INTERPOSE)
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(INTERPOSE) $(DESTDIR)$(LIBEXECDIR)/svirt-interpose
+	install -m 0644 interpose/interpose.conf \
+		$(DESTDIR)$(DOCDIR)/interpose.conf.example
+	install -m 0644 interpose/README.md $(DESTDIR)$(DOCDIR)/interpose.md
+	install -d $(DESTDIR)$(DATADIR)/man/man8
+	install -m 0644 interpose/svirt-interpose.8 \
+		$(DESTDIR)$(DATADIR)/man/man8/svirt-interpose.8
+
+-include $(wildcard $(INTERPOSE_OBJS:.o=.d))

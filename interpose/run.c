@@ -1,0 +1,156 @@
+/* run.c: the interposer's one decision: exec qemu in the guest's label, or
+ * not at all.  Everything it refuses ends in one line for libxl's dm log. */
+#include "interpose.h"
+
+#include <errno.h>
+#include <selinux/selinux.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "control.h"
+
+static int real_selinux_mode(void *arg)
+{
+	(void)arg;
+	if (is_selinux_enabled() <= 0)
+		return -1;
+	/* Unknown counts as enforcing: the caller then fails closed. */
+	return security_getenforce() == 0 ? 0 : 1;
+}
+
+static int real_set_exec_context(const char *ctx, void *arg)
+{
+	(void)arg;
+	/* Raw: svirtd's labels are raw contexts, never mcstrans names. */
+	return setexeccon_raw(ctx) == 0 ? 0 : -errno;
+}
+
+const struct sv_interpose_ops sv_interpose_selinux_ops = {
+	.selinux_mode = real_selinux_mode,
+	.set_exec_context = real_set_exec_context,
+};
+
+/* Our own file, by the path the kernel gives (stat of /proc/self/exe
+ * itself is not the same under valgrind, which runs us). */
+static int stat_self(struct stat *st)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+	if (n <= 0)
+		return -1;
+	path[n] = '\0';
+	return stat(path, st);
+}
+
+/* Exec'ing ourselves would ask svirtd again forever (a divert install whose
+ * config names the diverted path); a missing qemu is better said now. */
+static int check_qemu(const char *qemu, int domid, struct sv_error *err)
+{
+	struct stat q, self;
+
+	if (qemu[0] != '/')
+		return sv_fail(err, EINVAL, "domain %d: no real qemu configured",
+			       domid);
+	if (stat(qemu, &q) != 0)
+		return sv_fail(err, errno, "domain %d: real qemu %s: %s", domid,
+			       qemu, strerror(errno));
+	if (stat_self(&self) == 0 && q.st_dev == self.st_dev &&
+	    q.st_ino == self.st_ino)
+		return sv_fail(err, ELOOP,
+			       "domain %d: real qemu %s is svirt-interpose itself "
+			       "(set qemu in %s to the moved-aside binary)",
+			       domid, qemu, SV_INTERPOSE_CONF);
+	return 0;
+}
+
+/* svirtd's label for the guest, once its storage is labelled. */
+static int fetch_label(const struct sv_interpose_conf *conf, int domid,
+		       char *label, size_t size, struct sv_error *err)
+{
+	struct sv_control_request req = {
+		.op = SV_CONTROL_GET,
+		.domid = domid,
+		.wait_seconds = conf->wait_seconds,
+	};
+	struct sv_control_reply rep = { 0 };
+	const struct sv_control_entry *e;
+	struct sv_error cerr = { "" };
+	char q[SV_QUOTE_BUF];
+	int r;
+
+	/* Two seconds past the WAIT: svirtd answers ETIMEDOUT itself first. */
+	r = sv_control_call(conf->socket, &req,
+			    (int)conf->wait_seconds * 1000 + 2000, &rep, &cerr);
+	if (r < 0)
+		return sv_fail(err, -r, "domain %d: no label from svirtd (%s): %s",
+			       domid, conf->socket, cerr.msg);
+	e = &rep.entries[0];
+	if (e->state == SV_STATE_ERROR)
+		/* Quoted: a reason may hold any byte, a newline too. */
+		r = sv_fail(err, EACCES, "domain %d: svirtd refused it: %s",
+			    domid, sv_quote(q, sizeof(q), e->reason,
+					    strlen(e->reason)));
+	else if (e->state != SV_STATE_LABELLED)
+		r = sv_fail(err, EPROTO,
+			    "domain %d: svirtd answered in state %s, not labelled",
+			    domid, sv_dom_state_name(e->state));
+	else if (strlen(e->process_label) >= size)
+		r = sv_fail(err, ENAMETOOLONG, "domain %d: label too long", domid);
+	else
+		memcpy(label, e->process_label, strlen(e->process_label) + 1);
+	sv_control_reply_clear(&rep);
+	return r;
+}
+
+static int exec_qemu(const char *qemu, int domid, char *const argv[],
+		     char *const envp[], struct sv_error *err)
+{
+	execve(qemu, argv, envp);
+	return sv_fail(err, errno, "domain %d: cannot exec %s: %s", domid, qemu,
+		       strerror(errno));
+}
+
+/* SELinux disabled: no label to give, so qemu runs as we do, if allowed. */
+static int run_unlabelled(const struct sv_interpose_conf *conf, int domid,
+			  char *const argv[], char *const envp[],
+			  struct sv_error *err)
+{
+	if (!conf->allow_disabled)
+		return sv_fail(err, EPERM,
+			       "domain %d: SELinux is disabled and %s forbids "
+			       "starting qemu unlabelled (allow_selinux_disabled=0)",
+			       domid, SV_INTERPOSE_CONF);
+	fprintf(stderr,
+		"svirt-interpose: warning: domain %d: SELinux is disabled, "
+		"starting qemu without a label\n", domid);
+	return exec_qemu(conf->qemu, domid, argv, envp, err);
+}
+
+int sv_interpose_run(const struct sv_interpose_conf *conf,
+		     const struct sv_interpose_ops *ops, int argc,
+		     char *const argv[], char *const envp[],
+		     struct sv_error *err)
+{
+	char label[SV_CONTEXT_MAX];
+	struct sv_dm_args a;
+	int r;
+
+	if ((r = sv_dm_args_parse(argc, argv, &a, err)) < 0)
+		return sv_fail_prefix(err, -r, "qemu's command line");
+	if (conf->require_restrict && !a.restricted)
+		return sv_fail(err, EPERM,
+			       "domain %d: qemu has no -xen-domid-restrict: set "
+			       "dm_restrict=1 in the guest's xl config", a.domid);
+	if ((r = check_qemu(conf->qemu, a.domid, err)) < 0)
+		return r;
+	if (ops->selinux_mode(ops->arg) < 0)
+		return run_unlabelled(conf, a.domid, argv, envp, err);
+	if ((r = fetch_label(conf, a.domid, label, sizeof(label), err)) < 0)
+		return r;
+	if ((r = ops->set_exec_context(label, ops->arg)) < 0)
+		return sv_fail(err, -r, "domain %d: cannot set exec context %s: %s",
+			       a.domid, label, strerror(-r));
+	return exec_qemu(conf->qemu, a.domid, argv, envp, err);
+}

@@ -1,0 +1,531 @@
+/* test_interpose.c: svirt-interpose between a fake svirtd and a stand-in qemu
+ * (this binary, re-executed): qemu starts unchanged in its label, or never. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* Compiled in, so the test builds without interpose/'s objects. */
+#include "../../interpose/argv.c"
+#include "../../interpose/conf.c"
+#include "../../interpose/run.c"
+
+/* Set in the environment the interposer passes on: its presence makes this
+ * binary the stand-in qemu, which writes its report to the named file. */
+#define STANDIN_ENV "SV_TEST_STANDIN_REPORT"
+#define LABEL "system_u:system_r:svirt_xen_t:s0:c3,c700"
+#define ENTRY(state, extra)                                                    \
+	"domain 7 uuid 1b4e28ba-2fa1-11d2-883f-0016d3cca427 pair c3,c700 "     \
+	"state " state " label " LABEL                                         \
+	" imagelabel system_u:object_r:svirt_xen_image_t:s0:c3,c700" extra "\n"
+#define INHERITED_FD 7	/* as libxl hands qemu its QMP socket */
+
+/* ---- the stand-in qemu ---- */
+
+static void report_fds(FILE *f)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d) &&
+		    atoi(e->d_name) != fileno(f))
+			fprintf(f, "fd %s\n", e->d_name);
+	if (d)
+		closedir(d);
+}
+
+static int standin_main(int argc, char **argv, const char *report)
+{
+	FILE *f = fopen(report, "we");
+	char ctx[256] = "";
+	int fd;
+
+	if (!f)
+		return 2;
+	for (int i = 0; i < argc; i++)
+		fprintf(f, "arg %s\n", argv[i]);
+	for (char **e = environ; *e; e++)
+		fprintf(f, "env %s\n", *e);
+	report_fds(f);
+	fd = open("/proc/self/attr/current", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, ctx, sizeof(ctx) - 1) > 0)
+		fprintf(f, "context %s\n", ctx);
+	if (fd >= 0)
+		close(fd);
+	return fclose(f) == 0 ? 0 : 2;
+}
+
+/* ---- a fake svirtd: one canned reply ---- */
+
+struct fixture {
+	char dir[32];
+	char socket[108];
+	char qemu[64];		/* the stand-in: a copy of this binary */
+	char report[64];
+	char context[64];	/* what the fake setexeccon recorded */
+	char stderr_path[64];
+	pid_t server;
+	struct sv_interpose_conf conf;
+	int mode;		/* what the fake selinux_mode says */
+	int exec_error;		/* what the fake setexeccon returns */
+};
+
+static void serve(int lfd, const char *reply, const char *expect)
+{
+	char buf[SV_CONTROL_LINE_MAX + 1];
+	size_t n = 0;
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0)
+		_exit(2);
+	while (n < sizeof(buf) - 1 && !memchr(buf, '\n', n)) {
+		ssize_t got = read(fd, buf + n, sizeof(buf) - 1 - n);
+
+		if (got <= 0)
+			_exit(2);
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	if (strcmp(buf, expect) != 0)
+		_exit(3);
+	if (write(fd, reply, strlen(reply)) != (ssize_t)strlen(reply))
+		_exit(4);
+	_exit(0);
+}
+
+static void start_svirtd(struct fixture *fx, const char *reply)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(lfd >= 0);
+	strcpy(sa.sun_path, fx->socket);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	fx->server = fork();
+	assert_true(fx->server >= 0);
+	if (fx->server == 0)
+		serve(lfd, reply, "GET 7 WAIT 2\n");
+	close(lfd);
+}
+
+/* Copies this binary, so exec'ing it is not exec'ing "ourselves". */
+static void copy_self(const char *to)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+
+	assert_true(in >= 0 && out >= 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		assert_int_equal(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct sv_error err;
+
+	assert_non_null(fx);
+	strcpy(fx->dir, "/tmp/svinterp.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->socket, sizeof(fx->socket), "%s/sock", fx->dir);
+	snprintf(fx->qemu, sizeof(fx->qemu), "%s/qemu", fx->dir);
+	snprintf(fx->report, sizeof(fx->report), "%s/report", fx->dir);
+	snprintf(fx->context, sizeof(fx->context), "%s/context", fx->dir);
+	snprintf(fx->stderr_path, sizeof(fx->stderr_path), "%s/stderr", fx->dir);
+	copy_self(fx->qemu);
+	assert_int_equal(sv_interpose_conf_load("/nonexistent", &fx->conf, &err), 0);
+	strcpy(fx->conf.qemu, fx->qemu);
+	strcpy(fx->conf.socket, fx->socket);
+	fx->conf.wait_seconds = 2;
+	fx->mode = 1;
+	fx->server = -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	const char *names[] = { "sock", "qemu", "report", "context", "stderr",
+				"qemu.real", "installed" };
+	char p[128];
+
+	if (fx->server > 0) {
+		kill(fx->server, SIGKILL);
+		waitpid(fx->server, NULL, 0);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(p, sizeof(p), "%s/%s", fx->dir, names[i]);
+		unlink(p);
+	}
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* ---- the interposer, in a child, as libxl would start it ---- */
+
+static int fake_mode(void *arg)
+{
+	return ((struct fixture *)arg)->mode;
+}
+
+static int fake_set_exec_context(const char *ctx, void *arg)
+{
+	struct fixture *fx = arg;
+	FILE *f;
+
+	if (fx->exec_error)
+		return fx->exec_error;
+	f = fopen(fx->context, "we");
+	if (!f)
+		return -errno;
+	fputs(ctx, f);
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+/* The child's fds: 0-2, the inherited one, nothing else (so the stand-in's
+ * list shows exactly what the interposer let through). */
+static void child_fds(const struct fixture *fx)
+{
+	int err = open(fx->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int keep = open("/dev/null", O_RDONLY);
+
+	if (err < 0 || keep < 0 || dup2(err, 2) < 0 ||
+	    dup2(keep, INHERITED_FD) < 0)
+		_exit(90);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != INHERITED_FD)
+			close(fd);
+}
+
+/* Runs the interposer; returns its exit status (the stand-in's if it ran). */
+static int interpose(struct fixture *fx, char *const argv[])
+{
+	char envvar[128];
+	char *envp[] = { envvar, "LC_ALL=C", "ODD=a b\tc", NULL };
+	struct sv_interpose_ops ops = { fake_mode, fake_set_exec_context, fx };
+	int argc = 0, status;
+	pid_t pid;
+
+	snprintf(envvar, sizeof(envvar), STANDIN_ENV "=%s", fx->report);
+	while (argv[argc])
+		argc++;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sv_error err = { "" };
+
+		child_fds(fx);
+		sv_interpose_run(&fx->conf, &ops, argc, argv, envp, &err);
+		fprintf(stderr, "svirt-interpose: refusing to start qemu: %s\n",
+			err.msg);
+		_exit(1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (fx->server > 0) {
+		waitpid(fx->server, NULL, 0);
+		fx->server = -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[16384];	/* test-only scratch */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+#define ARGV(...) ((char *const[]){ SV_INTERPOSE_QEMU, __VA_ARGS__, NULL })
+#define RESTRICTED ARGV("-xen-domid", "7", "-name", "web1", "-xen-domid-restrict")
+
+/* Refused: non-zero, one line on stderr naming why, and qemu never ran. */
+static void assert_refused(struct fixture *fx, int status, const char *why)
+{
+	const char *msg = slurp(fx->stderr_path);
+
+	assert_int_not_equal(status, 0);
+	assert_non_null(msg);
+	if (!strstr(msg, why))
+		fail_msg("stderr lacks \"%s\": %s", why, msg);
+	assert_non_null(strstr(msg, "svirt-interpose: refusing"));
+	assert_ptr_equal(strchr(msg, '\n'), msg + strlen(msg) - 1);
+	assert_int_equal(access(fx->report, F_OK), -1);
+}
+
+/* ---- starting qemu ---- */
+
+/* The report without its context line (there is none without SELinux). */
+static void assert_report(const struct fixture *fx, const char *argv_lines)
+{
+	char want[4096];
+	char *r = slurp(fx->report), *ctx;
+
+	assert_non_null(r);
+	if ((ctx = strstr(r, "context ")))
+		*ctx = '\0';
+	snprintf(want, sizeof(want),
+		 "%senv " STANDIN_ENV "=%s\nenv LC_ALL=C\nenv ODD=a b\tc\n"
+		 "fd 0\nfd 1\nfd 2\nfd %d\n",
+		 argv_lines, fx->report, INHERITED_FD);
+	assert_string_equal(r, want);
+}
+
+#define RESTRICTED_LINES                                                       \
+	"arg " SV_INTERPOSE_QEMU "\narg -xen-domid\narg 7\narg -name\n"          \
+	"arg web1\narg -xen-domid-restrict\n"
+
+static void labelled_guest_gets_qemu_unchanged_in_its_label(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_int_equal(interpose(fx, RESTRICTED), 0);
+	assert_string_equal(slurp(fx->context), LABEL);
+	assert_report(fx, RESTRICTED_LINES);
+}
+
+static void permissive_host_labels_qemu_too(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->mode = 0;
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_int_equal(interpose(fx, RESTRICTED), 0);
+	assert_string_equal(slurp(fx->context), LABEL);
+}
+
+static void without_restrict_qemu_is_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "7", "-name", "web1")),
+		       "set dm_restrict=1 in the guest's xl config");
+	assert_int_equal(access(fx->context, F_OK), -1);
+}
+
+static void restrict_not_required_lets_qemu_start(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->conf.require_restrict = false;
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_int_equal(interpose(fx, ARGV("-xen-domid", "7")), 0);
+	assert_report(fx, "arg " SV_INTERPOSE_QEMU "\narg -xen-domid\narg 7\n");
+}
+
+static void svirtd_down_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_refused(fx, interpose(fx, RESTRICTED), "domain 7: no label from svirtd");
+}
+
+static void svirtd_timeout_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_svirtd(fx, "ERR ETIMEDOUT domain 7 storage not labelled after 2 s\n");
+	assert_refused(fx, interpose(fx, RESTRICTED), "not labelled after 2 s");
+}
+
+static void svirtd_error_state_refuses_with_its_reason(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_svirtd(fx, "OK 1\n" ENTRY("error", " reason refusing%20/etc/shadow%0A"));
+	assert_refused(fx, interpose(fx, RESTRICTED),
+		       "svirtd refused it: refusing /etc/shadow\\x0a");
+}
+
+static void unlabelled_state_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_svirtd(fx, "OK 1\n" ENTRY("allocated", ""));
+	assert_refused(fx, interpose(fx, RESTRICTED), "state allocated, not labelled");
+}
+
+static void bad_reply_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	start_svirtd(fx, "OK 1\ndomain 7 uuid nonsense\n");
+	assert_refused(fx, interpose(fx, RESTRICTED), "domain 7: no label from svirtd");
+}
+
+static void reply_for_another_domain_refuses(void **state)
+{
+	struct fixture *fx = *state;
+	char reply[1024];
+
+	snprintf(reply, sizeof(reply), "OK 1\n%s", ENTRY("labelled", ""));
+	memcpy(strstr(reply, "domain 7"), "domain 8", 8);
+	start_svirtd(fx, reply);
+	assert_refused(fx, interpose(fx, RESTRICTED), "no label from svirtd");
+}
+
+static void setexeccon_failure_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->exec_error = -EINVAL;
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_refused(fx, interpose(fx, RESTRICTED), "cannot set exec context " LABEL);
+}
+
+static void selinux_disabled_starts_qemu_with_a_warning(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->mode = -1;
+	assert_int_equal(interpose(fx, RESTRICTED), 0);
+	assert_non_null(strstr(slurp(fx->stderr_path), "warning: domain 7: SELinux is disabled"));
+	assert_int_equal(access(fx->context, F_OK), -1);
+	assert_report(fx, RESTRICTED_LINES);
+}
+
+static void selinux_disabled_refuses_when_configured(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->mode = -1;
+	fx->conf.allow_disabled = false;
+	assert_refused(fx, interpose(fx, RESTRICTED), "allow_selinux_disabled=0");
+}
+
+static void bad_command_line_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "07", "-xen-domid-restrict")),
+		       "qemu's command line: -xen-domid \"07\" is not a domid");
+	assert_refused(fx, interpose(fx, ARGV("-nodefaults", "-xen-domid-restrict")),
+		       "no -xen-domid");
+}
+
+static void missing_real_qemu_refuses(void **state)
+{
+	struct fixture *fx = *state;
+
+	strcat(fx->conf.qemu, ".real");
+	assert_refused(fx, interpose(fx, RESTRICTED), "real qemu");
+}
+
+/* ---- the divert install ---- */
+
+/* Installed in place of libxl's qemu (the same file, whatever the path it
+ * was reached by), the real one is <path>.real. */
+static void divert_install_execs_the_moved_aside_qemu(void **state)
+{
+	struct fixture *fx = *state;
+	char real[80], self[80];
+
+	snprintf(real, sizeof(real), "%s.real", fx->qemu);
+	snprintf(self, sizeof(self), "%s/installed", fx->dir);
+	assert_int_equal(rename(fx->qemu, real), 0);
+	copy_self(fx->qemu);	/* stands for the interposer */
+	assert_int_equal(link(fx->qemu, self), 0);
+	assert_int_equal(sv_interpose_default_qemu(self, fx->qemu, fx->conf.qemu,
+						   sizeof(fx->conf.qemu)), 0);
+	assert_string_equal(fx->conf.qemu, real);
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_int_equal(interpose(fx, RESTRICTED), 0);
+	assert_report(fx, RESTRICTED_LINES);
+	assert_int_equal(sv_interpose_default_qemu(self, fx->qemu, real, 4),
+			 -ENAMETOOLONG);
+	unlink(self);
+}
+
+static void exec_of_itself_is_refused(void **state)
+{
+	struct fixture *fx = *state;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	assert_true(n > 0);
+	self[n] = '\0';
+	snprintf(fx->conf.qemu, sizeof(fx->conf.qemu), "%s", self);
+	assert_refused(fx, interpose(fx, RESTRICTED), "is svirt-interpose itself");
+}
+
+/* The built binary, beside this one's folder ($(BUILD)/svirt-interpose),
+ * once interpose.mk builds it: main() refuses the same way. */
+static void built_binary_refuses_qemu_without_restrict(void **state)
+{
+	struct fixture *fx = *state;
+	char self[PATH_MAX], cmd[PATH_MAX + 256], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	assert_true(n > 0);
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		skip();
+	*slash = '\0';
+	if (!(slash = strrchr(self, '/')))
+		skip();
+	strcpy(slash, "/svirt-interpose");
+	if (access(self, X_OK) != 0 || access(SV_INTERPOSE_CONF, F_OK) == 0)
+		skip();		/* not built yet, or a host config would decide */
+	snprintf(cmd, sizeof(cmd), "%s -xen-domid 5 -nodefaults 2>%s", self,
+		 fx->stderr_path);
+	assert_refused(fx, system(cmd) == 0 ? 0 : 1,
+		       "refusing to start qemu: domain 5: qemu has no -xen-domid-restrict");
+}
+
+int main(int argc, char **argv)
+{
+	const char *report = getenv(STANDIN_ENV);
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(labelled_guest_gets_qemu_unchanged_in_its_label),
+		T(permissive_host_labels_qemu_too),
+		T(without_restrict_qemu_is_refused),
+		T(restrict_not_required_lets_qemu_start),
+		T(svirtd_down_refuses),
+		T(svirtd_timeout_refuses),
+		T(svirtd_error_state_refuses_with_its_reason),
+		T(unlabelled_state_refuses),
+		T(bad_reply_refuses),
+		T(reply_for_another_domain_refuses),
+		T(setexeccon_failure_refuses),
+		T(selinux_disabled_starts_qemu_with_a_warning),
+		T(selinux_disabled_refuses_when_configured),
+		T(bad_command_line_refuses),
+		T(missing_real_qemu_refuses),
+		T(divert_install_execs_the_moved_aside_qemu),
+		T(exec_of_itself_is_refused),
+		T(built_binary_refuses_qemu_without_restrict),
+#undef T
+	};
+
+	if (report)
+		return standin_main(argc, argv, report);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
