@@ -143,7 +143,15 @@ static int one_device(struct xs_handle *xs, xs_transaction_t t,
 	snprintf(dir, sizeof(dir), "/local/domain/0/backend/%s/%u/%u", backend,
 		 domid, devid);
 	r = read_device(xs, t, dir, &rv, err);
-	if (r == 0) {
+	if (r == 0 && (!rv.v[0] || !rv.v[2] ||
+		       (!rv.v[1] && strcmp(backend, "vbd") == 0))) {
+		/* libxl writes params, type and mode in one transaction, so a
+		 * device lacking one is being torn down (qemu and libxl remove
+		 * nodes one by one on unplug): its removal fires the next
+		 * event.  Failing the domain here broke a healthy guest. */
+		r = sv_fail(err, EAGAIN, "%s %u: being set up or torn down",
+			    backend, devid);
+	} else if (r == 0) {
 		v = (struct sv_backend_values){
 			.params = rv.v[0], .type = rv.v[1], .mode = rv.v[2],
 			.physical_device = rv.v[3],
