@@ -256,3 +256,22 @@ size_t sv_xl_verify(const struct sv_xl_report *r, sv_label_reader read_label,
 	}
 	return bad;
 }
+
+const char *sv_xl_disks_unlabelled(const struct sv_record *rec,
+				   char *const *paths, size_t n,
+				   sv_label_reader read_label, void *arg)
+{
+	char cur[SV_CONTEXT_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sv_object *o = NULL;
+
+		for (size_t j = 0; j < rec->nobjects && !o; j++)
+			if (strcmp(rec->objects[j].path, paths[i]) == 0)
+				o = &rec->objects[j];
+		if (!o || read_label(arg, o->path, cur, sizeof(cur)) < 0 ||
+		    strcmp(cur, o->label) != 0)
+			return paths[i];
+	}
+	return NULL;
+}

@@ -62,4 +62,13 @@ typedef int (*sv_label_reader)(void *arg, const char *path, char *buf,
 size_t sv_xl_verify(const struct sv_xl_report *r, sv_label_reader read_label,
 		    void *arg, FILE *out, size_t *checked);
 
+/* svirt-xl create's last check before unpausing: each of paths (the
+ * guest's disks, resolved) is an object of rec and carries its label.  The
+ * first that is not, or NULL when all are.  svirtd reports a guest
+ * `labelled` once per pass; a disk whose backend appeared after that pass
+ * is labelled by the next one. */
+const char *sv_xl_disks_unlabelled(const struct sv_record *rec,
+				   char *const *paths, size_t n,
+				   sv_label_reader read_label, void *arg);
+
 #endif

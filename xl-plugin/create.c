@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "control.h"
 #include "xl_derive.h"
@@ -273,6 +274,85 @@ static int wait_labelled(struct create *c)
 	return r;
 }
 
+/* The guest's disks that are files or devices, resolved as svirtd records them. */
+static int disk_paths(struct create *c, char ***out, size_t *n)
+{
+	libxl_device_disk *disks;
+	char **v;
+	int num = 0;
+
+	*out = NULL;
+	*n = 0;
+	disks = libxl_device_disk_list(c->x->ctx, (uint32_t)c->domid, &num);
+	if (!disks && num != 0)
+		return fail("domain %d: libxl cannot list its disks", c->domid);
+	v = calloc(num > 0 ? (size_t)num : 1, sizeof(*v));
+	if (!v) {
+		libxl_device_disk_list_free(disks, num);
+		return fail("out of memory");
+	}
+	for (int i = 0; i < num; i++) {
+		const char *p = disks[i].pdev_path;
+
+		if (!p || p[0] != '/')
+			continue;	/* an empty cdrom, a network disk */
+		if (!(v[*n] = realpath(p, NULL))) {
+			fail("domain %d: disk %s: %s", c->domid, p, strerror(errno));
+			libxl_device_disk_list_free(disks, num);
+			*out = v;
+			return -1;
+		}
+		(*n)++;
+	}
+	libxl_device_disk_list_free(disks, num);
+	*out = v;
+	return 0;
+}
+
+/* svirtd says `labelled` after each pass over the backends; a disk whose
+ * backend xl wrote after a pass is labelled by the next one.  So before
+ * unpausing, every disk must be in the guest's record with its label. */
+static int disks_labelled(struct create *c)
+{
+	_cleanup_store_ struct sv_store *store = NULL;
+	struct sv_error err = { .msg = "" };
+	struct timespec now, end, nap = { .tv_nsec = 50 * 1000 * 1000 };
+	const char *missing = NULL;
+	char **paths = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = disk_paths(c, &paths, &n)) == 0 &&
+	    (r = sv_xl_open_store(&store, &err)) < 0)
+		fail("cannot read svirtd's records: %s", err.msg);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += c->x->conf.wait_seconds;
+	while (r == 0) {
+		struct sv_record rec = { .name = NULL };
+
+		if (sv_store_read(store, c->uuid, &rec, &err) < 0) {
+			r = fail("domain %d: %s", c->domid, err.msg);
+			break;
+		}
+		missing = sv_xl_disks_unlabelled(&rec, paths, n, sv_xl_read_label, NULL);
+		sv_record_clear(&rec);
+		if (!missing)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+			r = fail("domain %d: disk %s is not labelled after %u s",
+				 c->domid, missing, c->x->conf.wait_seconds);
+			break;
+		}
+		nanosleep(&nap, NULL);
+	}
+	for (size_t i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return r;
+}
+
 static int reserve(struct create *c)
 {
 	struct sv_control_request req = {
@@ -374,7 +454,7 @@ static int create(struct create *c)
 	if (flask && (!got || strcmp(got, guest) != 0))
 		return fail("domain %d: Xen labels it %s, not %s", c->domid,
 			    got ? got : "(none)", guest);
-	if (wait_labelled(c) < 0)
+	if (wait_labelled(c) < 0 || disks_labelled(c) < 0)
 		return -1;
 	if (libxl_domain_unpause(c->x->ctx, (uint32_t)c->domid, NULL) != 0)
 		return fail("domain %d: cannot unpause", c->domid);

@@ -55,19 +55,26 @@ static int add_libxl_domains(struct sv_xl *x, struct sv_xl_report *r)
 	return 0;
 }
 
+int sv_xl_open_store(struct sv_store **out, struct sv_error *err)
+{
+	struct sv_config cfg;
+	int ret;
+
+	if ((ret = sv_config_load(SV_CONFIG_PATH, NULL, &cfg, err)) < 0)
+		return ret;
+	ret = sv_store_open_readonly(cfg.state_dir, out, err);
+	sv_config_free(&cfg);
+	return ret;
+}
+
 /* The objects of each guest svirtd knows, from its record. */
 static int add_records(struct sv_xl_report *r)
 {
 	_cleanup_store_ struct sv_store *store = NULL;
-	struct sv_config cfg;
 	struct sv_error err = { .msg = "" };
 	int ret;
 
-	if ((ret = sv_config_load(SV_CONFIG_PATH, NULL, &cfg, &err)) == 0) {
-		ret = sv_store_open_readonly(cfg.state_dir, &store, &err);
-		sv_config_free(&cfg);
-	}
-	if (ret < 0) {
+	if ((ret = sv_xl_open_store(&store, &err)) < 0) {
 		fprintf(stderr, "svirt-xl: cannot read svirtd's records: %s\n", err.msg);
 		for (size_t i = 0; i < r->n; i++)
 			if (r->doms[i].has_entry && r->doms[i].domid >= 0)
@@ -138,7 +145,7 @@ int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv)
 	return ret < 0 || fflush(stdout) != 0 ? 1 : 0;
 }
 
-static int read_label(void *arg, const char *path, char *buf, size_t size)
+int sv_xl_read_label(void *arg, const char *path, char *buf, size_t size)
 {
 	char *con = NULL;
 	size_t n;
@@ -172,7 +179,7 @@ int sv_xl_cmd_verify(struct sv_xl *x, int argc, char **argv)
 		fputs("svirt-xl: out of memory\n", stderr);
 		return 1;
 	}
-	bad = sv_xl_verify(&r, read_label, NULL, stdout, &checked);
+	bad = sv_xl_verify(&r, sv_xl_read_label, NULL, stdout, &checked);
 	printf("svirt-xl verify: %zu object(s) checked, %zu problem(s)%s\n",
 	       checked, bad, ret < 0 ? ", and svirtd or its records unreachable" : "");
 	return bad || ret < 0 ? 1 : 0;

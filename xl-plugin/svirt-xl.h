@@ -7,6 +7,7 @@
 #include <libxl_utils.h>
 #include <stdbool.h>
 
+#include "store.h"
 #include "xl_conf.h"
 #include "xl_report.h"
 
@@ -25,6 +26,11 @@ int sv_xl_flask_enabled(struct sv_xl *x);
  * labels merged in.  Problems reaching svirtd or the store are printed and
  * make the return -EIO, with r still filled as far as it got. */
 int sv_xl_gather(struct sv_xl *x, struct sv_xl_report *r);
+
+/* svirtd's state store (its state_dir, from svirt.conf), read-only. */
+int sv_xl_open_store(struct sv_store **out, struct sv_error *err);
+/* lgetfilecon_raw as an sv_label_reader. */
+int sv_xl_read_label(void *arg, const char *path, char *buf, size_t size);
 
 int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv);

@@ -216,6 +216,29 @@ static void verify_is_quiet_when_every_label_holds(void **state)
 	sv_xl_report_clear(&r);
 }
 
+static void disks_must_be_recorded_and_carry_their_label(void **state)
+{
+	struct sv_xl_report r = { .n = 0 };
+	char *both[] = { "/img/web.img", "/dev/loop0" }, *other[] = { "/img/other.img" };
+	const struct sv_record *rec;
+
+	(void)state;
+	build(&r);
+	rec = &r.doms[1].record;
+	assert_null(sv_xl_disks_unlabelled(rec, both, 2, only_loop0_gone, NULL));
+	assert_null(sv_xl_disks_unlabelled(rec, both, 0, fake_label, NULL));
+	/* not yet relabelled, and unreadable */
+	assert_string_equal(sv_xl_disks_unlabelled(rec, both, 2, fake_label,
+						   "system_u:object_r:xen_image_t:s0"),
+			    "/img/web.img");
+	assert_string_equal(sv_xl_disks_unlabelled(rec, both, 2, fake_label, NULL),
+			    "/dev/loop0");
+	/* a disk svirtd has not recorded */
+	assert_string_equal(sv_xl_disks_unlabelled(rec, other, 1, only_loop0_gone, NULL),
+			    "/img/other.img");
+	sv_xl_report_clear(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +247,7 @@ int main(void)
 		cmocka_unit_test(table_shows_labels_objects_and_dashes),
 		cmocka_unit_test(verify_names_each_drift_and_each_refused_guest),
 		cmocka_unit_test(verify_is_quiet_when_every_label_holds),
+		cmocka_unit_test(disks_must_be_recorded_and_carry_their_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
