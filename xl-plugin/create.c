@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,6 +195,19 @@ static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
 	return 0;
 }
 
+/* While it creates, svirt-xl itself ignores the signals that would stop it
+ * half-way (a paused guest, a reservation held); a Ctrl-C still stops xl,
+ * whose failure svirt-xl then undoes.  xl gets the default handlers back. */
+static void signals(void (*handler)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static int run_xl(struct create *c)
 {
 	const char *argv[MAX_XL_OPTIONS + 5];
@@ -211,6 +225,7 @@ static int run_xl(struct create *c)
 	if ((pid = fork()) < 0)
 		return fail("fork: %s", strerror(errno));
 	if (pid == 0) {
+		signals(SIG_DFL);
 		execv(argv[0], (char *const *)argv);
 		fprintf(stderr, "svirt-xl create: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -473,6 +488,7 @@ int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv)
 		return 2;
 	if (read_cfg(&c) < 0)
 		return 1;
+	signals(SIG_IGN);
 	r = create(&c);
 	if (c.wrote)
 		unlink(c.derived);
