@@ -38,13 +38,18 @@ ctx1=$(context_of_pid "$(dm_pid "$d1")")
 ctx2=$(context_of_pid "$(dm_pid "$d2")")
 refute "k1's and k2's qemus share a pair" test "${ctx1##*:}" = "${ctx2##*:}"
 
-# The QMP sockets libxl has qemu create (libxl's own and libxenstat's) carry the pair.
-for s in /var/run/xen/qmp-libxl-"$d1" /var/run/xen/qmp-libxenstat-"$d1"; do
-	[ -S "$s" ] || continue
-	ls -Z "$s"
-	check_eq "$s is at k1's pair" "${ctx1##*:}" "$(label_of "$s" | sed 's/.*://')"
+# QMP: with dm_restrict=1 libxl opens its own QMP socket (qmp-libxl-D, at
+# xl's label) and passes qemu the descriptor; the one qemu creates itself
+# (qmp-libxenstat-D) is made at the guest's pair.
+ls -Z /var/run/xen/qmp-*
+for g in 1 2; do
+	d=$(eval echo "\$d$g")
+	ctx=$(eval echo "\$ctx$g")
+	check "k$g's qemu was handed libxl's QMP socket" \
+		grep -q 'socket,id=libxl-cmd,fd=' < <(tr '\0' '\n' <"/proc/$(dm_pid "$d")/cmdline")
+	check_eq "k$g's qmp-libxenstat socket is at k$g's pair" "${ctx##*:}" \
+		"$(label_of "/var/run/xen/qmp-libxenstat-$d" | sed 's/.*://')"
 done
-check "k1's QMP socket exists" test -S "/var/run/xen/qmp-libxl-$d1"
 
 # A stand-in qemu through the same interposer, for live domain k1: its argv
 # (after argv[0], which a script cannot see), environment and fds arrive unchanged.
@@ -78,9 +83,9 @@ echo \$? >probe.rc
 SH
 chmod 0755 probe
 printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$PWD/probe" >"$CONF"
-QMP=/var/run/xen/qmp-libxl-$d2 "$IP" -xen-domid "$d2"
+QMP=/var/run/xen/qmp-libxenstat-$d2 "$IP" -xen-domid "$d2"
 check_eq "k2's device model reaches k2's own QMP socket" 124 "$(cat probe.rc)"
-QMP=/var/run/xen/qmp-libxl-$d1 "$IP" -xen-domid "$d2"
+QMP=/var/run/xen/qmp-libxenstat-$d1 "$IP" -xen-domid "$d2"
 cat probe.out
 check "k2's device model cannot reach k1's QMP socket" grep -q 'Permission denied' probe.out
 
