@@ -153,6 +153,21 @@ check_qemu_of_guest() {
 		grep -qx -- -chroot < <(tr '\0' '\n' <"/proc/$q/cmdline")
 }
 
+# restart_svirtd [WHY]: starts svirtd as init-dom0 does (tests/vm/guest/init-dom0),
+# appending to its log so earlier lives' lines stay, and waits for it to be
+# ready; setsid: the daemon outlives the scenario and the driver's timeout group.
+LOG=/var/log/svirtd.log
+readies() { grep -c 'ready: categories' "$LOG" || true; }
+ready_after() { [ "$(readies)" -gt "$1" ]; }
+restart_svirtd() {
+	local n
+	n=$(readies)
+	setsid svirtd --foreground --config /etc/svirt/svirt.conf >>"$LOG" 2>&1 </dev/null &
+	disown
+	echo $! >/run/svirtd.pid
+	wait_until 60 "svirtd restarted and reconciled${1:+ ($1)}" ready_after "$n"
+}
+
 domid_of() { xl domid "$1" 2>/dev/null; }
 guest_ready() { xs_is "/local/domain/$1/data/ready" 1; }
 

@@ -4,19 +4,6 @@
 set -euo pipefail
 . "$VM_LIB"
 
-LOG=/var/log/svirtd.log
-# What init-dom0 runs (tests/vm/guest/init-dom0), appending to its log so the earlier lives' lines stay;
-# setsid: the daemon outlives this scenario and the driver's timeout group.
-restart_svirtd() {
-	local n
-	n=$(readies)
-	setsid svirtd --foreground --config /etc/svirt/svirt.conf >>"$LOG" 2>&1 </dev/null &
-	disown
-	echo $! >/run/svirtd.pid
-	wait_until 60 "svirtd restarted and reconciled ($1)" ready_after "$n"
-}
-readies() { grep -c 'ready: categories' "$LOG" || true; }
-ready_after() { [ "$(readies)" -gt "$1" ]; }
 dead() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 kill9_svirtd() {
 	local pid

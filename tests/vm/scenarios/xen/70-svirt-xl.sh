@@ -6,7 +6,6 @@ set -euo pipefail
 
 command -v svirt-xl >/dev/null || skip "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
-LOG=/var/log/svirtd.log
 GUESTS="s1 s2 s3 s4"
 cleanup() {
 	local g
@@ -15,28 +14,6 @@ cleanup() {
 	for g in $GUESTS; do rm -f "$IMAGES/$g.img"; done
 }
 trap cleanup EXIT
-# As dom0's init starts svirtd (tests/vm/guest/init-dom0), as 55-svirtd-kill-restart does.
-readies() { grep -c 'ready: categories' "$LOG" || true; }
-ready_after() { [ "$(readies)" -gt "$1" ]; }
-restart_svirtd() {
-	local n
-	n=$(readies)
-	setsid svirtd --foreground --config /etc/svirt/svirt.conf >>"$LOG" 2>&1 </dev/null &
-	disown
-	echo $! >/run/svirtd.pid
-	wait_until 60 "svirtd restarted" ready_after "$n"
-}
-dm_pid() {
-	local p args i
-	for p in /proc/[0-9]*; do
-		mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
-		for ((i = 0; i + 1 < ${#args[@]}; i++)); do
-			[ "${args[i]}" = -xen-domid ] && [ "${args[i + 1]}" = "$1" ] &&
-				{ echo "${p#/proc/}"; return 0; }
-		done
-	done
-	return 1
-}
 # xl list's state column: "p" third means paused.
 unpaused() { xl list "$1" | awk 'NR == 2 { exit substr($5, 3, 1) == "p" }'; }
 no_domain() { not xl domid "$1"; }
@@ -46,10 +23,6 @@ qdisk_config() {
 	guest_config "$1" 10.77.0.7"${1#s}" "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$1.img" |
 		sed '/^vif = /d'
 }
-
-# libxl's dm_restrict=1 runs qemu as xen-qemuuser-shared; this dom0 may not have the user yet.
-grep -q '^xen-qemuuser-shared:' /etc/passwd ||
-	{ echo 'xen-qemuuser-shared:x:990:990:qemu-dm:/nonexistent:/bin/false' >>/etc/passwd; echo "(added user xen-qemuuser-shared)"; }
 
 # --- two guests through svirt-xl create
 for g in s1 s2; do
