@@ -65,6 +65,44 @@ not() {
 	[ "$rc" != 0 ]
 }
 running() { pidof "$1" >/dev/null; }
+
+# --- AVC denials: the suite driver fails a scenario on any denial it did not declare.
+
+# expect_avc ERE: denials matching this extended regular expression (a line of
+# the kernel's log) are this scenario's to cause; say why in a comment.
+expect_avc() {
+	[ -n "${VM_AVC_EXPECT:-}" ] || return 0
+	printf '%s\n' "$1" >>"$VM_AVC_EXPECT"
+}
+
+# The denials logged since this scenario started (the whole kernel log when
+# the scenario runs alone, outside the suite driver).
+avc_lines() {
+	if [ -n "${VM_AVC_LOG:-}" ]; then
+		tail -n "+$((VM_AVC_START + 1))" "$VM_AVC_LOG"
+	else
+		dmesg | grep 'avc:  denied' || true
+	fi
+}
+avc_logged() { avc_lines | grep -q -E "$1"; }
+
+# check_avc DESCRIPTION ERE: the kernel logged a denial matching ERE (audit
+# records reach the log a moment after the refusal); declares it expected too.
+check_avc() {
+	expect_avc "$2"
+	wait_until 10 "$1" avc_logged "$2"
+	avc_lines | grep -E -m1 "$2" | sed 's/^.*avc:/    avc:/'
+}
+
+# as_toolstack COMMAND...: runs it at s0, the level the policy gives xl, with
+# its output through a pipe made there: an MCS-constrained device model may
+# use descriptors made at s0, never those of the administrator's full range.
+as_toolstack() {
+	runcon -l s0 bash -c 'set -o pipefail; "$@" </dev/null 2>&1 | cat' as_toolstack "$@"
+}
+
+# Asks dom0's init to start svirtd, as an administrator asks the init system.
+init_start_svirtd() { echo start-svirtd >/run/svirt-vm/init.ctl; }
 xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
 xs_gone() { ! xenstore-exists "$1" 2>/dev/null; }
 

@@ -5,14 +5,12 @@ set -euo pipefail
 . "$VM_LIB"
 
 LOG=/var/log/svirtd.log
-# What init-dom0 runs (tests/vm/guest/init-dom0), appending to its log so the earlier lives' lines stay;
-# setsid: the daemon outlives this scenario and the driver's timeout group.
+# svirtd is a service of dom0's init (tests/vm/guest/init-dom0): init starts it again, in svirtd_t,
+# appending to the same log, so the earlier lives' lines stay.
 restart_svirtd() {
 	local n
 	n=$(readies)
-	setsid svirtd --foreground --config /etc/svirt/svirt.conf >>"$LOG" 2>&1 </dev/null &
-	disown
-	echo $! >/run/svirtd.pid
+	init_start_svirtd
 	wait_until 60 "svirtd restarted and reconciled ($1)" ready_after "$n"
 }
 readies() { grep -c 'ready: categories' "$LOG" || true; }
