@@ -101,6 +101,25 @@ as_toolstack() {
 	runcon -l s0 bash -c 'set -o pipefail; "$@" </dev/null 2>&1 | cat' as_toolstack "$@"
 }
 
+# A stand-in qemu enters the device-model domain only as qemu does, through qemu's
+# type: a script run by a copy of bash labelled qemu_exec_t, both kept where a device
+# model may look (/usr/libexec is bin_t). In there it may run no other program, so it
+# uses bash's builtins; start it with HOME and SHELL set and from /, or bash reads
+# /etc/passwd and the caller's directory, which the device model may not.
+STANDIN_DIR=/usr/libexec/svirt-vm-standin
+# standin_install NAME <BODY: installs the script $STANDIN_DIR/NAME and prints its path.
+standin_install() {
+	mkdir -p "$STANDIN_DIR"
+	if [ ! -e "$STANDIN_DIR/bash" ]; then
+		cp /bin/bash "$STANDIN_DIR/bash"
+		chcon -t qemu_exec_t "$STANDIN_DIR/bash"
+	fi
+	{ echo "#!$STANDIN_DIR/bash"; cat; } >"$STANDIN_DIR/$1"
+	chmod 0755 "$STANDIN_DIR/$1"
+	chcon -t qemu_exec_t "$STANDIN_DIR/$1"
+	echo "$STANDIN_DIR/$1"
+}
+
 # Asks dom0's init to start svirtd, as an administrator asks the init system.
 init_start_svirtd() { echo start-svirtd >/run/svirt-vm/init.ctl; }
 xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }

@@ -10,6 +10,9 @@ for f in "$IP" /vm/job/*/svirt-interpose; do [ -x "$f" ] && IP=$f && break; done
 [ -x "$IP" ] || skip "svirt-interpose is not installed"
 running svirtd || fail "svirtd is not running in dom0"
 CONF=/etc/svirt/interpose.conf
+# qemu looks into the directory xl ran from (this scenario's scratch directory,
+# user_tmp_t): a device model has no business there, and the policy refuses it.
+expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
 restore_conf() { rm -f "$CONF"; [ ! -e "$CONF.orig" ] || mv "$CONF.orig" "$CONF"; }
 [ ! -e "$CONF" ] || cp "$CONF" "$CONF.orig"
 trap 'restore_conf; xl destroy k1 2>/dev/null || true; xl destroy k2 2>/dev/null || true' EXIT
@@ -69,24 +72,19 @@ refute "k1's and k2's qemus share a pair" test "${ctx1##*:}" = "${ctx2##*:}"
 
 # A stand-in qemu through the same interposer, for live domain k1: its argv
 # (after argv[0], which a script cannot see), environment and fds arrive unchanged.
-# It enters the device-model domain only as qemu does, through qemu's type: a script
-# whose interpreter is a copy of bash labelled so; in there it may run nothing else,
-# so it uses builtins only and reports on stdout, a pipe made at xl's level.
-cp /bin/bash dm-bash
-chcon -t qemu_exec_t dm-bash
-cat >standin <<SH
-#!$PWD/dm-bash
-printf 'arg %s\n' "\$@"
-while IFS= read -r -d '' e; do printf 'env %s\n' "\$e"; done </proc/\$\$/environ
-for f in /proc/\$\$/fd/*; do printf 'fd %s\n' "\${f##*/}"; done
-read -r -d '' ctx </proc/\$\$/attr/current
-printf 'context %s\n' "\$ctx"
+# It is a stand-in of lib.sh's standin_install: builtins only, reporting on stdout,
+# a pipe made at xl's level.
+standin=$(standin_install standin60 <<'SH'
+printf 'arg %s\n' "$@"
+while IFS= read -r -d '' e; do printf 'env %s\n' "$e"; done </proc/$$/environ
+for f in /proc/$$/fd/*; do printf 'fd %s\n' "${f##*/}"; done
+read -r -d '' ctx </proc/$$/attr/current
+printf 'context %s\n' "$ctx"
 SH
-chmod 0755 standin
-chcon -t qemu_exec_t standin
-printf 'require_dm_restrict = 1\nqemu = "%s"\n' "$PWD/standin" >"$CONF"
-as_toolstack bash -c 'exec 7</dev/null; env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ODD="a b" "$0" \
-	-xen-domid "$1" -name -xen-domid-restrict -xen-domid-restrict -nodefaults' "$IP" "$d1" >standin.report
+)
+printf 'require_dm_restrict = 1\nqemu = "%s"\n' "$standin" >"$CONF"
+(cd / && as_toolstack bash -c 'exec 7</dev/null; env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ SHELL=/bin/sh \
+	ODD="a b" "$0" -xen-domid "$1" -name -xen-domid-restrict -xen-domid-restrict -nodefaults' "$IP" "$d1") >standin.report
 cat standin.report
 check_eq "the stand-in got argv unchanged" "-xen-domid $d1 -name -xen-domid-restrict -xen-domid-restrict -nodefaults" \
 	"$(sed -n 's/^arg //p' standin.report | tr '\n' ' ' | sed 's/ $//')"
@@ -99,15 +97,15 @@ check "... and it did not run" test ! -e standin.report
 
 # Start latency (a figure, not a check): a trivial program directly, then
 # through the interposer with its real round trip to svirtd for live domain k1.
-printf '#!%s\nexit 0\n' "$PWD/dm-bash" >trivial
-chmod 0755 trivial
-chcon -t qemu_exec_t trivial
-printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$PWD/trivial" >"$CONF"
+trivial=$(standin_install trivial60 <<<'exit 0')
+printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$trivial" >"$CONF"
 n=200
 t0=${EPOCHREALTIME/./}
-as_toolstack bash -c 'for ((i = 0; i < $1; i++)); do ./trivial -xen-domid "$2"; done' _ "$n" "$d1"
+(cd / && as_toolstack env -i HOME=/ SHELL=/bin/sh bash -c 'for ((i = 0; i < $1; i++)); do "$0" -xen-domid "$2"; done' \
+	"$trivial" "$n" "$d1")
 t1=${EPOCHREALTIME/./}
-as_toolstack bash -c 'for ((i = 0; i < $1; i++)); do "$0" -xen-domid "$2" || exit 1; done' "$IP" "$n" "$d1" ||
+(cd / && as_toolstack env -i HOME=/ SHELL=/bin/sh bash -c \
+	'for ((i = 0; i < $1; i++)); do "$0" -xen-domid "$2" || exit 1; done' "$IP" "$n" "$d1") ||
 	fail "through svirt-interpose"
 t2=${EPOCHREALTIME/./}
 echo "mean start over $n: direct $(((t1 - t0) / n)) us, through svirt-interpose $(((t2 - t1) / n)) us"

@@ -10,6 +10,9 @@ for f in "$IP" /vm/job/*/svirt-interpose; do [ -x "$f" ] && IP=$f && break; done
 running svirtd || fail "svirtd is not running in dom0"
 QEMU=/usr/libexec/xen-qemu-system-i386
 CONF=/etc/svirt/interpose.conf
+# qemu looks into the directory xl ran from (this scenario's scratch directory,
+# user_tmp_t): a device model has no business there, and the policy refuses it.
+expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
 [ -x "$QEMU" ] && [ ! -e "$QEMU.real" ] || fail "$QEMU is not the plain qemu this host ships"
 [ ! -e "$CONF" ] || cp "$CONF" "$CONF.orig"
 undo() {

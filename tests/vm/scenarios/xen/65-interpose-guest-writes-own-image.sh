@@ -33,23 +33,19 @@ img_b=$(svirt_node "$db" imagelabel)
 check_eq "ia's image carries its label" "$img_a" "$(label_of "$IMAGES/ia.img")"
 check_eq "ib's image carries its label" "$img_b" "$(label_of "$IMAGES/ib.img")"
 
-# The stand-in qemu: a script whose interpreter is a copy of bash labelled
-# as qemu is (qemu_exec_t, the device model's entry point). It uses builtins only.
-cp /bin/bash dm-bash
-chcon -t qemu_exec_t dm-bash
-cat >standin <<SH
-#!$PWD/dm-bash
-read -r ctx </proc/self/attr/current
-echo "context \${ctx%\$'\\0'}"
-if echo "written by ia's device model" >>"\$OWN"; then echo "own: written"; else echo "own: refused"; fi
-if echo "written by ia's device model" >>"\$OTHER"; then echo "other: written"; else echo "other: refused"; fi
+# The stand-in qemu (standin_install in lib.sh), builtins only.
+standin=$(standin_install standin65 <<'SH'
+read -r -d '' ctx </proc/self/attr/current
+echo "context $ctx"
+if echo "written by ia's device model" >>"$OWN"; then echo "own: written"; else echo "own: refused"; fi
+if echo "written by ia's device model" >>"$OTHER"; then echo "other: written"; else echo "other: refused"; fi
 SH
-chmod 0755 standin
-chcon -t qemu_exec_t standin
-printf 'require_dm_restrict = 0\nwait = 30\nqemu = "%s"\n' "$PWD/standin" >"$CONF"
+)
+printf 'require_dm_restrict = 0\nwait = 30\nqemu = "%s"\n' "$standin" >"$CONF"
 
 # As libxl starts it: svirt-interpose at xl's level (s0), with qemu's argv.
-as_toolstack env OWN="$IMAGES/ia.img" OTHER="$IMAGES/ib.img" "$IP" -xen-domid "$da" -nodefaults >report ||
+(cd / && as_toolstack env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ SHELL=/bin/sh \
+	OWN="$IMAGES/ia.img" OTHER="$IMAGES/ib.img" "$IP" -xen-domid "$da" -nodefaults) >report ||
 	{ cat report; fail "svirt-interpose did not run the stand-in for ia"; }
 cat report
 check_eq "the stand-in runs in ia's label" "context $label_a" "$(grep '^context' report | tr -d '\0')"
@@ -58,8 +54,8 @@ check "it was refused ib's image" grep -qx 'other: refused' report
 check_eq "ia's image has the line" "written by ia's device model" "$(tail -n 1 "$IMAGES/ia.img")"
 check "ib's image does not" not grep -q "written by ia" "$IMAGES/ib.img"
 check_avc "the kernel's AVC: ia's pair against ib's image" \
-	"denied  \\{[^}]*\\} for .*comm=\"standin\" .*name=\"ib.img\" .*scontext=$label_a tcontext=$img_b tclass=file"
+	"denied  \\{[^}]*\\} for .*comm=\"standin65\" .*name=\"ib.img\" .*scontext=$label_a tcontext=$img_b tclass=file"
 
 check "xl destroy ia" xl destroy ia
 check "xl destroy ib" xl destroy ib
-rm -f "$IMAGES/ia.img" "$IMAGES/ib.img"
+rm -f "$IMAGES/ia.img" "$IMAGES/ib.img" "$standin"
