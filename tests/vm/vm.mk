@@ -13,7 +13,15 @@ VM_ENV := BUILD=$(BUILD)
 VM_STANDALONE := $(if $(filter %vm.mk,$(firstword $(MAKEFILE_LIST))),1)
 VM_DEPS := $(if $(VM_STANDALONE),,deps)
 
-VM_COMMON := $(VM_DIR)/lib/common.sh $(VM_DIR)/lib/rootfs.sh $(VM_DIR)/mkimage $(VM_STAMP)
+# The hosts run the policy `make policy` builds (policy/policy.mk); alone, vm.mk includes it.
+ifndef POLICY_BIN
+include policy/policy.mk
+endif
+VM_POLICY_FC := $(POLICY_OUT)/etc/selinux/$(POLICY_TYPE)/contexts/files/file_contexts
+VM_ENV += VM_POLICY_BIN=$(abspath $(POLICY_BIN)) VM_POLICY_FC=$(abspath $(VM_POLICY_FC))
+
+VM_GUEST_SCRIPTS := $(addprefix $(VM_DIR)/guest/,init-lib.sh init-stage1 run-job suite-driver expected-boot-avcs)
+VM_COMMON := $(VM_DIR)/lib/common.sh $(VM_DIR)/lib/rootfs.sh $(VM_DIR)/mkimage $(VM_STAMP) $(VM_GUEST_SCRIPTS)
 VM_POLICY := $(VM_IMG)/policy/policy.33
 
 .PHONY: check-vm check-xen vm-demo vm-images vm-image-selinux vm-image-xen vm-project vm-qemu vm-clean
@@ -54,11 +62,12 @@ $(VM_STAMP): $(VM_DIR)/packages.list $(VM_DIR)/fetch-debs $(VM_DIR)/lib/common.s
 	@$(VM_ENV) $(VM_DIR)/fetch-debs
 	@touch $@
 
-$(VM_POLICY): $(VM_DIR)/gen-policy $(VM_STAMP)
+# policy.bin and file_contexts come from the same rule: the first is the target to depend on.
+$(VM_POLICY): $(POLICY_BIN) $(VM_STAMP)
 	@echo "vm: policy $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage policy
 
-$(VM_IMG)/selinux.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_DIR)/guest/init-lib.sh $(VM_DIR)/guest/init-selinux
+$(VM_IMG)/selinux.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_DIR)/guest/init-selinux $(VM_DIR)/guest/rc-selinux
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage selinux
 
@@ -67,7 +76,7 @@ $(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu
 	@$(VM_ENV) $(VM_DIR)/mkimage guest
 
 $(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz \
-		$(VM_DIR)/guest/init-lib.sh $(VM_DIR)/guest/init-dom0
+		$(VM_DIR)/guest/init-dom0 $(VM_DIR)/guest/rc-dom0
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage xen
 

@@ -38,7 +38,7 @@ qemu_args_selinux() {
 	QEMU_ARGS=(-accel "$VM_ACCEL" -cpu max -smp 2 -m "${VM_MEM:-1024}"
 		-nodefaults -nic none -display none -no-reboot -monitor none -serial "file:$log"
 		-kernel "$VM_IMG/vmlinuz" -initrd "$RUN_DIR/initrd"
-		-append "console=ttyS0 security=selinux enforcing=1 panic=-1 rdinit=/init")
+		-append "console=ttyS0 security=selinux enforcing=1 log_buf_len=8M panic=-1 rdinit=/init")
 }
 
 # Xen is the multiboot kernel; dom0's kernel and initramfs are its modules. No
@@ -47,7 +47,7 @@ qemu_args_xen() {
 	local log=$1
 	local xen_args='console=com1 com1=115200,8n1 loglvl=warning guest_loglvl=warning'
 	xen_args+=' dom0_mem=1024M,max:1024M dom0_max_vcpus=2 bootscrub=false'
-	local dom0_args='console=hvc0 earlyprintk=xen security=selinux enforcing=1 panic=-1 rdinit=/init'
+	local dom0_args='console=hvc0 earlyprintk=xen security=selinux enforcing=1 log_buf_len=8M panic=-1 rdinit=/init'
 	# shellcheck disable=SC2054 # commas inside QEMU's own arguments
 	QEMU_ARGS=(-accel "$VM_ACCEL" -cpu qemu64,+svm -smp 2 -m "${VM_MEM:-2560}"
 		-nodefaults -nic none -display none -no-reboot -monitor none -serial "file:$log"

@@ -65,6 +65,63 @@ not() {
 	[ "$rc" != 0 ]
 }
 running() { pidof "$1" >/dev/null; }
+
+# --- AVC denials: the suite driver fails a scenario on any denial it did not declare.
+
+# expect_avc ERE: denials matching this extended regular expression (a line of
+# the kernel's log) are this scenario's to cause; say why in a comment.
+expect_avc() {
+	[ -n "${VM_AVC_EXPECT:-}" ] || return 0
+	printf '%s\n' "$1" >>"$VM_AVC_EXPECT"
+}
+
+# The denials logged since this scenario started (the whole kernel log when
+# the scenario runs alone, outside the suite driver).
+avc_lines() {
+	if [ -n "${VM_AVC_LOG:-}" ]; then
+		tail -n "+$((VM_AVC_START + 1))" "$VM_AVC_LOG"
+	else
+		dmesg | grep 'avc:  denied' || true
+	fi
+}
+avc_logged() { avc_lines | grep -q -E "$1"; }
+
+# check_avc DESCRIPTION ERE: the kernel logged a denial matching ERE (audit
+# records reach the log a moment after the refusal); declares it expected too.
+check_avc() {
+	expect_avc "$2"
+	wait_until 10 "$1" avc_logged "$2"
+	avc_lines | grep -E -m1 "$2" | sed 's/^.*avc:/    avc:/'
+}
+
+# as_toolstack COMMAND...: runs it at s0, the level the policy gives xl, with
+# its output through a pipe made there: an MCS-constrained device model may
+# use descriptors made at s0, never those of the administrator's full range.
+as_toolstack() {
+	runcon -l s0 bash -c 'set -o pipefail; "$@" </dev/null 2>&1 | cat' as_toolstack "$@"
+}
+
+# A stand-in qemu enters the device-model domain only as qemu does, through qemu's
+# type: a script run by a copy of bash labelled qemu_exec_t, both kept where a device
+# model may look (/usr/libexec is bin_t). In there it may run no other program, so it
+# uses bash's builtins; start it with HOME and SHELL set and from /, or bash reads
+# /etc/passwd and the caller's directory, which the device model may not.
+STANDIN_DIR=/usr/libexec/svirt-vm-standin
+# standin_install NAME <BODY: installs the script $STANDIN_DIR/NAME and prints its path.
+standin_install() {
+	mkdir -p "$STANDIN_DIR"
+	if [ ! -e "$STANDIN_DIR/bash" ]; then
+		cp /bin/bash "$STANDIN_DIR/bash"
+		chcon -t qemu_exec_t "$STANDIN_DIR/bash"
+	fi
+	{ echo "#!$STANDIN_DIR/bash"; cat; } >"$STANDIN_DIR/$1"
+	chmod 0755 "$STANDIN_DIR/$1"
+	chcon -t qemu_exec_t "$STANDIN_DIR/$1"
+	echo "$STANDIN_DIR/$1"
+}
+
+# Asks dom0's init to start svirtd, as an administrator asks the init system.
+init_start_svirtd() { echo start-svirtd >/run/svirt-vm/init.ctl; }
 xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
 xs_gone() { ! xenstore-exists "$1" 2>/dev/null; }
 
@@ -153,18 +210,16 @@ check_qemu_of_guest() {
 		grep -qx -- -chroot < <(tr '\0' '\n' <"/proc/$q/cmdline")
 }
 
-# restart_svirtd [WHY]: starts svirtd as init-dom0 does (tests/vm/guest/init-dom0),
-# appending to its log so earlier lives' lines stay, and waits for it to be
-# ready; setsid: the daemon outlives the scenario and the driver's timeout group.
+# restart_svirtd [WHY]: svirtd is a service of dom0's init (tests/vm/guest/init-dom0):
+# init starts it again, in svirtd_t, appending to the same log so the earlier
+# lives' lines stay; waits until the new one is ready.
 LOG=/var/log/svirtd.log
 readies() { grep -c 'ready: categories' "$LOG" || true; }
 ready_after() { [ "$(readies)" -gt "$1" ]; }
 restart_svirtd() {
 	local n
 	n=$(readies)
-	setsid svirtd --foreground --config /etc/svirt/svirt.conf >>"$LOG" 2>&1 </dev/null &
-	disown
-	echo $! >/run/svirtd.pid
+	init_start_svirtd
 	wait_until 60 "svirtd restarted and reconciled${1:+ ($1)}" ready_after "$n"
 }
 

@@ -22,9 +22,12 @@ timed xl create g1.cfg >g1.out 2>&1 &
 p1=$!
 timed xl create g2.cfg >g2.out 2>&1 &
 p2=$!
-check "xl create g1 (file disk, qdisk backend)" wait "$p1"
-check "xl create g2 (phy: loop device)" wait "$p2"
+c1=0; c2=0
+wait "$p1" || c1=$?
+wait "$p2" || c2=$?
 cat g1.out g2.out
+check "xl create g1 (file disk, qdisk backend)" test "$c1" = 0
+check "xl create g2 (phy: loop device)" test "$c2" = 0
 d1=$(domid_of g1)
 d2=$(domid_of g2)
 echo "g1 is domain $d1, g2 is domain $d2"

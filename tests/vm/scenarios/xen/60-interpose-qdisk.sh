@@ -9,6 +9,9 @@ running svirtd || fail "svirtd is not running in dom0"
 CONF=$INTERPOSE_CONF
 QEMU=/usr/libexec/xen-qemu-system-i386
 interpose_conf_save
+# qemu looks into the directory xl ran from (this scenario's scratch directory,
+# user_tmp_t): a device model has no business there, and the policy refuses it.
+expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
 trap 'interpose_conf_restore; xl destroy k1 2>/dev/null || true; xl destroy k2 2>/dev/null || true' EXIT
 # The defaults (require_dm_restrict = 1) but a longer wait: TCG is slow.
 printf 'wait = 120\n' >"$CONF"
@@ -53,15 +56,19 @@ done
 
 # A stand-in qemu through the same interposer, for live domain k1: its argv
 # (after argv[0], which a script cannot see), environment and fds arrive unchanged.
-cat >standin <<'SH'
-#!/bin/bash
-{ printf 'arg %s\n' "$@"; env | sort | sed 's/^/env /'; ls /proc/$$/fd | sort -n | sed 's/^/fd /'
-  printf 'context %s\n' "$(tr -d '\0' </proc/$$/attr/current)"; } >standin.report
+# It enters the device-model domain as qemu does (lib.sh's standin_install): builtins
+# only, reporting on stdout, a pipe made at xl's level (as_toolstack).
+standin=$(standin_install standin60 <<'SH'
+printf 'arg %s\n' "$@"
+while IFS= read -r -d '' e; do printf 'env %s\n' "$e"; done </proc/$$/environ
+for f in /proc/$$/fd/*; do printf 'fd %s\n' "${f##*/}"; done
+read -r -d '' ctx </proc/$$/attr/current
+printf 'context %s\n' "$ctx"
 SH
-chmod 0755 standin
-printf 'qemu = "%s"\n' "$PWD/standin" >"$CONF"
-(exec 7</dev/null; env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ODD='a b' "$IP" \
-	-xen-domid "$d1" -name -xen-domid-restrict -xen-domid-restrict -nodefaults)
+)
+printf 'qemu = "%s"\n' "$standin" >"$CONF"
+(cd / && as_toolstack bash -c 'exec 7</dev/null; env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ SHELL=/bin/sh \
+	ODD="a b" "$0" -xen-domid "$1" -name -xen-domid-restrict -xen-domid-restrict -nodefaults' "$IP" "$d1") >standin.report
 cat standin.report
 check_eq "the stand-in got argv unchanged" "-xen-domid $d1 -name -xen-domid-restrict -xen-domid-restrict -nodefaults" \
 	"$(sed -n 's/^arg //p' standin.report | tr '\n' ' ' | sed 's/ $//')"
@@ -69,37 +76,41 @@ check "the stand-in got the environment unchanged" grep -qx 'env ODD=a b' standi
 check "the stand-in inherited fd 7" grep -qx 'fd 7' standin.report
 check_eq "the stand-in runs in k1's label" "context $ctx1" "$(grep '^context' standin.report)"
 rm -f standin.report
-refute "a stand-in without -xen-domid-restrict is started" "$IP" -xen-domid "$d1" -nodefaults
-check "... and it did not run" test ! -e standin.report
+refute "a stand-in without -xen-domid-restrict is started" as_toolstack "$IP" -xen-domid "$d1" -nodefaults
 
 # A device model in k2's label tries k2's and k1's QMP sockets, with qemu
 # itself as the client: connected, it runs until the timeout (124); refused,
 # it exits at once saying why.
-cat >probe <<SH
-#!/bin/bash
-timeout 10 $QEMU -M none -display none -nodefaults -S \\
-	-chardev socket,id=p,path="\$QMP" -mon chardev=p,mode=control >probe.out 2>&1
-echo \$? >probe.rc
-SH
-chmod 0755 probe
-printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$PWD/probe" >"$CONF"
-QMP=/var/run/xen/qmp-libxenstat-$d2 "$IP" -xen-domid "$d2"
-check_eq "k2's device model reaches k2's own QMP socket" 124 "$(cat probe.rc)"
-QMP=/var/run/xen/qmp-libxenstat-$d1 "$IP" -xen-domid "$d2"
+# The interposer execs qemu itself (the only way into the domain), at xl's level.
+printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$QEMU" >"$CONF"
+qmp_probe() {
+	(cd / && as_toolstack timeout 10 "$IP" -xen-domid "$d2" -M none -display none -nodefaults -S \
+		-chardev "socket,id=p,path=$1" -mon chardev=p,mode=control)
+}
+rc=0
+qmp_probe "/var/run/xen/qmp-libxenstat-$d2" >probe.out || rc=$?
+check_eq "k2's device model reaches k2's own QMP socket" 124 "$rc"
+expect_avc "denied  \\{[^}]*\\} for .*scontext=$ctx2 tcontext=[^ ]*:s0:${ctx1##*:} tclass=(sock_file|unix_stream_socket)"
+rc=0
+qmp_probe "/var/run/xen/qmp-libxenstat-$d1" >probe.out || rc=$?
 cat probe.out
 check "k2's device model cannot reach k1's QMP socket" grep -q 'Permission denied' probe.out
+check_avc "the kernel refused it: k2's pair against k1's socket" \
+	"denied  \\{[^}]*\\} for .*scontext=$ctx2 tcontext=[^ ]*:s0:${ctx1##*:} tclass=(sock_file|unix_stream_socket)"
 
 # Start latency (a figure, not a check): a trivial program directly, then
 # through the interposer with its real round trip to svirtd for live domain k1.
 # tests/bench/bench_interpose measures the same on the build machine.
-printf '#!/bin/sh\nexit 0\n' >trivial
-chmod 0755 trivial
-printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$PWD/trivial" >"$CONF"
+trivial=$(standin_install trivial60 <<<'exit 0')
+printf 'require_dm_restrict = 0\nqemu = "%s"\n' "$trivial" >"$CONF"
 n=200
 t0=${EPOCHREALTIME/./}
-for ((i = 0; i < n; i++)); do ./trivial -xen-domid "$d1"; done
+(cd / && as_toolstack env -i HOME=/ SHELL=/bin/sh bash -c 'for ((i = 0; i < $1; i++)); do "$0" -xen-domid "$2"; done' \
+	"$trivial" "$n" "$d1")
 t1=${EPOCHREALTIME/./}
-for ((i = 0; i < n; i++)); do "$IP" -xen-domid "$d1" || fail "through svirt-interpose"; done
+(cd / && as_toolstack env -i HOME=/ SHELL=/bin/sh bash -c \
+	'for ((i = 0; i < $1; i++)); do "$0" -xen-domid "$2" || exit 1; done' "$IP" "$n" "$d1") ||
+	fail "through svirt-interpose"
 t2=${EPOCHREALTIME/./}
 echo "mean start over $n: direct $(((t1 - t0) / n)) us, through svirt-interpose $(((t2 - t1) / n)) us"
 
