@@ -124,7 +124,8 @@ gnt_ask() {
 	local d=$1 i=0
 	shift
 	xenstore-rm "/local/domain/$d/data/gnt-result" 2>/dev/null || true
-	xenstore-write "/local/domain/$d/data/gnt-request" "$*"
+	# A fresh nonce: the agent runs each request once, and a repeated one again.
+	xenstore-write "/local/domain/$d/data/gnt-request" "$$.$RANDOM.$RANDOM $*"
 	until xenstore-exists "/local/domain/$d/data/gnt-result" 2>/dev/null; do
 		i=$((i + 1))
 		[ "$i" -le 60 ] || fail "domain $d's gnt-agent did not answer '$*' within 60 s"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario: Flask separates pairs, not domains: gc, created with ga's pair c1,c2, maps ga's grant.
+# Scenario: Flask separates pairs, not domains: gc, created with ga's pair c1,c2, maps ga's grant and binds its channel.
 # So a pair must never go to two guests; Flask cannot see that, svirtd's reservations (svirt-xl create) do.
 set -euo pipefail
 . "$VM_LIB"
@@ -20,4 +20,10 @@ echo "ga: $offer"
 res=$(gnt_ask "$c" map "$a" "${offer#gref }")
 echo "gc: $res"
 check "gc (same pair) maps ga's grant" test "${res%% *}" = rc=0
+port=$(gnt_ask "$a" evt-offer "$c")
+echo "ga: $port"
+[[ $port == port\ * ]] || fail "ga could not open a channel for gc: $port"
+res=$(gnt_ask "$c" evt-bind "$a" "${port#port }")
+echo "gc: $res"
+check "gc (same pair) binds ga's event channel" test "${res%% *}" = rc=0
 check "xl destroy gc" xl destroy gc
