@@ -67,6 +67,8 @@ DEMO = $(BUILD)/svirt-demo
 include policy/policy.mk
 # The test xenstore server (build/xsd) and the host tests that talk to it.
 include tests/xenstored/xsd.mk
+# The hypervisor's Flask policy, its decision tests (FLASK_TESTS) and the Flask hypervisor.
+include flask/flask.mk
 
 .PHONY: all check check-valgrind test-run demo demo-run bench fuzz install deps clean
 
@@ -107,8 +109,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO)
-	@VALGRIND=$(VALGRIND) tests/run-tests $(UNIT_BINS) $(POLICY_TESTS) -- $(FUZZ_BINS)
+test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO)
+	@VALGRIND=$(VALGRIND) tests/run-tests $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
 
 # The same tests under valgrind's memcheck (leaks and memory errors fail).
 check-valgrind: deps

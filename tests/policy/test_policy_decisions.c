@@ -1,5 +1,5 @@
-/* test_policy_decisions.c: access decisions of the compiled dom0 policy (Debian's refpolicy
- * plus svirt_xen), computed with libsepol: one cmocka test per line of decisions.txt. */
+/* test_policy_decisions.c: access decisions of a compiled policy, computed with libsepol: one cmocka
+ * test per line of a decisions table. Built for the dom0 policy and, with -D, the Flask policy. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,10 +13,20 @@
 #include <sepol/policydb/services.h>
 #include <sepol/sepol.h>
 
+/* The dom0 policy unless the build names another (flask/flask.mk does). */
+#ifndef DEFAULT_POLICY
 #define DEFAULT_POLICY "build/policy/policy.bin"
+#endif
+#ifndef DEFAULT_TABLE
 #define DEFAULT_TABLE "tests/policy/decisions.txt"
+#endif
+#ifndef DECISIONS_GROUP
+#define DECISIONS_GROUP "policy_decisions"
+#endif
 /* Fewer rows than this means the table was truncated or not found. */
+#ifndef MIN_DECISIONS
 #define MIN_DECISIONS 40
+#endif
 
 enum verdict {
 	V_ALLOW,
@@ -34,6 +44,7 @@ struct decision {
 	/* A policy that did not load fails every test, rather than the program
 	 * dying without the summary tests/run-tests counts. */
 	int policy_loaded;
+	const char *policy;
 };
 
 static int parse_verdict(const char *word, enum verdict *v)
@@ -142,7 +153,7 @@ static void test_decision(void **state)
 	if (d->parse_error)
 		fail_msg("%s:%d: %s", d->table, d->line, d->parse_error);
 	if (!d->policy_loaded)
-		fail_msg("no policy loaded (run make policy)");
+		fail_msg("no policy loaded from %s", d->policy);
 	/* A typo must fail, never pass as a denial. */
 	if (sepol_context_to_sid(d->scon, strlen(d->scon) + 1, &ssid) < 0)
 		fail_msg("%s:%d: invalid context %s", d->table, d->line, d->scon);
@@ -212,11 +223,12 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		rows[i].policy_loaded = r == 0;
+		rows[i].policy = policy;
 		tests[i].name = rows[i].name;
 		tests[i].test_func = test_decision;
 		tests[i].initial_state = &rows[i];
 	}
-	r = _cmocka_run_group_tests("policy_decisions", tests, n, NULL, NULL);
+	r = _cmocka_run_group_tests(DECISIONS_GROUP, tests, n, NULL, NULL);
 	free(tests);
 	free(rows);
 	return r;

@@ -24,12 +24,19 @@ VM_GUEST_SCRIPTS := $(addprefix $(VM_DIR)/guest/,init-lib.sh init-stage1 run-job
 VM_COMMON := $(VM_DIR)/lib/common.sh $(VM_DIR)/lib/rootfs.sh $(VM_DIR)/mkimage $(VM_STAMP) $(VM_GUEST_SCRIPTS)
 VM_POLICY := $(VM_IMG)/policy/policy.33
 
-.PHONY: check-vm check-xen vm-demo vm-images vm-image-selinux vm-image-xen vm-project vm-qemu vm-clean
+.PHONY: check-vm check-xen vm-demo vm-images vm-image-selinux vm-image-xen vm-image-xsm vm-project vm-qemu vm-clean
 
 vm-images: vm-image-selinux vm-image-xen
 
 vm-image-selinux: $(VM_IMG)/selinux.cpio.gz vm-project
 vm-image-xen: $(VM_IMG)/xen.cpio.gz vm-project
+
+# The Xen host again, on a hypervisor built with Flask and svirt-xen's Flask
+# policy (flask/flask.mk builds both; the hypervisor once, then cached).
+vm-image-xsm: vm-image-xen
+	+@$(MAKE) --no-print-directory -f flask/flask.mk flask xen-flask
+	@cmp -s build/flask/xen-flask $(VM_IMG)/xen-flask || cp build/flask/xen-flask $(VM_IMG)/xen-flask
+	@cmp -s build/flask/xenpolicy $(VM_IMG)/xenpolicy || cp build/flask/xenpolicy $(VM_IMG)/xenpolicy
 
 # Images are built under a lock: check-vm and check-xen share the stage and
 # the project tree, and may run side by side (make -j, two shells).
@@ -40,9 +47,11 @@ check-vm: $(VM_DEPS) vm-qemu
 	+@$(VM_LOCKED_MAKE) vm-image-selinux
 	@VM_IMAGES_READY=1 $(VM_ENV) $(VM_DIR)/check-suite selinux
 
+# Two boots: the Xen host on Debian's hypervisor, then on the Flask one
+# (scenarios/xsm); check-suite ends with the total of both.
 check-xen: $(VM_DEPS) vm-qemu
-	+@$(VM_LOCKED_MAKE) vm-image-xen
-	@VM_IMAGES_READY=1 $(VM_ENV) $(VM_DIR)/check-suite xen
+	+@$(VM_LOCKED_MAKE) vm-image-xsm
+	@VM_IMAGES_READY=1 $(VM_ENV) $(VM_DIR)/check-suite xen xsm
 
 # The narrated tour of the Xen host (the top-level `make demo` may call it).
 vm-demo: $(VM_DEPS) vm-qemu
@@ -71,11 +80,16 @@ $(VM_IMG)/selinux.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_DIR)/guest/init-selinu
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage selinux
 
-$(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu
+# The grant test tool, static: it runs in dom0 and in the guests.
+$(VM_IMG)/svirt-gnttest: $(VM_DIR)/guest/svirt-gnttest.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -o $@ $<
+
+$(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu $(VM_DIR)/guest/gnt-agent $(VM_IMG)/svirt-gnttest
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage guest
 
-$(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz \
+$(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IMG)/svirt-gnttest \
 		$(VM_DIR)/guest/init-dom0 $(VM_DIR)/guest/rc-dom0
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage xen

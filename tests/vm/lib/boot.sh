@@ -28,6 +28,7 @@ job_pack() {
 # The kernel unpacks concatenated archives in order: host, then project, then job.
 initrd_assemble() {
 	local host=$1
+	[ "$host" != xsm ] || host=xen
 	cat "$VM_IMG/$host.cpio.gz" "$VM_IMG/project.cpio.gz" "$RUN_DIR/job.cpio.gz" >"$RUN_DIR/initrd"
 }
 
@@ -55,17 +56,37 @@ qemu_args_xen() {
 		-initrd "$VM_IMG/vmlinuz $dom0_args,$RUN_DIR/initrd")
 }
 
+# The same host on the hypervisor built with Flask (build/flask), svirt-xen's
+# Flask policy as the last multiboot module (Xen finds it by its magic) and
+# Flask enforcing (VM_FLASK=permissive logs denials without refusing, to find
+# what a policy lacks); dom0's init learns from svirt.host which scenarios it runs.
+qemu_args_xsm() {
+	local log=$1 i
+	qemu_args_xen "$log"
+	for i in "${!QEMU_ARGS[@]}"; do
+		case ${QEMU_ARGS[$i]} in
+		"$VM_IMG/xen") QEMU_ARGS[$i]=$VM_IMG/xen-flask ;;
+		console=com1*) QEMU_ARGS[$i]+=" flask=${VM_FLASK:-enforcing}" ;;
+		"$VM_IMG/vmlinuz "*) QEMU_ARGS[$i]=${QEMU_ARGS[$i]/rdinit=\/init/rdinit=/init svirt.host=xsm}
+			QEMU_ARGS[$i]+=",$VM_IMG/xenpolicy" ;;
+		esac
+	done
+}
+
 # Prints the job's lines (between the token's markers) as they arrive; boot
 # progress goes to stderr; the job's exit status lands in RUN_DIR/rc.
 console_follow() {
 	local log=$1 pid=$2 token=$3
-	tail -n +1 -F --pid="$pid" "$log" 2>/dev/null | awk -v tok="$token" -v rcfile="$RUN_DIR/rc" '
+	tail -n +1 -F --pid="$pid" "$log" 2>/dev/null | awk -v tok="$token" -v rcfile="$RUN_DIR/rc" \
+		-v deadfile="$RUN_DIR/dom0-dead" '
 		{ gsub(/\r/, "") }
 		$0 == "SVIRT-VM-BEGIN " tok { injob = 1; next }
 		injob && $1 == "SVIRT-VM-EXIT" && $2 == tok { print $3 > rcfile; close(rcfile); injob = 0; next }
 		injob { print; fflush(); next }
 		/^vm-init: / { print > "/dev/stderr"; fflush("/dev/stderr") }
-		/(Kernel panic|\(XEN\) Panic)/ { print "vm: host: " $0 > "/dev/stderr" }'
+		/(Kernel panic|\(XEN\) Panic)/ { print "vm: host: " $0 > "/dev/stderr" }
+		/\(XEN\) (Hardware Dom0 (halted|crashed)|Panic on CPU)/ {
+			print "vm: host: " $0 > "/dev/stderr"; print "" > deadfile; close(deadfile) }'
 }
 
 # The job has reported its status: a host that then fails to power off is
@@ -73,6 +94,14 @@ console_follow() {
 stop_after_job() {
 	local pid=$1 grace=30
 	while kill -0 "$pid" 2>/dev/null; do
+		# Xen stays up, idle, when dom0 dies before the job ends: waiting
+		# for the timeout would only cost time.
+		if [ -e "$RUN_DIR/dom0-dead" ] && [ ! -s "$RUN_DIR/rc" ]; then
+			note "dom0 died before the job's end: stopping the host"
+			sleep 2
+			kill "$pid" 2>/dev/null
+			return 0
+		fi
 		if [ -s "$RUN_DIR/rc" ]; then
 			grace=$((grace - 1))
 			if [ "$grace" -le 0 ]; then

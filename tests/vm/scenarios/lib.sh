@@ -231,3 +231,25 @@ svirt_node() { xenstore-read "/local/domain/0/svirt/$1/$2"; }
 svirt_labelled() { xs_is "/local/domain/0/svirt/$1/state" labelled; }
 # label_of FILE: its SELinux context, as the kernel reports it.
 label_of() { stat -c %C "$1"; }
+
+# --- Flask host helpers (scenarios/xsm)
+
+# flask_label PAIR: the Flask label of a guest with that category pair.
+flask_label() { printf 'system_u:system_r:svirt_domU_t:s0:%s' "$1"; }
+# flask_label_of NAME: the label `xl list -Z` shows for a domain.
+flask_label_of() { xl list -Z "$1" 2>/dev/null | awk 'NR == 2 { print $NF }'; }
+# gnt_ask DOMID REQUEST: has the guest's gnt-agent run svirt-gnttest REQUEST ("offer
+# DOMID" or "map DOMID GREF"); prints the agent's answer.
+gnt_ask() {
+	local d=$1 i=0
+	shift
+	xenstore-rm "/local/domain/$d/data/gnt-result" 2>/dev/null || true
+	# A fresh nonce: the agent runs each request once, and a repeated one again.
+	xenstore-write "/local/domain/$d/data/gnt-request" "$$.$RANDOM.$RANDOM $*"
+	until xenstore-exists "/local/domain/$d/data/gnt-result" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 60 ] || fail "domain $d's gnt-agent did not answer '$*' within 60 s"
+		sleep 1
+	done
+	xenstore-read "/local/domain/$d/data/gnt-result"
+}
