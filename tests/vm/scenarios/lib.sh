@@ -162,6 +162,24 @@ dm_pid() {
 	return 1
 }
 dm_running() { dm_pid "$1" >/dev/null; }
+# dead PID: gone, or a zombie no one has reaped yet.
+dead() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+# dm_gone_after_destroy NAME PID: the device model ends with its domain; if it
+# does not, says what it is doing (state, where it sleeps, its log) and fails.
+dm_gone_after_destroy() {
+	local log i
+	for ((i = 0; i < 60; i++)); do
+		dead "$2" && { echo "ok: $1's qemu ($2) is gone (after $i s)"; return 0; }
+		sleep 1
+	done
+	echo "    $1's qemu ($2) outlived its domain:"
+	grep -E '^(State|PPid|SigPnd|ShdPnd|SigBlk|SigCgt)' "/proc/$2/status" 2>/dev/null | sed 's/^/      /'
+	echo "      wchan $(cat "/proc/$2/wchan" 2>/dev/null)"
+	log=$(ls -t /var/log/xen/qemu-dm-"$1".log* 2>/dev/null | head -n 1)
+	[ -z "$log" ] || tail -n 5 "$log" | sed 's/^/      log | /'
+	xenstore-ls -f /local/domain/0/device-model 2>/dev/null | head -n 5 | sed 's/^/      xs | /'
+	fail "$1's qemu is gone"
+}
 context_of_pid() { tr -d '\0' <"/proc/$1/attr/current"; }
 
 # --- svirt-interpose (scenarios 60 and 61)

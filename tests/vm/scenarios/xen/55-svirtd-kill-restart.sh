@@ -4,7 +4,6 @@
 set -euo pipefail
 . "$VM_LIB"
 
-dead() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 kill9_svirtd() {
 	local pid
 	pid=$(pidof svirtd) || fail "svirtd is not running before the kill ($1)"

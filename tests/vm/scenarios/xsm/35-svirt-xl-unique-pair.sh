@@ -22,5 +22,13 @@ label=$(flask_label_of sy)
 echo "sy: $label"
 [[ $label == system_u:system_r:svirt_domU_t:s0:c*,c* ]] || fail "sy's Flask label has no pair: $label"
 check "sy's pair is not sx's" test "$label" != "$(flask_label c5,c6)"
+# Both guests in svirt-xl's report: the dom0 label (svirtd's) and the Flask label carry the same pair.
+svirt-xl list --json >list.json
+cat list.json
+for g in sx sy; do
+	pair=$(flask_label_of "$g" | sed 's/.*:s0://')
+	check "list --json shows $g with pair $pair, its dom0 label and Flask label at that pair" grep -qE \
+		"\"name\": \"$g\", .*\"pair\": \"$pair\", \"label\": \"[^\"]*svirt_xen_t:s0:$pair\", .*\"flask_label\": \"[^\"]*svirt_domU_t:s0:$pair\"" list.json
+done
 check "xl destroy sx" xl destroy sx
 check "xl destroy sy" xl destroy sy
