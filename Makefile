@@ -34,7 +34,7 @@ SV_LDFLAGS = -pie -Wl,-z,relro,-z,now
 
 # pkg-config is asked lazily (recursive variables), so a first `make check`
 # can install the packages before anything needs them.
-PKGS_LIB = libselinux xlutil xenlight xenstore blkid
+PKGS_LIB = libselinux xlutil xenlight xenstore blkid libnl-genl-3.0 libnftables
 PKGS_TEST = cmocka
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))

@@ -1,0 +1,333 @@
+/* netlabel.c: svirt's NetLabel client on libnl-genl-3: static unlabeled entries
+ * that give a guest's traffic its peer label, added, removed and listed. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlabel.h"
+
+struct sv_nlbl {
+	struct nl_sock *sk;
+	int family;
+};
+
+/* What one request's replies left: the kernel's errno, or the dump. */
+struct reply {
+	int error;			/* 0, or the kernel's -errno */
+	bool done;
+	struct sv_nlbl_list *list;	/* dumps only */
+	struct sv_error *err;
+	int parse_error;
+};
+
+int sv_nlbl_open(struct sv_nlbl **out, struct sv_error *err)
+{
+	struct sv_nlbl *n = calloc(1, sizeof(*n));
+	int r;
+
+	if (!n)
+		return sv_fail(err, ENOMEM, "NetLabel: out of memory");
+	n->sk = nl_socket_alloc();
+	if (!n->sk) {
+		free(n);
+		return sv_fail(err, ENOMEM, "NetLabel: out of memory");
+	}
+	r = genl_connect(n->sk);
+	if (r < 0) {
+		sv_nlbl_close(n);
+		return sv_fail(err, EIO, "NetLabel: generic netlink socket: %s",
+			       nl_geterror(r));
+	}
+	n->family = genl_ctrl_resolve(n->sk, SV_NLBL_FAMILY);
+	if (n->family < 0) {
+		sv_nlbl_close(n);
+		return sv_fail(err, EPROTONOSUPPORT, "NetLabel: %s",
+			       sv_nlbl_strerror(EPROTONOSUPPORT));
+	}
+	*out = n;
+	return 0;
+}
+
+void sv_nlbl_close(struct sv_nlbl *n)
+{
+	if (!n)
+		return;
+	nl_socket_free(n->sk);
+	free(n);
+}
+
+int sv_nlbl_build(int family_id, int cmd, const struct sv_nlbl_entry *e,
+		  struct nl_msg **out, struct sv_error *err)
+{
+	struct nl_msg *m;
+	bool v4;
+	int flags = NLM_F_REQUEST;
+
+	if (cmd == SV_NLBL_C_STATICLIST)
+		flags |= NLM_F_DUMP;
+	else if (cmd == SV_NLBL_C_STATICADD || cmd == SV_NLBL_C_STATICREMOVE)
+		flags |= NLM_F_ACK;
+	else
+		return sv_fail(err, EINVAL, "NetLabel: command %d is not one svirt sends",
+			       cmd);
+	if (cmd != SV_NLBL_C_STATICLIST &&
+	    (!e || !sv_ifname_valid(e->iface) ||
+	     (e->family != AF_INET && e->family != AF_INET6)))
+		return sv_fail(err, EINVAL, "NetLabel: no valid entry to send");
+	m = nlmsg_alloc();
+	if (!m)
+		return sv_fail(err, ENOMEM, "NetLabel: out of memory");
+	if (!genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family_id, 0, flags, cmd,
+			 SV_NLBL_VERSION))
+		goto full;
+	if (cmd != SV_NLBL_C_STATICLIST) {
+		v4 = e->family == AF_INET;
+		if (nla_put_string(m, SV_NLBL_A_IFACE, e->iface) < 0 ||
+		    nla_put(m, v4 ? SV_NLBL_A_IPV4ADDR : SV_NLBL_A_IPV6ADDR,
+			    v4 ? 4 : 16, e->addr) < 0 ||
+		    nla_put(m, v4 ? SV_NLBL_A_IPV4MASK : SV_NLBL_A_IPV6MASK,
+			    v4 ? 4 : 16, e->mask) < 0)
+			goto full;
+		/* The label only goes with an add; a remove names the entry. */
+		if (cmd == SV_NLBL_C_STATICADD &&
+		    nla_put_string(m, SV_NLBL_A_SECCTX, e->ctx) < 0)
+			goto full;
+	}
+	*out = m;
+	return 0;
+full:
+	nlmsg_free(m);
+	return sv_fail(err, EMSGSIZE, "NetLabel: message does not fit");
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *ne, void *arg)
+{
+	struct reply *r = arg;
+
+	(void)nla;
+	r->error = ne->error < 0 ? ne->error : -EPROTO;
+	r->done = true;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *m, void *arg)
+{
+	struct reply *r = arg;
+
+	(void)m;
+	r->done = true;
+	return NL_STOP;
+}
+
+static int on_done(struct nl_msg *m, void *arg)
+{
+	struct reply *r = arg;
+
+	(void)m;
+	r->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *m, void *arg)
+{
+	struct reply *r = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(m);
+	struct sv_nlbl_list one = { .v = NULL };
+	int rc;
+
+	if (!r->list || r->parse_error)
+		return NL_SKIP;
+	/* The same parser the fuzz target drives, one message at a time. */
+	rc = sv_nlbl_parse_dump(nlh, nlh->nlmsg_len, &one, r->err);
+	if (rc < 0) {
+		r->parse_error = rc;
+		sv_nlbl_list_clear(&one);
+		return NL_SKIP;
+	}
+	for (size_t i = 0; i < one.n; i++) {
+		if (r->list->n == r->list->cap) {
+			size_t cap = r->list->cap ? r->list->cap * 2 : 16;
+			struct sv_nlbl_entry *v =
+				reallocarray(r->list->v, cap, sizeof(*v));
+
+			if (!v) {
+				r->parse_error = sv_fail(r->err, ENOMEM,
+							 "NetLabel: out of memory");
+				break;
+			}
+			r->list->v = v;
+			r->list->cap = cap;
+		}
+		r->list->v[r->list->n++] = one.v[i];
+	}
+	sv_nlbl_list_clear(&one);
+	return NL_OK;
+}
+
+/* Sends m (freed here) and reads replies until the ack, error or end. */
+static int transact(struct sv_nlbl *n, struct nl_msg *m, struct reply *r)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int rc;
+
+	if (!cb) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, r);
+	rc = nl_send_auto(n->sk, m);
+	nlmsg_free(m);
+	if (rc < 0) {
+		nl_cb_put(cb);
+		return -EIO;
+	}
+	while (!r->done) {
+		rc = nl_recvmsgs(n->sk, cb);
+		if (rc < 0 && !r->done) {
+			nl_cb_put(cb);
+			return -EIO;
+		}
+	}
+	nl_cb_put(cb);
+	return 0;
+}
+
+static int request(struct sv_nlbl *n, int cmd, const struct sv_nlbl_entry *e,
+		   struct sv_nlbl_list *list, struct sv_error *err)
+{
+	struct reply r = { .list = list, .err = err };
+	struct nl_msg *m;
+	int rc;
+
+	rc = sv_nlbl_build(n->family, cmd, e, &m, err);
+	if (rc < 0)
+		return rc;
+	rc = transact(n, m, &r);
+	if (rc < 0)
+		return sv_fail(err, -rc, "NetLabel: talking to the kernel failed");
+	if (r.error < 0)
+		return sv_fail(err, -r.error, "NetLabel: %s%s%s: %s",
+			       cmd == SV_NLBL_C_STATICADD ? "adding" :
+			       cmd == SV_NLBL_C_STATICREMOVE ? "removing" : "listing",
+			       e ? " the entry for " : "", e ? e->iface : "",
+			       sv_nlbl_strerror(-r.error));
+	if (r.parse_error < 0)
+		return r.parse_error;
+	return 0;
+}
+
+int sv_nlbl_add(struct sv_nlbl *n, const struct sv_nlbl_entry *e,
+		struct sv_error *err)
+{
+	return request(n, SV_NLBL_C_STATICADD, e, NULL, err);
+}
+
+int sv_nlbl_remove(struct sv_nlbl *n, const struct sv_nlbl_entry *e,
+		   struct sv_error *err)
+{
+	return request(n, SV_NLBL_C_STATICREMOVE, e, NULL, err);
+}
+
+int sv_nlbl_list(struct sv_nlbl *n, struct sv_nlbl_list *out,
+		 struct sv_error *err)
+{
+	struct sv_nlbl_list l = { .v = NULL };
+	int r = request(n, SV_NLBL_C_STATICLIST, NULL, &l, err);
+
+	if (r < 0) {
+		sv_nlbl_list_clear(&l);
+		return r;
+	}
+	sv_nlbl_list_clear(out);
+	*out = l;
+	return 0;
+}
+
+/* The label on iface's entry for family, if it has one; "" if not. */
+static int current_label(struct sv_nlbl *n, const char *iface, int family,
+			 char *ctx, size_t size, struct sv_error *err)
+{
+	struct sv_nlbl_list l = { .v = NULL };
+	int r = sv_nlbl_list(n, &l, err);
+
+	if (r < 0)
+		return r;
+	ctx[0] = '\0';
+	for (size_t i = 0; i < l.n; i++) {
+		const struct sv_nlbl_entry *e = &l.v[i];
+		static const uint8_t zero[16];
+
+		if (strcmp(e->iface, iface) == 0 && e->family == family &&
+		    memcmp(e->mask, zero, 16) == 0)
+			snprintf(ctx, size, "%s", e->ctx);
+	}
+	sv_nlbl_list_clear(&l);
+	return 0;
+}
+
+static int add_any(struct sv_nlbl *n, const char *iface, int family,
+		   const char *ctx, struct sv_error *err)
+{
+	struct sv_nlbl_entry e;
+	char have[SV_CONTEXT_MAX];
+	int r;
+
+	r = sv_nlbl_entry_any(iface, family, ctx, &e, err);
+	if (r < 0)
+		return r;
+	r = sv_nlbl_add(n, &e, err);
+	if (r != -EEXIST)
+		return r;
+	/* Left by a run that crashed: fine if it is this label, replaced if not. */
+	r = current_label(n, iface, family, have, sizeof(have), err);
+	if (r < 0)
+		return r;
+	if (strcmp(have, ctx) == 0)
+		return 0;
+	r = sv_nlbl_remove(n, &e, err);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	return sv_nlbl_add(n, &e, err);
+}
+
+int sv_nlbl_label_iface(struct sv_nlbl *n, const char *iface, const char *ctx,
+			struct sv_error *err)
+{
+	struct sv_nlbl_entry e;
+	int r;
+
+	r = add_any(n, iface, AF_INET, ctx, err);
+	if (r < 0)
+		return r;
+	r = add_any(n, iface, AF_INET6, ctx, err);
+	if (r < 0 && sv_nlbl_entry_any(iface, AF_INET, ctx, &e, NULL) == 0)
+		(void)sv_nlbl_remove(n, &e, NULL);
+	return r;
+}
+
+int sv_nlbl_unlabel_iface(struct sv_nlbl *n, const char *iface,
+			  struct sv_error *err)
+{
+	static const char any_ctx[] = "u:r:t:s0";
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct sv_nlbl_entry e;
+	int r, first = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		/* A remove names the entry only; the context is not sent. */
+		r = sv_nlbl_entry_any(iface, families[i], any_ctx, &e, err);
+		if (r < 0)
+			return r;
+		r = sv_nlbl_remove(n, &e, err);
+		if (r < 0 && r != -ENOENT && first == 0)
+			first = r;
+	}
+	return first;
+}
