@@ -140,6 +140,8 @@ static int run(struct svirtd *s, const struct args *a)
 	}
 	if ((r = svd_reconcile(s)) < 0)
 		return r;
+	if ((r = svd_net_start(s)) < 0)
+		return r;
 	sv_log(&s->log, LOG_NOTICE, "ready: categories c%u..c%u, %zu pairs "
 	       "held, control socket %s", s->cfg.cat_lo, s->cfg.cat_hi,
 	       sv_mcs_used(s->mcs), a->socket);
@@ -149,6 +151,7 @@ static int run(struct svirtd *s, const struct args *a)
 static void cleanup(struct svirtd *s)
 {
 	svd_server_close(s);
+	svd_net_stop(s);
 	sv_domains_free(&s->doms);
 	if (s->xs)
 		xs_close(s->xs);

@@ -181,7 +181,8 @@ static struct env *env_new(void)
 		 "content_context = \"" CONTENT "\"\n"
 		 "state_dir = \"%s/state\"\n"
 		 "relabel_roots = [ \"%s\" ]\n"
-		 "log_level = \"info\"\n", e->dir, e->img) >= sizeof(buf))
+		 "log_level = \"info\"\n"
+		 "network = \"off\"\n", e->dir, e->img) >= sizeof(buf))
 		die("config too long");
 	put_file(e->conf, buf);
 	return e;
