@@ -167,3 +167,4 @@ ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 -include xenstore-watch/svirtd.mk
 include interpose/interpose.mk
 include xl-plugin/vif.mk
+include tests/vm/nettool.mk
