@@ -326,7 +326,9 @@ int sv_nlbl_unlabel_iface(struct sv_nlbl *n, const char *iface,
 		if (r < 0)
 			return r;
 		r = sv_nlbl_remove(n, &e, err);
-		if (r < 0 && r != -ENOENT && first == 0)
+		/* ENODEV: the interface is gone, and the kernel dropped its
+		 * entries with it (a destroyed domain's vif). */
+		if (r < 0 && r != -ENOENT && r != -ENODEV && first == 0)
 			first = r;
 	}
 	return first;

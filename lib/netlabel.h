@@ -97,7 +97,8 @@ int sv_nlbl_list(struct sv_nlbl *n, struct sv_nlbl_list *out,
 /* The pair NetLabel needs for a vif: 0.0.0.0/0 and ::/0 on iface.  Adding
  * is all or nothing (an IPv4 entry is taken back if IPv6 fails); an entry
  * already there with the same label counts as added.  Removing tolerates
- * entries already gone. */
+ * entries already gone, and an interface already gone (its entries go with
+ * it). */
 int sv_nlbl_label_iface(struct sv_nlbl *n, const char *iface, const char *ctx,
 			struct sv_error *err);
 int sv_nlbl_unlabel_iface(struct sv_nlbl *n, const char *iface,

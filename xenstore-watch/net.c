@@ -173,6 +173,8 @@ int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
 		if (!sv_net_port_find(&s->net, vifs.v[i].name))
 			return sv_fail(err, EIO, "vif %s is not labelled",
 				       vifs.v[i].name);
+		sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
+			   "vif %s labelled (VIF request)", vifs.v[i].name);
 		return 0;
 	}
 	return sv_fail(err, ENOENT, "domain %d has no vif %u", d->domid, devid);
