@@ -95,3 +95,19 @@ check "A's former vifs pass traffic unlabelled" ip netns exec gA1 ping -c 1 -W 2
 nt release 902
 check "no peer label is left" test -z "$(unlbl_entries | grep vif90 || true)"
 refute "no secmark object is left" sh -c 'nft list table bridge svirt | grep -q "secmark svirt_"'
+kill "$NT_PID"
+wait "$NT_PID" 2>/dev/null || true
+
+# network_dom0 = "deny" and network_outside = "deny": svirtd's bridge table drops those frames.
+coproc NT { "$TOOL" 2>&1; }
+NT_PID=$NT_PID
+nt open dom0=deny outside=deny
+nt rebuild
+nt add vif901.0 901 c1,c2
+nt add vif901.1 901 c1,c2
+check "with dom0 denied, guest A's vifs still reach each other" ip netns exec gA1 ping -c 1 -W 2 10.88.0.12
+refute "dom0 reaches guest A" ping -c 1 -W 2 10.88.0.11
+refute "guest A reaches dom0" ip netns exec gA1 ping -c 1 -W 2 10.88.0.1
+refute "guest A reaches vif902.0, a port of no guest now (the outside)" ip netns exec gA1 ping -c 1 -W 2 10.88.0.21
+nt release 901
+check "with no guest left, dom0 reaches A's former vif" ping -c 1 -W 2 10.88.0.11

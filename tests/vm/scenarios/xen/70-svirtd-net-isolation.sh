@@ -78,6 +78,20 @@ echo "$avcs" | head -3 | sed 's/^/  | /'
 check "the kernel denied $A's packets to $B (its peer label against $B's secmark)" grep -q \
 	"denied  { forward_in } .*scontext=$la tcontext=system_u:object_r:svirt_xen_packet_t:s0:${lb##*:} tclass=packet" <<<"$avcs"
 
+# svirtd killed and started again: the tables come back whole from its state, in one transaction.
+LOG=/var/log/svirtd.log
+pid=$(pidof svirtd)
+kill -9 "${pid%% *}"
+wait_until 10 "svirtd killed" not running svirtd
+setsid svirtd --foreground --config /etc/svirt/svirt.conf >>"$LOG" 2>&1 </dev/null &
+disown
+wait_until 60 "svirtd restarted and rebuilt the network labels" grep -q 'network isolation: 2 vifs labelled' "$LOG"
+check "after the restart vif$da.0 still has $A's peer label" peer_label "vif$da.0" "$la"
+check "and vif$db.0 $B's" peer_label "vif$db.0" "$lb"
+check "the port map still holds both vifs" sh -c "nft list map bridge svirt port_secmark | grep -q '\"vif$db.0\"' && nft list map bridge svirt port_secmark | grep -q '\"vif$da.0\"'"
+refute "$A still cannot reach $B" guest_ping "$da" 10.77.0.72
+check "$A still reaches dom0" guest_ping "$da" 10.77.0.1
+
 check "xl destroy $A" xl destroy $A
 check "xl destroy $B" xl destroy $B
 no_vif_labels() { ! unlbl_entries | grep -qE "vif($da|$db)\\.0"; }
