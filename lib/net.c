@@ -213,7 +213,7 @@ int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
 	struct sv_secmark_guest sg;
 	struct sv_net_guest *g;
 	size_t pi, gi;
-	int r, r2;
+	int r;
 
 	if (!p)
 		return sv_fail(err, ENOENT, "%s: svirt holds no such vif", name);
@@ -224,11 +224,12 @@ int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
 	if ((r = sv_secmark_cmd_port_del(&sg, g->nports == 1, name, &cmds, err)) < 0)
 		return r;
 	/* Peer label first: with it gone the vif's traffic is unlabelled,
-	 * which the policy treats as outside, never as another guest. */
-	r = sv_nlbl_unlabel_iface(n->nl, name, err);
-	r2 = sv_secmark_run(n->sm, cmds, r < 0 ? NULL : err);
-	if (r < 0 || r2 < 0)
-		return r < 0 ? r : r2;
+	 * which the policy treats as outside, never as another guest.  On a
+	 * failure nothing is forgotten, so a later attempt starts over. */
+	if ((r = sv_nlbl_unlabel_iface(n->nl, name, err)) < 0)
+		return r;
+	if ((r = sv_secmark_run(n->sm, cmds, err)) < 0)
+		return r;
 	n->ports[pi] = n->ports[--n->nports];
 	if (--g->nports == 0)
 		guest_drop(n, gi);

@@ -7,6 +7,8 @@
 #include <netlink/msg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "netlabel.h"
 
@@ -17,11 +19,9 @@ struct sv_nlbl {
 
 /* What one request's replies left: the kernel's errno, or the dump. */
 struct reply {
+	unsigned seq;			/* of the request */
 	int error;			/* 0, or the kernel's -errno */
 	bool done;
-	struct sv_nlbl_list *list;	/* dumps only */
-	struct sv_error *err;
-	int parse_error;
 };
 
 int sv_nlbl_open(struct sv_nlbl **out, struct sv_error *err)
@@ -41,6 +41,13 @@ int sv_nlbl_open(struct sv_nlbl **out, struct sv_error *err)
 		sv_nlbl_close(n);
 		return sv_fail(err, EIO, "NetLabel: generic netlink socket: %s",
 			       nl_geterror(r));
+	}
+	/* The kernel always answers; a bound turns a lost reply into an error
+	 * instead of a daemon stuck in recv. */
+	if (setsockopt(nl_socket_get_fd(n->sk), SOL_SOCKET, SO_RCVTIMEO,
+		       &(struct timeval){ .tv_sec = 10 }, sizeof(struct timeval)) < 0) {
+		sv_nlbl_close(n);
+		return sv_fail(err, EIO, "NetLabel: socket timeout: %s", strerror(errno));
 	}
 	n->family = genl_ctrl_resolve(n->sk, SV_NLBL_FAMILY);
 	if (n->family < 0) {
@@ -104,11 +111,22 @@ full:
 	return sv_fail(err, EMSGSIZE, "NetLabel: message does not fit");
 }
 
+/* Only replies to this request count: one left over from an earlier
+ * exchange (an error after a partial read) is skipped, not taken for ours. */
+static int on_seq(struct nl_msg *m, void *arg)
+{
+	const struct reply *r = arg;
+
+	return nlmsg_hdr(m)->nlmsg_seq == r->seq ? NL_OK : NL_SKIP;
+}
+
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *ne, void *arg)
 {
 	struct reply *r = arg;
 
 	(void)nla;
+	if (ne->msg.nlmsg_seq != r->seq)
+		return NL_SKIP;
 	r->error = ne->error < 0 ? ne->error : -EPROTO;
 	r->done = true;
 	return NL_STOP;
@@ -132,43 +150,8 @@ static int on_done(struct nl_msg *m, void *arg)
 	return NL_STOP;
 }
 
-static int on_valid(struct nl_msg *m, void *arg)
-{
-	struct reply *r = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(m);
-	struct sv_nlbl_list one = { .v = NULL };
-	int rc;
-
-	if (!r->list || r->parse_error)
-		return NL_SKIP;
-	/* The same parser the fuzz target drives, one message at a time. */
-	rc = sv_nlbl_parse_dump(nlh, nlh->nlmsg_len, &one, r->err);
-	if (rc < 0) {
-		r->parse_error = rc;
-		sv_nlbl_list_clear(&one);
-		return NL_SKIP;
-	}
-	for (size_t i = 0; i < one.n; i++) {
-		if (r->list->n == r->list->cap) {
-			size_t cap = r->list->cap ? r->list->cap * 2 : 16;
-			struct sv_nlbl_entry *v =
-				reallocarray(r->list->v, cap, sizeof(*v));
-
-			if (!v) {
-				r->parse_error = sv_fail(r->err, ENOMEM,
-							 "NetLabel: out of memory");
-				break;
-			}
-			r->list->v = v;
-			r->list->cap = cap;
-		}
-		r->list->v[r->list->n++] = one.v[i];
-	}
-	sv_nlbl_list_clear(&one);
-	return NL_OK;
-}
-
-/* Sends m (freed here) and reads replies until the ack, error or end. */
+/* Sends m (freed here) and reads replies until the ack, error or end;
+ * a libnl failure is returned as libnl's (negative) code. */
 static int transact(struct sv_nlbl *n, struct nl_msg *m, struct reply *r)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -179,47 +162,93 @@ static int transact(struct sv_nlbl *n, struct nl_msg *m, struct reply *r)
 		return -ENOMEM;
 	}
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq, r);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, r);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, r);
 	rc = nl_send_auto(n->sk, m);
+	r->seq = nlmsg_hdr(m)->nlmsg_seq;
 	nlmsg_free(m);
 	if (rc < 0) {
 		nl_cb_put(cb);
-		return -EIO;
+		return rc;
 	}
 	while (!r->done) {
 		rc = nl_recvmsgs(n->sk, cb);
 		if (rc < 0 && !r->done) {
 			nl_cb_put(cb);
-			return -EIO;
+			return rc;
 		}
 	}
 	nl_cb_put(cb);
 	return 0;
 }
 
+/* A dump: every buffer read raw and handed to the reply parser (the one
+ * the fuzz target drives), replies to this request only, until NLMSG_DONE. */
+#define SV_NLBL_DUMP_SEQ_SPAN (1u << 24)
+static int dump(struct sv_nlbl *n, struct nl_msg *m, struct sv_nlbl_list *list,
+		struct sv_error *err)
+{
+	struct sockaddr_nl who;
+	unsigned char *buf = NULL;
+	unsigned seq;
+	int rc, len;
+
+	rc = nl_send_auto(n->sk, m);
+	seq = nlmsg_hdr(m)->nlmsg_seq;
+	nlmsg_free(m);
+	if (rc < 0)
+		return sv_fail(err, EIO, "NetLabel: sending the list request: %s",
+			       nl_geterror(rc));
+	for (;;) {
+		struct nlmsghdr *h;
+		int rem;
+
+		len = nl_recv(n->sk, &who, &buf, NULL);
+		if (len <= 0)
+			return sv_fail(err, EIO, "NetLabel: reading the list: %s",
+				       len < 0 ? nl_geterror(len) : "end of data");
+		h = (struct nlmsghdr *)buf;
+		rem = len;
+		for (; nlmsg_ok(h, rem); h = nlmsg_next(h, &rem)) {
+			/* NetLabel numbers a dump's messages from the
+			 * request's sequence number up; anything before
+			 * it is left from an earlier exchange. */
+			if (h->nlmsg_seq - seq > SV_NLBL_DUMP_SEQ_SPAN)
+				continue;
+			rc = sv_nlbl_parse_dump(h, h->nlmsg_len, list, err);
+			if (rc != 0) {
+				free(buf);
+				return rc < 0 ? rc : 0;
+			}
+		}
+		free(buf);
+		buf = NULL;
+	}
+}
+
 static int request(struct sv_nlbl *n, int cmd, const struct sv_nlbl_entry *e,
 		   struct sv_nlbl_list *list, struct sv_error *err)
 {
-	struct reply r = { .list = list, .err = err };
-	struct nl_msg *m;
+	struct reply r = { .seq = 0 };
+	struct nl_msg *m = NULL;
 	int rc;
 
 	rc = sv_nlbl_build(n->family, cmd, e, &m, err);
 	if (rc < 0)
 		return rc;
+	if (cmd == SV_NLBL_C_STATICLIST)
+		return dump(n, m, list, err);
 	rc = transact(n, m, &r);
 	if (rc < 0)
-		return sv_fail(err, -rc, "NetLabel: talking to the kernel failed");
+		return sv_fail(err, EIO, "NetLabel: talking to the kernel failed: %s",
+			       nl_geterror(rc));
 	if (r.error < 0)
 		return sv_fail(err, -r.error, "NetLabel: %s%s%s: %s",
 			       cmd == SV_NLBL_C_STATICADD ? "adding" :
 			       cmd == SV_NLBL_C_STATICREMOVE ? "removing" : "listing",
 			       e ? " the entry for " : "", e ? e->iface : "",
 			       sv_nlbl_strerror(-r.error));
-	if (r.parse_error < 0)
-		return r.parse_error;
 	return 0;
 }
 

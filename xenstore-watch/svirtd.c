@@ -80,6 +80,10 @@ void svd_reload(struct svirtd *s)
 		sv_config_free(&c);
 		return;
 	}
+	if (c.net_off != s->cfg.net_off || c.net_deny_dom0 != s->cfg.net_deny_dom0 ||
+	    c.net_deny_outside != s->cfg.net_deny_outside)
+		sv_log(&s->log, LOG_WARNING, "reload: the network keys changed; "
+		       "they take effect when svirtd restarts");
 	sv_config_free(&s->cfg);
 	s->cfg = c;	/* same storage: every pointer to it stays valid */
 	s->log.level = c.log_level;

@@ -1,6 +1,7 @@
 /* nettool.c: drives lib/net.c (NetLabel + secmark) line by line for the SELinux host,
  * which has no Xen to run svirtd: the vif lifecycle svirtd performs, one command a line. */
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
  *   add <port> <domid> <cA,cB>                    label a vif as that guest
  *   del <port>                                    unplug
  *   release <domid>                               the guest died
+ *   list                                          NetLabel's entries, one
+ *                                                 "entry IFACE FAMILY CTX" line each
  */
 static int cmd_add(struct sv_net *n, struct sv_bases *b, char *args,
 		   struct sv_error *err)
@@ -76,6 +79,15 @@ int main(void)
 			r = cmd_add(&net, &bases, args, &err);
 		} else if (strcmp(line, "del") == 0) {
 			r = sv_net_vif_del(&net, args, &err);
+		} else if (strcmp(line, "list") == 0) {
+			struct sv_nlbl_list l = { .v = NULL };
+
+			if ((r = sv_nlbl_list(net.nl, &l, &err)) == 0)
+				for (size_t i = 0; i < l.n; i++)
+					printf("entry %s %s %s\n", l.v[i].iface,
+					       l.v[i].family == AF_INET ? "ipv4" : "ipv6",
+					       l.v[i].ctx);
+			sv_nlbl_list_clear(&l);
 		} else if (strcmp(line, "release") == 0) {
 			r = sv_net_domain_del(&net, atoi(args), &err);
 		} else {

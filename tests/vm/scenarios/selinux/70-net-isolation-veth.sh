@@ -39,7 +39,7 @@ plug gA1 vif901.0 10.88.0.11
 plug gA2 vif901.1 10.88.0.12
 plug gB vif902.0 10.88.0.21
 
-coproc NT { "$TOOL" 2>&1; }
+coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
 NT_PID=$NT_PID
 nt() { # one command, its answer must be "ok"
 	local reply
@@ -99,7 +99,7 @@ kill "$NT_PID"
 wait "$NT_PID" 2>/dev/null || true
 
 # network_dom0 = "deny" and network_outside = "deny": svirtd's bridge table drops those frames.
-coproc NT { "$TOOL" 2>&1; }
+coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
 NT_PID=$NT_PID
 nt open dom0=deny outside=deny
 nt rebuild
@@ -111,3 +111,20 @@ refute "guest A reaches dom0" ip netns exec gA1 ping -c 1 -W 2 10.88.0.1
 refute "guest A reaches vif902.0, a port of no guest now (the outside)" ip netns exec gA1 ping -c 1 -W 2 10.88.0.21
 nt release 901
 check "with no guest left, dom0 reaches A's former vif" ping -c 1 -W 2 10.88.0.11
+
+# A crash (kill -9) leaves entries behind: the next instance's rebuild removes them, and an entry
+# left with another label is replaced when the vif is labelled again.
+nt add vif901.0 901 c1,c2
+nt add vif902.0 902 c3,c4
+kill -9 "$NT_PID"
+wait "$NT_PID" 2>/dev/null || true
+coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
+NT_PID=$NT_PID
+nt open
+nt rebuild
+check "the rebuild removed every entry no guest holds" test -z "$(unlbl_entries | grep vif90 || true)"
+netlabelctl unlbl add interface:vif901.0 address:0.0.0.0/0 label:system_u:system_r:svirt_xen_t:s0:c1,c2
+nt add vif901.0 903 c5,c6
+check "an entry left with another label is replaced" grep -qx 'vif901.0 0.0.0.0/0 "system_u:system_r:svirt_xen_t:s0:c5,c6"' <<<"$(unlbl_entries)"
+nt release 903
+sed "s/^/  log | /" nettool.log

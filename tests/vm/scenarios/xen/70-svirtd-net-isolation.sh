@@ -25,8 +25,14 @@ guest_config $A 10.77.0.71 "format=raw,vdev=xvda,access=rw,backendtype=qdisk,tar
 	sed "s/'bridge=xenbr0'/'bridge=xenbr0,script=vif-svirt'/" >$A.cfg
 guest_config $B 10.77.0.72 "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$B.img" >$B.cfg
 grep -q script=vif-svirt $A.cfg || fail "$A's config does not name vif-svirt"
-check "xl create $A" timed xl create $A.cfg
-check "xl create $B" timed xl create $B.cfg
+# Both at once: each create mostly waits on emulated hotplug scripts.
+timed xl create $A.cfg >$A.out 2>&1 &
+pa=$!
+timed xl create $B.cfg >$B.out 2>&1 &
+pb=$!
+check "xl create $A" wait $pa
+check "xl create $B" wait $pb
+cat $A.out $B.out
 da=$(domid_of $A)
 db=$(domid_of $B)
 wait_until 60 "svirtd reports $A labelled" svirt_labelled "$da"
