@@ -166,5 +166,6 @@ ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 -include $(wildcard $(ALL_OBJS:.o=.d))
 -include xenstore-watch/svirtd.mk
 include interpose/interpose.mk
+include xl-plugin/svirt-xl.mk
 include xl-plugin/vif.mk
 include tests/vm/nettool.mk

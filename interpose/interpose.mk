@@ -10,6 +10,21 @@ $(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 all: $(INTERPOSE)
+
+# The benchmark starts a program through interpose-stub: the interposer's
+# code and libraries as build/svirt-interpose has them, with its config path
+# as argv[1] (the real one has it built in) (tests/bench/bench_interpose.c).
+$(BUILD)/bench/interpose-stub: $(BUILD)/tests/bench/interpose-stub.o \
+		$(filter-out %/svirt-interpose.o,$(INTERPOSE_OBJS)) $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/bench/bench_interpose: $(BUILD)/tests/bench/bench_interpose.o $(BENCH_ENV_OBJS) \
+		$(LIBSVIRT) | $(BUILD)/bench/interpose-stub
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIB_LIBS) \
+		$(call pc_libs,xenstore $(PKGS_TEST))
+
 test-run: $(INTERPOSE)
 
 .PHONY: install-interpose

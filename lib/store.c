@@ -365,6 +365,31 @@ int sv_store_open(const char *dir, struct sv_store **out, struct sv_error *err)
 	return 0;
 }
 
+int sv_store_open_readonly(const char *dir, struct sv_store **out,
+			   struct sv_error *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct sv_store *s;
+	struct stat st;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return sv_fail(err, errno, "%s: cannot open: %m", dir);
+	/* The same trust as svirtd's: a record anyone could plant is no record. */
+	if (fstat(fd, &st) < 0)
+		return sv_fail(err, errno, "%s: stat: %m", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return sv_fail(err, EPERM, "%s: not owned by uid %u, or writable "
+			       "by group or others", dir, (unsigned)geteuid());
+	if (!(s = calloc(1, sizeof(*s))) || !(s->path = strdup(dir))) {
+		free(s);
+		return sv_fail(err, ENOMEM, "out of memory");
+	}
+	s->dirfd = TAKE_FD(fd);
+	*out = s;
+	return 0;
+}
+
 void sv_store_close(struct sv_store *s)
 {
 	if (!s)

@@ -85,6 +85,12 @@ struct sv_store;
  * files a crash left behind.  Refuses (-EPERM) a directory not owned by us or
  * writable by group or others, and a symlink (-ELOOP). */
 int sv_store_open(const char *dir, struct sv_store **out, struct sv_error *err);
+/* For readers beside svirtd (svirt-xl list and verify): opens an existing
+ * store without its lock and without touching it; use sv_store_read and
+ * sv_store_list only.  Records are renamed into place whole, so each read
+ * sees one complete record.  Same ownership checks as sv_store_open. */
+int sv_store_open_readonly(const char *dir, struct sv_store **out,
+			   struct sv_error *err);
 void sv_store_close(struct sv_store *s);
 
 /* Write r under its uuid, replacing any previous record atomically: after a

@@ -10,11 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../unit/tmpfs.h"
 #include "../xenstored/svirtd-fixture.h"
 #include "../xenstored/xsd-client.h"
+#include "bench-env.h"
 #include "control.h"
 
+#define NAME "bench_svirtd"
 #define GUESTS_ENV "SVIRTD_BENCH_GUESTS"
 #define GUESTS_DEFAULT 1000
 #define LATENCY_GUESTS 20
@@ -30,18 +31,11 @@ struct tally {
 	double last;		/* when the last one was seen */
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define now bench_now
 
 _Noreturn static void die(const char *what)
 {
-	fprintf(stderr, "bench_svirtd: %s\n", what);
-	exit(1);
+	bench_die(NAME, what);
 }
 
 static void tally_reset(struct tally *t)
@@ -163,41 +157,6 @@ static void print_cpu(struct env *e, double svirtd0, double xsd0)
 	       cpu_seconds(e->svirtd) - svirtd0, cpu_seconds(e->h.pid) - xsd0);
 }
 
-/* A fresh test xenstore, directory and config: svirtd as shipped logs at
- * info (the tests' debug log would cost more than it measures). */
-static struct env *env_new(void)
-{
-	void *state = NULL;
-	struct env *e;
-	char buf[4096];
-
-	if (setup(&state) != 0)
-		die("cannot start the test xenstore (is build/xsd built?)");
-	e = state;
-	if ((size_t)snprintf(buf, sizeof(buf),
-		 "categories = \"c1.c1023\"\n"
-		 "process_context = \"system_u:system_r:svirt_xen_t:s0\"\n"
-		 "image_context = \"" IMAGE_TYPE "\"\n"
-		 "content_context = \"" CONTENT "\"\n"
-		 "state_dir = \"%s/state\"\n"
-		 "relabel_roots = [ \"%s\" ]\n"
-		 "log_level = \"info\"\n"
-		 "network = \"off\"\n", e->dir, e->img) >= sizeof(buf))
-		die("config too long");
-	put_file(e->conf, buf);
-	return e;
-}
-
-static void env_free(struct env *e)
-{
-	void *state = e;
-
-	if (e->svirtd > 0)
-		svirtd_stop(e);
-	if (teardown(&state) != 0)
-		die("the test xenstore did not stop cleanly");
-}
-
 /* ndisks writable file disks of their own for domid, written as libxl does
  * (not yet introduced). */
 static void guest_prepare(struct env *e, int domid, size_t ndisks)
@@ -301,25 +260,17 @@ static void bench_storm_and_restart(struct tally *t, unsigned n)
 
 int main(void)
 {
-	const char *s = getenv(GUESTS_ENV), *skip;
+	const char *s = getenv(GUESTS_ENV);
 	unsigned n = s && atoi(s) > 0 ? (unsigned)atoi(s) : GUESTS_DEFAULT;
 	struct tally t = { .max_domid = (int)n };
-	char top[64], bin[PATH_MAX];
+	const char *why;
 
 	if (n > SV_CONTROL_DOMID_MAX)
 		die(GUESTS_ENV " is beyond the last domid");
-	svirtd_binary(bin, sizeof(bin));
-	if (access(bin, X_OK) != 0) {
-		printf("bench_svirtd: SKIP: no svirtd at %s (make build/svirtd)\n",
-		       bin);
+	if ((why = bench_begin("svirt-bench"))) {
+		printf(NAME ": SKIP: %s\n", why);
 		return 0;
 	}
-	if ((skip = tmpfs_private(top, sizeof(top), "svirt-bench",
-				  (const char *const[]){ ORIG, NULL }))) {
-		printf("bench_svirtd: SKIP: %s\n", skip);
-		return 0;
-	}
-	setenv(TOP_ENV, top, 1);
 	if (t.max_domid < LATENCY_GUESTS)
 		t.max_domid = LATENCY_GUESTS;
 	if (!(t.done = calloc((size_t)t.max_domid + 1, 1)))
@@ -327,16 +278,16 @@ int main(void)
 	printf("bench_svirtd: build/svirtd against the test xenstore (xsd), "
 	       "images on a tmpfs; %s=%u\n", GUESTS_ENV, n);
 
-	t.e = env_new();
+	t.e = bench_env_new(NAME);
 	bench_latency(&t);
-	env_free(t.e);
+	bench_env_free(NAME, t.e);
 
 	tally_reset(&t);
-	t.e = env_new();
+	t.e = bench_env_new(NAME);
 	bench_storm_and_restart(&t, n);
-	env_free(t.e);
+	bench_env_free(NAME, t.e);
 
 	free(t.done);
-	tmpfs_remove(top);
+	bench_done();
 	return 0;
 }

@@ -189,7 +189,7 @@ void svirtd_stop(struct env *e)
 			 e->log);
 }
 
-void write_config(struct env *e, const char *shared)
+void write_config_at(struct env *e, const char *shared, const char *level)
 {
 	char buf[8192];
 
@@ -201,11 +201,16 @@ void write_config(struct env *e, const char *shared)
 		 "state_dir = \"%s/state\"\n"
 		 "relabel_roots = [ \"%s\" ]\n"
 		 "shared_images = [ %s ]\n"
-		 "log_level = \"debug\"\n"
+		 "log_level = \"%s\"\n"
 		 /* No SELinux kernel here: peer labels and secmark are
 		  * checked in the emulated hosts (tests/vm). */
-		 "network = \"off\"\n", e->dir, e->img, shared);
+		 "network = \"off\"\n", e->dir, e->img, shared, level);
 	put_file(e->conf, buf);
+}
+
+void write_config(struct env *e, const char *shared)
+{
+	write_config_at(e, shared, "debug");
 }
 
 int setup(void **state)

@@ -58,6 +58,8 @@ void svirtd_kill(struct env *e);
 void svirtd_stop(struct env *e);
 /* svirtd's config: e->img the only root, shared the shared_images list. */
 void write_config(struct env *e, const char *shared);
+/* The same at log_level level (benchmarks log at "info", as shipped). */
+void write_config_at(struct env *e, const char *shared, const char *level);
 /* cmocka: a test xenstore, a directory on the tmpfs and a config per test;
  * teardown fails the test if svirtd is still running. */
 int setup(void **state);

@@ -27,9 +27,13 @@ $(XSD_HOST_TESTS): $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(XSD_CLIENT_OBJS) 
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIB_LIBS) \
 		$(call pc_libs,xenstore $(PKGS_TEST))
 
-# svirtd's benchmark drives the real svirtd through libxenstore like its
-# host tests (tests/bench/bench_svirtd.c); `make bench` builds both first.
-$(BUILD)/bench/bench_svirtd: $(BUILD)/tests/bench/bench_svirtd.o $(XSD_CLIENT_OBJS) \
+# The benchmarks that drive the real svirtd through libxenstore like its host
+# tests (tests/bench/bench_svirtd.c, and bench_interpose.c in interpose.mk, with
+# bench-env.c);
+# `make bench` builds svirtd and the test xenstore first.
+BENCH_ENV_OBJS = $(BUILD)/tests/bench/bench-env.o $(XSD_CLIENT_OBJS)
+
+$(BUILD)/bench/bench_svirtd: $(BUILD)/tests/bench/bench_svirtd.o $(BENCH_ENV_OBJS) \
 		$(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(call pc_libs,xenstore $(PKGS_TEST))

@@ -16,8 +16,10 @@ rootfs_init() {
 		[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
 	done
 	ln -sfn ../run "$ROOT/var/run"
-	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$ROOT/etc/passwd"
-	printf 'root:x:0:\n' >"$ROOT/etc/group"
+	# libxl's dm_restrict=1 runs each domain's qemu as uid base+domid.
+	printf 'root:x:0:0:root:/root:/bin/bash\n%s\n' \
+		'xen-qemuuser-range-base:x:131072:131072::/nonexistent:/usr/sbin/nologin' >"$ROOT/etc/passwd"
+	printf 'root:x:0:\nxen-qemuuser-range-base:x:131072:\n' >"$ROOT/etc/group"
 	printf 'hosts: files\npasswd: files\ngroup: files\n' >"$ROOT/etc/nsswitch.conf"
 	printf '127.0.0.1 localhost\n' >"$ROOT/etc/hosts"
 }

@@ -90,17 +90,64 @@ on_crash = "destroy"
 CFG
 }
 
-# The device model libxl starts for a domain: a process with "-xen-domid D" in its
-# argv. Pure bash, so a missing tool cannot pass for "no such process".
-dm_running() {
+# dm_pid D: the pid of the device model libxl started for domain D, a process
+# with "-xen-domid D" in its argv. Pure bash, so a missing tool cannot pass for
+# "no such process".
+dm_pid() {
 	local p args i
 	for p in /proc/[0-9]*; do
 		mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
 		for ((i = 0; i + 1 < ${#args[@]}; i++)); do
-			[ "${args[i]}" = -xen-domid ] && [ "${args[i + 1]}" = "$1" ] && return 0
+			[ "${args[i]}" = -xen-domid ] && [ "${args[i + 1]}" = "$1" ] &&
+				{ echo "${p#/proc/}"; return 0; }
 		done
 	done
 	return 1
+}
+dm_running() { dm_pid "$1" >/dev/null; }
+context_of_pid() { tr -d '\0' <"/proc/$1/attr/current"; }
+
+# --- svirt-interpose (scenarios 60 and 61)
+
+# The installed interposer, or one a job brought; skips the scenario if none.
+INTERPOSE_CONF=/etc/svirt/interpose.conf
+interposer() {
+	local f
+	for f in /usr/libexec/svirt-xen/svirt-interpose /vm/job/*/svirt-interpose; do
+		[ -x "$f" ] && { echo "$f"; return 0; }
+	done
+	skip "svirt-interpose is not installed"
+}
+# Keeps the installed interpose.conf aside until interpose_conf_restore.
+interpose_conf_save() { [ ! -e "$INTERPOSE_CONF" ] || cp "$INTERPOSE_CONF" "$INTERPOSE_CONF.orig"; }
+interpose_conf_restore() {
+	rm -f "$INTERPOSE_CONF"
+	[ ! -e "$INTERPOSE_CONF.orig" ] || mv "$INTERPOSE_CONF.orig" "$INTERPOSE_CONF"
+}
+
+# qdisk_guest_config NAME N: a guest with a 64M qdisk file disk of its own and
+# dm_restrict=1 (qemu deprivileged, as svirt-interpose requires by default).
+qdisk_guest_config() {
+	truncate -s 64M "$IMAGES/$1.img"
+	guest_config "$1" "10.77.0.$2" \
+		"format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$1.img"
+	echo 'dm_restrict = 1'
+}
+
+# check_qemu_of_guest NAME DOMID: its qemu runs in svirtd's label for it,
+# with the pair of its disk, deprivileged; prints that like `ps -eZ` would.
+check_qemu_of_guest() {
+	local q ctx
+	q=$(dm_pid "$2") || fail "no qemu for $1"
+	ctx=$(context_of_pid "$q")
+	echo "$ctx $q $(readlink "/proc/$q/exe") $(tr '\0' ' ' <"/proc/$q/cmdline" | cut -c 1-160)"
+	check_eq "$1's qemu runs in svirtd's label for $1" "$(svirt_node "$2" label)" "$ctx"
+	case $ctx in system_u:system_r:svirt_xen_t:s0:c*,c*) ;; *) fail "$1's qemu runs in $ctx" ;; esac
+	check_eq "$1's qemu has the pair of $1's disk" "${ctx##*:}" "$(label_of "$IMAGES/$1.img" | sed 's/.*://')"
+	check "$1's qemu was started with -xen-domid-restrict (dm_restrict=1)" \
+		grep -qx -- -xen-domid-restrict < <(tr '\0' '\n' <"/proc/$q/cmdline")
+	check "$1's qemu dropped root (dm_restrict's -runas)" \
+		not grep -qE '^Uid:[[:space:]]+0[[:space:]]' "/proc/$q/status"
 }
 
 domid_of() { xl domid "$1" 2>/dev/null; }

@@ -1,0 +1,76 @@
+/* xl_derive.h: a guest's xl config as svirt-xl create reads it, and the derived
+ * config it hands to `xl create -p`, with the guest's labels, interposer and vif script. */
+#ifndef SVIRT_XL_DERIVE_H
+#define SVIRT_XL_DERIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "uuid.h"
+
+#define SV_XLCFG_MAX_SIZE (1024 * 1024)	/* a larger guest config is refused */
+#define SV_XLCFG_MAX_KEYS 1024
+#define SV_XLCFG_MAX_ITEMS 1024		/* in one list */
+
+/* One `key = value` statement, its value as libxlutil holds it. */
+struct sv_xlcfg_stmt {
+	char *key;
+	bool is_list;
+	size_t n;		/* 1 for a single value */
+	char **values;
+	const char *src;	/* the file's or argument's name, for messages */
+	unsigned line;
+};
+
+/* A parsed guest config: the file's statements in order, each `key=value`
+ * argument replacing the file's statement for its key. */
+struct sv_xlcfg {
+	char *file;		/* the config's name, owns the src of its statements */
+	char **args;		/* the names of the argument sources */
+	size_t nargs;
+	struct sv_xlcfg_stmt *stmts;
+	size_t n;
+	bool has_uuid;
+	char uuid[SV_UUID_BUF];	/* canonical, when has_uuid */
+	const char *name;	/* the `name` value, NULL if absent */
+	size_t nvifs;
+};
+
+/* Parse the guest config data (named name in messages: "name:line: ...")
+ * and the xl-style `key=value` arguments (each its own one-line config,
+ * named "argument N").  Refused with -EINVAL, err naming file, line and key:
+ * what the strict scanner refuses (config_scan.h), a key given twice, a
+ * value with a control byte, the keys svirt-xl owns (seclabel,
+ * init_seclabel, device_model_stubdomain_seclabel, device_model_override,
+ * a vif's script=), dm_restrict other than 1, a device_model_version other
+ * than qemu-xen, a bad or nil uuid.  On success *out (which must own
+ * nothing) is filled; sv_xlcfg_free it. */
+int sv_xlcfg_parse(const char *data, size_t len, const char *name,
+		   char *const *args, size_t nargs, struct sv_xlcfg *out,
+		   struct sv_error *err) _nodiscard_;
+void sv_xlcfg_free(struct sv_xlcfg *c);
+
+/* What svirt-xl adds.  seclabel and dm_seclabel are NULL without Flask. */
+struct sv_xlcfg_derive {
+	const char *uuid;		/* used when the config has none */
+	const char *seclabel;		/* the guest's Flask context */
+	const char *dm_seclabel;	/* its stub device model's */
+	const char *interposer;		/* device_model_override */
+	const char *vif_script;		/* script= of every vif; NULL: refuse vifs */
+};
+
+/* The derived config's text (malloc'd, NUL-terminated; *len excludes the
+ * NUL): every statement of c, then uuid (if c has none), seclabel and
+ * device_model_stubdomain_seclabel (with Flask), device_model_override,
+ * device_model_version (if absent) and dm_restrict = 1; each vif gets
+ * script=.  Values are written quoted (numbers bare) so libxlutil reads
+ * back exactly c's values.  -EINVAL (err says why) or -ENOMEM; outputs
+ * untouched on failure. */
+int sv_xlcfg_derive(const struct sv_xlcfg *c, const struct sv_xlcfg_derive *d,
+		    char **text, size_t *len, struct sv_error *err) _nodiscard_;
+
+/* The value of a single-valued key, NULL if absent or a list. */
+const char *sv_xlcfg_get(const struct sv_xlcfg *c, const char *key);
+
+#endif

@@ -1,0 +1,317 @@
+/* test_xl_derive.c: the guest config svirt-xl create reads and the derived one it
+ * writes: values kept exactly (read back with libxlutil), its own keys added, hostile input refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libxlutil.h>
+
+#include "xl_derive.h"
+
+#define UUID "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+#define SECLABEL "system_u:system_r:svirt_domU_t:s0:c3,c700"
+#define DMLABEL "system_u:system_r:svirt_dm_t:s0:c3,c700"
+
+static const struct sv_xlcfg_derive flask_on = {
+	.uuid = UUID, .seclabel = SECLABEL, .dm_seclabel = DMLABEL,
+	.interposer = "/usr/libexec/svirt-xen/svirt-interpose",
+	.vif_script = "vif-svirt",
+};
+
+static int parse(const char *text, char *const *args, size_t nargs,
+		 struct sv_xlcfg *c, struct sv_error *err)
+{
+	return sv_xlcfg_parse(text, strlen(text), "g.cfg", args, nargs, c, err);
+}
+
+/* Parse, derive, and read the result back with libxlutil. */
+static XLU_Config *derive(const char *text, char *const *args, size_t nargs,
+			  const struct sv_xlcfg_derive *d, char **out)
+{
+	struct sv_xlcfg c;
+	struct sv_error err = { .msg = "" };
+	XLU_Config *xlu;
+	size_t len;
+
+	if (parse(text, args, nargs, &c, &err) < 0)
+		fail_msg("refused: %s", err.msg);
+	if (sv_xlcfg_derive(&c, d, out, &len, &err) < 0)
+		fail_msg("derive refused: %s", err.msg);
+	assert_int_equal(strlen(*out), len);
+	sv_xlcfg_free(&c);
+	xlu = xlu_cfg_init(stderr, "derived");
+	assert_non_null(xlu);
+	assert_int_equal(xlu_cfg_readdata(xlu, *out, (int)len), 0);
+	return xlu;
+}
+
+static void assert_value(XLU_Config *xlu, const char *key, const char *want)
+{
+	const char *v = NULL;
+
+	assert_int_equal(xlu_cfg_get_string(xlu, key, &v, 1), 0);
+	assert_string_equal(v, want);
+}
+
+static void assert_refused(const char *text, const char *want)
+{
+	struct sv_xlcfg c;
+	struct sv_error err = { .msg = "" };
+
+	assert_int_equal(parse(text, NULL, 0, &c, &err), -EINVAL);
+	if (!strstr(err.msg, want))
+		fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+}
+
+static void values_come_back_exactly_with_svirt_keys_added(void **state)
+{
+	char *out = NULL;
+	XLU_Config *xlu;
+	XLU_ConfigList *list;
+	int n = 0;
+
+	(void)state;
+	xlu = derive("name = \"web\"\nmemory = 128\nextra = 'a \"q\" b\\\\c'\n"
+		     "disk = [ 'format=raw,vdev=xvda,target=/img/w.img', '0x10' ]\n",
+		     NULL, 0, &flask_on, &out);
+	assert_value(xlu, "name", "web");
+	assert_value(xlu, "memory", "128");
+	assert_value(xlu, "extra", "a \"q\" b\\c");
+	assert_int_equal(xlu_cfg_get_list(xlu, "disk", &list, &n, 1), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(xlu_cfg_get_listitem(list, 0),
+			    "format=raw,vdev=xvda,target=/img/w.img");
+	assert_string_equal(xlu_cfg_get_listitem(list, 1), "0x10");
+	assert_value(xlu, "uuid", UUID);
+	assert_value(xlu, "seclabel", SECLABEL);
+	assert_value(xlu, "device_model_stubdomain_seclabel", DMLABEL);
+	assert_value(xlu, "device_model_override",
+		     "/usr/libexec/svirt-xen/svirt-interpose");
+	assert_value(xlu, "device_model_version", "qemu-xen");
+	assert_value(xlu, "dm_restrict", "1");
+	assert_non_null(strstr(out, "memory = 128\n"));	/* numbers stay bare */
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void without_flask_no_seclabel_is_written(void **state)
+{
+	struct sv_xlcfg_derive d = flask_on;
+	char *out = NULL;
+	XLU_Config *xlu;
+	const char *v;
+
+	(void)state;
+	d.seclabel = d.dm_seclabel = NULL;
+	xlu = derive("name = \"web\"\n", NULL, 0, &d, &out);
+	assert_int_equal(xlu_cfg_get_string(xlu, "seclabel", &v, 1), ESRCH);
+	assert_int_equal(xlu_cfg_get_string(xlu, "device_model_stubdomain_seclabel",
+					    &v, 1), ESRCH);
+	assert_value(xlu, "dm_restrict", "1");
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void the_configs_uuid_is_kept_in_canonical_form(void **state)
+{
+	struct sv_xlcfg c;
+	struct sv_error err;
+	char *out = NULL;
+	XLU_Config *xlu;
+
+	(void)state;
+	assert_int_equal(parse("uuid = \"6BA7B810-9DAD-11D1-80B4-00C04FD430C8\"\n",
+			       NULL, 0, &c, &err), 0);
+	assert_true(c.has_uuid);
+	assert_string_equal(c.uuid, "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+	sv_xlcfg_free(&c);
+	xlu = derive("uuid = \"6ba7b810-9dad-11d1-80b4-00c04fd430c8\"\n", NULL, 0,
+		     &flask_on, &out);
+	assert_value(xlu, "uuid", "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+	assert_null(strstr(out, UUID));		/* not a second uuid */
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void every_vif_gets_the_script(void **state)
+{
+	char *out = NULL;
+	XLU_Config *xlu;
+	XLU_ConfigList *list;
+	int n = 0;
+
+	(void)state;
+	xlu = derive("vif = [ 'bridge=xenbr0', 'mac=00:16:3e:00:00:01,', '' ]\n",
+		     NULL, 0, &flask_on, &out);
+	assert_int_equal(xlu_cfg_get_list(xlu, "vif", &list, &n, 1), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(xlu_cfg_get_listitem(list, 0), "bridge=xenbr0,script=vif-svirt");
+	assert_string_equal(xlu_cfg_get_listitem(list, 1),
+			    "mac=00:16:3e:00:00:01,script=vif-svirt");
+	assert_string_equal(xlu_cfg_get_listitem(list, 2), "script=vif-svirt");
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void vifs_without_a_script_are_refused(void **state)
+{
+	struct sv_xlcfg_derive d = flask_on;
+	struct sv_xlcfg c;
+	struct sv_error err;
+	char *out = (char *)"untouched";
+	size_t len = 7;
+
+	(void)state;
+	d.vif_script = NULL;
+	assert_int_equal(parse("vif = [ 'bridge=xenbr0' ]\n", NULL, 0, &c, &err), 0);
+	assert_int_equal(sv_xlcfg_derive(&c, &d, &out, &len, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "1 vif(s)"));
+	assert_string_equal(out, "untouched");
+	assert_int_equal(len, 7);
+	sv_xlcfg_free(&c);
+}
+
+static void a_guest_setting_its_own_script_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("name = \"a\"\nvif = [ 'bridge=xenbr0', 'mac=1, script = vif-bridge' ]\n",
+		       "g.cfg:2: vif: vif 1 sets script=");
+}
+
+static void keys_svirt_xl_owns_are_refused_with_their_line(void **state)
+{
+	(void)state;
+	assert_refused("name = \"a\"\n\nseclabel = \"system_u:system_r:domU_t\"\n",
+		       "g.cfg:3: seclabel: svirt-xl sets this key itself");
+	assert_refused("init_seclabel = \"x\"\n", "g.cfg:1: init_seclabel:");
+	assert_refused("device_model_stubdomain_seclabel = \"x\"\n",
+		       "g.cfg:1: device_model_stubdomain_seclabel:");
+	assert_refused("device_model_override = \"/bin/sh\"\n",
+		       "g.cfg:1: device_model_override:");
+}
+
+static void dm_restrict_may_only_be_one(void **state)
+{
+	char *out = NULL;
+	XLU_Config *xlu;
+
+	(void)state;
+	assert_refused("dm_restrict = 0\n", "g.cfg:1: dm_restrict: svirt-xl runs");
+	assert_refused("dm_restrict = \"yes\"\n", "g.cfg:1: dm_restrict:");
+	xlu = derive("dm_restrict = 1\n", NULL, 0, &flask_on, &out);
+	assert_value(xlu, "dm_restrict", "1");
+	/* written once, by svirt-xl, not once more from the guest's config */
+	assert_non_null(strstr(out, "dm_restrict"));
+	assert_null(strstr(strstr(out, "dm_restrict") + 1, "dm_restrict"));
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void only_qemu_xen_is_accepted_as_device_model(void **state)
+{
+	(void)state;
+	assert_refused("device_model_version = \"qemu-xen-traditional\"\n",
+		       "g.cfg:1: device_model_version: only \"qemu-xen\"");
+}
+
+static void a_key_given_twice_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("memory = 128\nname = \"a\"\nmemory = 256\n",
+		       "g.cfg:3: memory: set again (first on line 1)");
+}
+
+static void arguments_override_the_files_keys(void **state)
+{
+	char *args[] = { "memory=512", "extra=\"x y\"" };
+	char *out = NULL;
+	XLU_Config *xlu;
+
+	(void)state;
+	xlu = derive("memory = 128\nname = \"a\"\n", args, 2, &flask_on, &out);
+	assert_value(xlu, "memory", "512");
+	assert_value(xlu, "extra", "x y");
+	assert_value(xlu, "name", "a");
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void a_bad_argument_is_named_by_its_position(void **state)
+{
+	char *args[] = { "memory=1", "seclabel=\"x\"" }, *noeq[] = { "memory" };
+	struct sv_xlcfg c;
+	struct sv_error err;
+
+	(void)state;
+	assert_int_equal(parse("name = \"a\"\n", args, 2, &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "argument 2:1: seclabel:"));
+	assert_int_equal(parse("name = \"a\"\n", noeq, 1, &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "argument 1: expected key=value"));
+}
+
+static void hostile_values_are_refused(void **state)
+{
+	struct sv_xlcfg c;
+	struct sv_error err;
+
+	(void)state;
+	assert_refused("name = \"a\tb\"\n", "g.cfg:1: name: a value holds a control character");
+	assert_refused("uuid = \"not-a-uuid\"\n", "g.cfg:1: uuid:");
+	assert_refused("uuid = \"00000000-0000-0000-0000-000000000000\"\n",
+		       "g.cfg:1: uuid: the nil uuid");
+	assert_refused("uuid = [ \"" UUID "\" ]\n", "g.cfg:1: uuid: expected a single value");
+	assert_refused("vif = 'bridge=xenbr0'\n", "g.cfg:1: vif: expected a list");
+	assert_refused("disk = [ [ 'a' ] ]\n", "g.cfg:1: lists inside lists");
+	assert_refused("name = \"\\x41\"\n", "g.cfg:1: only the escapes");
+	assert_refused("disk += [ 'a' ]\n", "'+=' is not supported");
+	assert_int_equal(sv_xlcfg_parse("name = \"a\"\n\0x", 13, "g.cfg", NULL, 0,
+					&c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "NUL"));
+}
+
+static void a_config_without_uuid_takes_the_given_one(void **state)
+{
+	struct sv_xlcfg_derive d = flask_on;
+	struct sv_xlcfg c;
+	struct sv_error err;
+	char *out = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(parse("name = \"a\"\n", NULL, 0, &c, &err), 0);
+	assert_false(c.has_uuid);
+	assert_string_equal(sv_xlcfg_get(&c, "name"), "a");
+	d.uuid = NULL;
+	assert_int_equal(sv_xlcfg_derive(&c, &d, &out, &len, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "has no uuid"));
+	d.uuid = "00000000-0000-0000-0000-000000000000";
+	assert_int_equal(sv_xlcfg_derive(&c, &d, &out, &len, &err), -EINVAL);
+	assert_null(out);
+	sv_xlcfg_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(values_come_back_exactly_with_svirt_keys_added),
+		cmocka_unit_test(without_flask_no_seclabel_is_written),
+		cmocka_unit_test(the_configs_uuid_is_kept_in_canonical_form),
+		cmocka_unit_test(every_vif_gets_the_script),
+		cmocka_unit_test(vifs_without_a_script_are_refused),
+		cmocka_unit_test(a_guest_setting_its_own_script_is_refused),
+		cmocka_unit_test(keys_svirt_xl_owns_are_refused_with_their_line),
+		cmocka_unit_test(dm_restrict_may_only_be_one),
+		cmocka_unit_test(only_qemu_xen_is_accepted_as_device_model),
+		cmocka_unit_test(a_key_given_twice_is_refused),
+		cmocka_unit_test(arguments_override_the_files_keys),
+		cmocka_unit_test(a_bad_argument_is_named_by_its_position),
+		cmocka_unit_test(hostile_values_are_refused),
+		cmocka_unit_test(a_config_without_uuid_takes_the_given_one),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

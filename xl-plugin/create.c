@@ -1,0 +1,499 @@
+/* create.c: svirt-xl create: RESERVE a pair, derive the config, `xl create -p`,
+ * wait for svirtd's `labelled`, unpause; on any failure destroy and give the pair back. */
+#include "svirt-xl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "control.h"
+#include "xl_derive.h"
+
+/* xl create's options that change nothing svirt-xl relies on; -c, -V, -F
+ * and -n would block or skip the unpause, -f and -p are svirt-xl's. */
+static const char *const passed_options[] = {
+	"-q", "--quiet", "-d", "-e", "--ignore-global-affinity-masks",
+};
+#define MAX_XL_OPTIONS 8
+
+struct create {
+	struct sv_xl *x;
+	const char *cfg_path;
+	char **vars;
+	int nvars;
+	const char *xl_opts[MAX_XL_OPTIONS];
+	int nopts;
+	bool has_pair;
+	struct sv_pair pair;
+	struct sv_xlcfg cfg;
+	char uuid[SV_UUID_BUF];
+	char derived[PATH_MAX];
+	bool reserved;
+	bool wrote;		/* derived is ours to remove */
+	bool ran_xl;		/* a domain with the uuid is ours to destroy */
+	int domid;		/* -1 until xl has made it */
+};
+
+static int fail(const char *fmt, ...) _printf_(1, 2);
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("svirt-xl create: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static int parse_args(struct create *c, int argc, char **argv)
+{
+	struct sv_error err;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		bool ok = false;
+
+		if (strcmp(argv[i], "--pair") == 0 && i + 1 < argc) {
+			if (sv_pair_parse(argv[++i], &c->pair, &err) < 0)
+				return fail("--pair: %s", err.msg);
+			c->has_pair = true;
+			continue;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(passed_options); k++)
+			ok = ok || strcmp(argv[i], passed_options[k]) == 0;
+		if (!ok)
+			return fail("xl option \"%s\" is not supported (svirt-xl passes on only "
+				    "-q, -d, -e and --ignore-global-affinity-masks; it runs -p itself)",
+				    argv[i]);
+		if (c->nopts == MAX_XL_OPTIONS)
+			return fail("too many options");
+		c->xl_opts[c->nopts++] = argv[i];
+	}
+	if (i >= argc)
+		return fail("no config file given");
+	c->cfg_path = argv[i++];
+	c->vars = argv + i;
+	c->nvars = argc - i;
+	return 0;
+}
+
+static int read_cfg(struct create *c)
+{
+	_cleanup_free_ char *buf = malloc(SV_XLCFG_MAX_SIZE + 1);
+	_cleanup_close_ int fd = -1;
+	struct sv_error err = { .msg = "" };
+	size_t len = 0;
+	ssize_t n;
+
+	if (!buf)
+		return fail("out of memory");
+	fd = open(c->cfg_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fail("%s: %s", c->cfg_path, strerror(errno));
+	while ((n = read(fd, buf + len, SV_XLCFG_MAX_SIZE + 1 - len)) > 0)
+		len += (size_t)n;
+	if (n < 0)
+		return fail("%s: %s", c->cfg_path, strerror(errno));
+	if (len > SV_XLCFG_MAX_SIZE)
+		return fail("%s: larger than %d bytes", c->cfg_path, SV_XLCFG_MAX_SIZE);
+	if (sv_xlcfg_parse(buf, len, c->cfg_path, c->vars, (size_t)c->nvars,
+			   &c->cfg, &err) < 0)
+		return fail("%s", err.msg);
+	return 0;
+}
+
+/* A random (version 4) uuid for a config that names none. */
+static int new_uuid(char out[SV_UUID_BUF])
+{
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != sizeof(b))
+		return -EIO;
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, SV_UUID_BUF,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+		 b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+static int check_vif_script(struct create *c)
+{
+	char path[PATH_MAX];
+
+	if (c->cfg.nvifs == 0)
+		return 0;
+	if (!c->x->conf.vif_script[0])
+		return fail("%s: the guest has %zu vif(s), and vif_script is \"\" in "
+			    "svirt-xl's settings: guests with vifs are refused",
+			    c->cfg_path, c->cfg.nvifs);
+	if (sv_xl_vif_script_path(&c->x->conf, path, sizeof(path)) < 0)
+		return fail("the vif script's path is too long");
+	if (access(path, X_OK) != 0)
+		return fail("%s: the guest has %zu vif(s), and their hotplug script %s "
+			    "is not installed (%s); refusing rather than leave its "
+			    "traffic unlabelled", c->cfg_path, c->cfg.nvifs, path,
+			    strerror(errno));
+	return 0;
+}
+
+/* A root-only directory for derived configs, made if missing. */
+static int run_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return fail("%s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) < 0)
+		return fail("%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
+		return fail("%s: must be a directory of uid %u with mode 0700",
+			    dir, (unsigned)geteuid());
+	return 0;
+}
+
+static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
+	struct sv_error err = { .msg = "" };
+	size_t len = 0, off = 0;
+	int n;
+
+	if (sv_xlcfg_derive(&c->cfg, d, &text, &len, &err) < 0)
+		return fail("%s", err.msg);
+	if (run_dir(c->x->conf.run_dir) < 0)
+		return -1;
+	n = snprintf(c->derived, sizeof(c->derived), "%s/%s.cfg",
+		     c->x->conf.run_dir, c->uuid);
+	if (n < 0 || (size_t)n >= sizeof(c->derived))
+		return fail("run_dir is too long");
+	fd = open(c->derived, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		return fail("%s/%s.cfg: %s", c->x->conf.run_dir, c->uuid, strerror(e));
+	}
+	c->wrote = true;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0)
+			return fail("%s: %s", c->derived, strerror(errno));
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* While it creates, svirt-xl itself ignores the signals that would stop it
+ * half-way (a paused guest, a reservation held); a Ctrl-C still stops xl,
+ * whose failure svirt-xl then undoes.  xl gets the default handlers back. */
+static void signals(void (*handler)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static int run_xl(struct create *c)
+{
+	const char *argv[MAX_XL_OPTIONS + 5];
+	int n = 0, status;
+	pid_t pid;
+
+	argv[n++] = c->x->conf.xl;
+	argv[n++] = "create";
+	argv[n++] = "-p";
+	for (int i = 0; i < c->nopts; i++)
+		argv[n++] = c->xl_opts[i];
+	argv[n++] = c->derived;
+	argv[n] = NULL;
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		return fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		signals(SIG_DFL);
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "svirt-xl create: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail("`%s create -p` failed (%s %d)", c->x->conf.xl,
+			    WIFEXITED(status) ? "exit status" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return 0;
+}
+
+/* The domain with the guest's uuid, -1 if there is none. */
+static int domid_of_uuid(struct sv_xl *x, const char *uuid, char **flask)
+{
+	char id[SV_UUID_BUF];
+	libxl_dominfo *info;
+	int n = 0, found = -1;
+
+	if (!(info = libxl_list_domain(x->ctx, &n)))
+		return -1;
+	for (int i = 0; i < n && found < 0; i++) {
+		snprintf(id, sizeof(id), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(info[i].uuid));
+		if (strcmp(id, uuid) != 0 || info[i].domid == 0)
+			continue;
+		found = (int)info[i].domid;
+		if (flask)
+			*flask = info[i].ssid_label ? strdup(info[i].ssid_label) : NULL;
+	}
+	libxl_dominfo_list_free(info, n);
+	return found;
+}
+
+static int wait_labelled(struct create *c)
+{
+	struct sv_control_request req = {
+		.op = SV_CONTROL_GET, .domid = c->domid,
+		.wait_seconds = c->x->conf.wait_seconds,
+	};
+	struct sv_control_reply rep = { .n = 0 };
+	struct sv_error err = { .msg = "" };
+	char q[SV_QUOTE_BUF];
+	int r;
+
+	r = sv_control_call(c->x->conf.socket, &req,
+			    (int)(c->x->conf.wait_seconds + 5) * 1000, &rep, &err);
+	if (r < 0)
+		return fail("domain %d: not labelled: %s", c->domid, err.msg);
+	if (rep.entries[0].pair.a != c->pair.a || rep.entries[0].pair.b != c->pair.b)
+		r = fail("domain %d: svirtd gave it another pair than the one reserved",
+			 c->domid);
+	else if (rep.entries[0].state == SV_STATE_LABELLED)
+		r = 0;
+	else
+		r = fail("domain %d: svirtd refused to label it: %s", c->domid,
+		     sv_quote(q, sizeof(q), rep.entries[0].reason,
+			      strlen(rep.entries[0].reason)));
+	sv_control_reply_clear(&rep);
+	return r;
+}
+
+/* The guest's disks that are files or devices, resolved as svirtd records them. */
+static int disk_paths(struct create *c, char ***out, size_t *n)
+{
+	libxl_device_disk *disks;
+	char **v;
+	int num = 0;
+
+	*out = NULL;
+	*n = 0;
+	disks = libxl_device_disk_list(c->x->ctx, (uint32_t)c->domid, &num);
+	if (!disks && num != 0)
+		return fail("domain %d: libxl cannot list its disks", c->domid);
+	v = calloc(num > 0 ? (size_t)num : 1, sizeof(*v));
+	if (!v) {
+		libxl_device_disk_list_free(disks, num);
+		return fail("out of memory");
+	}
+	for (int i = 0; i < num; i++) {
+		const char *p = disks[i].pdev_path;
+
+		if (!p || p[0] != '/')
+			continue;	/* an empty cdrom, a network disk */
+		if (!(v[*n] = realpath(p, NULL))) {
+			fail("domain %d: disk %s: %s", c->domid, p, strerror(errno));
+			libxl_device_disk_list_free(disks, num);
+			*out = v;
+			return -1;
+		}
+		(*n)++;
+	}
+	libxl_device_disk_list_free(disks, num);
+	*out = v;
+	return 0;
+}
+
+/* svirtd says `labelled` after each pass over the backends; a disk whose
+ * backend xl wrote after a pass is labelled by the next one.  So before
+ * unpausing, every disk must be in the guest's record with its label. */
+static int disks_labelled(struct create *c)
+{
+	_cleanup_store_ struct sv_store *store = NULL;
+	struct sv_error err = { .msg = "" };
+	struct timespec now, end, nap = { .tv_nsec = 50 * 1000 * 1000 };
+	const char *missing = NULL;
+	char **paths = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = disk_paths(c, &paths, &n)) == 0 &&
+	    (r = sv_xl_open_store(&store, &err)) < 0)
+		fail("cannot read svirtd's records: %s", err.msg);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += c->x->conf.wait_seconds;
+	while (r == 0) {
+		struct sv_record rec = { .name = NULL };
+
+		if (sv_store_read(store, c->uuid, &rec, &err) < 0) {
+			r = fail("domain %d: %s", c->domid, err.msg);
+			break;
+		}
+		missing = sv_xl_disks_unlabelled(&rec, paths, n, sv_xl_read_label, NULL);
+		sv_record_clear(&rec);
+		if (!missing)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+			r = fail("domain %d: disk %s is not labelled after %u s",
+				 c->domid, missing, c->x->conf.wait_seconds);
+			break;
+		}
+		nanosleep(&nap, NULL);
+	}
+	for (size_t i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return r;
+}
+
+static int reserve(struct create *c)
+{
+	struct sv_control_request req = {
+		.op = SV_CONTROL_RESERVE, .has_pair = c->has_pair, .pair = c->pair,
+	};
+	struct sv_control_reply rep = { .n = 0 };
+	struct sv_error err = { .msg = "" };
+
+	memcpy(req.uuid, c->uuid, sizeof(req.uuid));
+	if (sv_control_call(c->x->conf.socket, &req, 10000, &rep, &err) < 0)
+		return fail("no label reserved for uuid %s: %s", c->uuid, err.msg);
+	c->pair = rep.entries[0].pair;
+	c->reserved = true;
+	sv_control_reply_clear(&rep);
+	return 0;
+}
+
+/* Undo: the domain (if xl made one) and the reservation (a bound one is
+ * freed by svirtd when the domain has died). */
+static void undo(struct create *c)
+{
+	struct sv_control_request req = { .op = SV_CONTROL_UNRESERVE };
+	struct sv_control_reply rep = { .n = 0 };
+	struct sv_error err = { .msg = "" };
+	int domid = c->ran_xl ? domid_of_uuid(c->x, c->uuid, NULL) : -1, r;
+
+	if (domid > 0) {
+		if (libxl_domain_destroy(c->x->ctx, (uint32_t)domid, NULL) == 0)
+			fprintf(stderr, "svirt-xl create: destroyed domain %d\n", domid);
+		else
+			fprintf(stderr, "svirt-xl create: cannot destroy domain %d; "
+				"destroy it by hand\n", domid);
+	}
+	if (!c->reserved)
+		return;
+	memcpy(req.uuid, c->uuid, sizeof(req.uuid));
+	r = sv_control_call(c->x->conf.socket, &req, 10000, &rep, &err);
+	if (r == 0 || r == -ENOENT || r == -EBUSY)
+		fprintf(stderr, "svirt-xl create: reservation for %s released%s\n",
+			c->uuid, r == 0 ? "" : " (svirtd frees it with the domain)");
+	else
+		fprintf(stderr, "svirt-xl create: cannot release the reservation "
+			"for %s: %s\n", c->uuid, err.msg);
+	sv_control_reply_clear(&rep);
+}
+
+static int flask_labels(struct create *c, char *guest, char *dm, size_t size)
+{
+	struct sv_error err = { .msg = "" };
+	int f = c->x->conf.flask == SV_XL_FLASK_OFF ? 0 : sv_xl_flask_enabled(c->x);
+
+	if (f < 0)
+		return fail("cannot tell whether Xen runs Flask: %s", strerror(-f));
+	if (f == 0 && c->x->conf.flask == SV_XL_FLASK_ON)
+		return fail("flask = \"on\", and this hypervisor has no Flask XSM");
+	if (f == 0)
+		return 0;
+	if (sv_xl_flask_label(&c->x->conf.flask_guest, c->pair, guest, size, &err) < 0 ||
+	    sv_xl_flask_label(&c->x->conf.flask_dm, c->pair, dm, size, &err) < 0)
+		return fail("%s", err.msg);
+	return 1;
+}
+
+static int create(struct create *c)
+{
+	char guest[SV_CONTEXT_MAX], dm[SV_CONTEXT_MAX];
+	_cleanup_free_ char *got = NULL;
+	struct sv_xlcfg_derive d = {
+		.interposer = c->x->conf.interposer,
+		.vif_script = c->x->conf.vif_script[0] ? c->x->conf.vif_script : NULL,
+	};
+	char pair[SV_PAIR_STRMAX];
+	int flask, r;
+
+	if (c->cfg.has_uuid)
+		memcpy(c->uuid, c->cfg.uuid, sizeof(c->uuid));
+	else if (new_uuid(c->uuid) < 0)
+		return fail("no random uuid: %s", strerror(errno));
+	d.uuid = c->uuid;
+	if (domid_of_uuid(c->x, c->uuid, NULL) >= 0)
+		return fail("a domain with uuid %s exists already", c->uuid);
+	if (check_vif_script(c) < 0 || reserve(c) < 0 ||
+	    (flask = flask_labels(c, guest, dm, sizeof(guest))) < 0)
+		return -1;
+	if (flask) {
+		d.seclabel = guest;
+		d.dm_seclabel = dm;
+	}
+	if (write_derived(c, &d) < 0)
+		return -1;
+	c->ran_xl = true;
+	r = run_xl(c);
+	unlink(c->derived);
+	c->wrote = false;
+	if (r < 0)
+		return -1;
+	if ((c->domid = domid_of_uuid(c->x, c->uuid, &got)) < 0)
+		return fail("xl made no domain with uuid %s", c->uuid);
+	if (flask && (!got || strcmp(got, guest) != 0))
+		return fail("domain %d: Xen labels it %s, not %s", c->domid,
+			    got ? got : "(none)", guest);
+	if (wait_labelled(c) < 0 || disks_labelled(c) < 0)
+		return -1;
+	if (libxl_domain_unpause(c->x->ctx, (uint32_t)c->domid, NULL) != 0)
+		return fail("domain %d: cannot unpause", c->domid);
+	sv_pair_format(c->pair, pair, sizeof(pair));
+	printf("svirt-xl: domain %d (uuid %s) created with pair %s%s%s, labelled, unpaused\n",
+	       c->domid, c->uuid, pair, flask ? ", Flask label " : "", flask ? guest : "");
+	return 0;
+}
+
+int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv)
+{
+	struct create c = { .x = x, .domid = -1 };
+	int r;
+
+	if (parse_args(&c, argc, argv) < 0)
+		return 2;
+	if (read_cfg(&c) < 0)
+		return 1;
+	signals(SIG_IGN);
+	r = create(&c);
+	if (c.wrote)
+		unlink(c.derived);
+	if (r < 0)
+		undo(&c);
+	sv_xlcfg_free(&c.cfg);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,39 @@
+/* svirt-xl.h: the parts of svirt-xl, the strict `xl create` for sVirt guests,
+ * and the libxl helpers they share.  The logic they wire up lives in lib/. */
+#ifndef SVIRT_XL_H
+#define SVIRT_XL_H
+
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <stdbool.h>
+
+#include "store.h"
+#include "xl_conf.h"
+#include "xl_report.h"
+
+/* Shared by every command: settings and one libxl context. */
+struct sv_xl {
+	struct sv_xl_conf conf;
+	libxl_ctx *ctx;
+	xentoollog_logger_stdiostream *logger;
+};
+
+/* The hypervisor's Flask state: 1 enforcing or permissive, 0 no Flask
+ * (libxl reports ENOSYS: XSM off, or not Flask), -errno otherwise. */
+int sv_xl_flask_enabled(struct sv_xl *x);
+
+/* Every domain libxl lists, with svirtd's entries, records and (with Flask)
+ * labels merged in.  Problems reaching svirtd or the store are printed and
+ * make the return -EIO, with r still filled as far as it got. */
+int sv_xl_gather(struct sv_xl *x, struct sv_xl_report *r);
+
+/* svirtd's state store (its state_dir, from svirt.conf), read-only. */
+int sv_xl_open_store(struct sv_store **out, struct sv_error *err);
+/* lgetfilecon_raw as an sv_label_reader. */
+int sv_xl_read_label(void *arg, const char *path, char *buf, size_t size);
+
+int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv);
+int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv);
+int sv_xl_cmd_verify(struct sv_xl *x, int argc, char **argv);
+
+#endif

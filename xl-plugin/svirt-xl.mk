@@ -1,0 +1,23 @@
+# xl-plugin/svirt-xl.mk: builds svirt-xl (the strict `xl create`, list and verify)
+# from xl-plugin/*.c and libsvirt, and installs it with its man page and settings example.
+
+SVIRT_XL = $(BUILD)/svirt-xl
+SVIRT_XL_SRCS = $(wildcard xl-plugin/*.c)
+SVIRT_XL_OBJS = $(SVIRT_XL_SRCS:%.c=$(BUILD)/%.o)
+
+$(SVIRT_XL): $(SVIRT_XL_OBJS) $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(call pc_libs,xentoollog)
+
+all: $(SVIRT_XL)
+test-run: $(SVIRT_XL)
+
+.PHONY: install-svirt-xl
+install: install-svirt-xl
+install-svirt-xl: $(SVIRT_XL)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/man/man1
+	install -m 0755 $(SVIRT_XL) $(DESTDIR)$(SBINDIR)/svirt-xl
+	install -m 0644 contrib/xl.conf $(DESTDIR)$(DOCDIR)/xl.conf.example
+	install -m 0644 docs/svirt-xl.1 $(DESTDIR)$(DATADIR)/man/man1/svirt-xl.1
+
+-include $(wildcard $(SVIRT_XL_OBJS:.o=.d))
