@@ -1,10 +1,10 @@
-# xl-plugin/vif.mk: the vif hotplug wrapper (vif-svirt) and the client it runs (svirt-vif);
+# xl-plugin/vif.mk: the vif hotplug wrapper (vif-svirt) and the client it runs (vif/svirt-vif.c);
 # included by the Makefile.  vif-svirt goes where libxl looks for vif scripts.
 
 SVIRT_VIF = $(BUILD)/svirt-vif
 XEN_SCRIPTDIR ?= $(SYSCONFDIR)/xen/scripts
 
-$(SVIRT_VIF): $(BUILD)/xl-plugin/svirt-vif.o $(LIBSVIRT)
+$(SVIRT_VIF): $(BUILD)/xl-plugin/vif/svirt-vif.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
@@ -20,4 +20,4 @@ install-vif: $(SVIRT_VIF)
 		$(DESTDIR)$(XEN_SCRIPTDIR)/vif-svirt
 	chmod 0755 $(DESTDIR)$(XEN_SCRIPTDIR)/vif-svirt
 
--include $(BUILD)/xl-plugin/svirt-vif.d
+-include $(BUILD)/xl-plugin/vif/svirt-vif.d
