@@ -39,12 +39,13 @@ plug gA1 vif901.0 10.88.0.11
 plug gA2 vif901.1 10.88.0.12
 plug gB vif902.0 10.88.0.21
 
-coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
-NT_PID=$NT_PID
+coproc NT1 { "$TOOL" 2>>"$PWD/nettool.log"; }
+# Each instance its own name: bash clears a coproc's variables when it is reaped.
+NT_PID=$NT1_PID nt_in=${NT1[1]} nt_out=${NT1[0]}
 nt() { # one command, its answer must be "ok"
 	local reply
-	echo "$*" >&"${NT[1]}"
-	read -r reply <&"${NT[0]}"
+	echo "$*" >&"$nt_in"
+	read -r reply <&"$nt_out"
 	[ "$reply" = ok ] || fail "svirt-nettool $*: $reply"
 	echo "ok: svirt-nettool $*"
 }
@@ -99,8 +100,8 @@ kill "$NT_PID"
 wait "$NT_PID" 2>/dev/null || true
 
 # network_dom0 = "deny" and network_outside = "deny": svirtd's bridge table drops those frames.
-coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
-NT_PID=$NT_PID
+coproc NT2 { "$TOOL" 2>>"$PWD/nettool.log"; }
+NT_PID=$NT2_PID nt_in=${NT2[1]} nt_out=${NT2[0]}
 nt open dom0=deny outside=deny
 nt rebuild
 nt add vif901.0 901 c1,c2
@@ -118,8 +119,8 @@ nt add vif901.0 901 c1,c2
 nt add vif902.0 902 c3,c4
 kill -9 "$NT_PID"
 wait "$NT_PID" 2>/dev/null || true
-coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
-NT_PID=$NT_PID
+coproc NT3 { "$TOOL" 2>>"$PWD/nettool.log"; }
+NT_PID=$NT3_PID nt_in=${NT3[1]} nt_out=${NT3[0]}
 nt open
 nt rebuild
 check "the rebuild removed every entry no guest holds" test -z "$(unlbl_entries | grep vif90 || true)"
