@@ -24,13 +24,16 @@ enum key {
 	K_ROOTS,
 	K_SHARED,
 	K_LOG_LEVEL,
+	K_NETWORK,	/* "on" / "off" */
+	K_NET_DOM0,	/* "allow" / "deny" */
+	K_NET_OUTSIDE,
 	K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
 	"categories", "process_context", "image_context", "content_context",
 	"packet_context", "state_dir", "relabel_roots", "shared_images",
-	"log_level",
+	"log_level", "network", "network_dom0", "network_outside",
 };
 
 static const char *const default_roots[] = {
@@ -333,6 +336,24 @@ static int set_log_level(const struct parse *p, struct sv_config *c)
 	return 0;
 }
 
+/* One of two words, false for the first, true for the second. */
+static int set_choice(const struct parse *p, enum key k, const char *no,
+		      const char *yes, bool *out)
+{
+	const char *v;
+	char why[64];
+	int r;
+
+	if ((r = get_string(p, k, &v)) < 0)
+		return r;
+	if (strcmp(v, no) != 0 && strcmp(v, yes) != 0) {
+		snprintf(why, sizeof(why), "expected \"%s\" or \"%s\"", no, yes);
+		return fail_value(p, k, v, why);
+	}
+	*out = strcmp(v, yes) == 0;
+	return 0;
+}
+
 static int set_key(const struct parse *p, enum key k, struct sv_config *c)
 {
 	switch (k) {
@@ -347,6 +368,12 @@ static int set_key(const struct parse *p, enum key k, struct sv_config *c)
 				 &c->shared_images, &c->nshared);
 	case K_LOG_LEVEL:
 		return set_log_level(p, c);
+	case K_NETWORK:
+		return set_choice(p, k, "on", "off", &c->net_off);
+	case K_NET_DOM0:
+		return set_choice(p, k, "allow", "deny", &c->net_deny_dom0);
+	case K_NET_OUTSIDE:
+		return set_choice(p, k, "allow", "deny", &c->net_deny_outside);
 	default:
 		return set_context(p, k, c);
 	}

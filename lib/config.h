@@ -41,6 +41,10 @@ struct sv_config {
 	char **shared_images;	/* each strictly under a relabel root */
 	size_t nshared;
 	int log_level;		/* LOG_DEBUG..LOG_ERR from <syslog.h> */
+	/* Network isolation (network, network_dom0, network_outside). */
+	bool net_off;		/* no peer labels, no secmark */
+	bool net_deny_dom0;	/* guests' vifs cannot reach dom0, nor it them */
+	bool net_deny_outside;	/* nor any bridge port that is not a guest's */
 };
 
 /* Where the policy's base contexts are read from when the config names
