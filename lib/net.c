@@ -9,16 +9,22 @@
 
 #include "net.h"
 
-int sv_net_open(struct sv_net *n, const struct sv_net_policy *pol,
-		const char *peer_type, const struct sv_log *log,
-		struct sv_error *err)
+int sv_net_open(struct sv_net *n, const struct sv_net_opts *opts,
+		const struct sv_log *log, struct sv_error *err)
 {
-	struct sv_net o = { .log = log, .pol = *pol };
+	const char *def = opts->default_peer ? opts->default_peer : "";
+	struct sv_net o = { .log = log, .pol = opts->pol };
+	size_t dlen = strnlen(def, SV_CONTEXT_MAX);
 	int r;
 
-	if (snprintf(o.peer_type, sizeof(o.peer_type), "%s", peer_type) >=
+	if (snprintf(o.peer_type, sizeof(o.peer_type), "%s", opts->peer_type) >=
 	    (int)sizeof(o.peer_type))
 		return sv_fail(err, EINVAL, "peer type too long");
+	if (dlen >= SV_CONTEXT_MAX)
+		return sv_fail(err, EINVAL, "default peer label too long");
+	if (dlen && (r = sv_net_context_check(def, dlen, err)) < 0)
+		return sv_fail_prefix(err, -r, "default peer label");
+	memcpy(o.default_peer, def, dlen + 1);
 
 	if ((r = sv_nlbl_open(&o.nl, err)) < 0)
 		return r;
@@ -150,6 +156,23 @@ static void guest_drop(struct sv_net *n, size_t gi)
 			n->ports[i].guest = gi;
 }
 
+/* NetLabel's default entries, once per open: from the first peer label on,
+ * traffic that matches no entry would be unlabeled_t, which refpolicy lets
+ * no domain receive; with them it is the configured default peer. */
+static int default_entries(struct sv_net *n, struct sv_error *err)
+{
+	int r;
+
+	if (n->default_done || !n->default_peer[0])
+		return 0;
+	if ((r = sv_nlbl_label_default(n->nl, n->default_peer, err)) < 0)
+		return sv_fail_prefix(err, -r, "default peer label %s", n->default_peer);
+	n->default_done = true;
+	sv_log(n->log, LOG_INFO, "traffic of no guest has peer label %s "
+	       "(NetLabel default entries)", n->default_peer);
+	return 0;
+}
+
 static struct sv_secmark_guest sm_guest(const struct sv_net_guest *g)
 {
 	struct sv_secmark_guest s = { .ctx = g->packet };
@@ -171,6 +194,8 @@ int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 
 	if (old && old->domid == v->domid)
 		return 0;
+	if ((r = default_entries(n, err)) < 0)
+		return r;
 	if (old && (r = sv_net_vif_del(n, v->name, err)) < 0)
 		return r;
 	if ((r = guest_get(n, v, &gi, &created, err)) < 0)
@@ -320,6 +345,9 @@ int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
 	int r = 0;
 
 	forget_all(n);
+	n->default_done = false;	/* checked again: someone may have removed them */
+	if ((r = default_entries(n, err)) < 0)
+		return r;
 	for (size_t i = 0; i < nv && r == 0; i++) {
 		struct sv_net_port *pv;
 		bool created;

@@ -67,6 +67,25 @@ void sv_nlbl_close(struct sv_nlbl *n)
 	free(n);
 }
 
+static bool is_list(int cmd)
+{
+	return cmd == SV_NLBL_C_STATICLIST || cmd == SV_NLBL_C_STATICLISTDEF;
+}
+
+static bool is_default(int cmd)
+{
+	return cmd >= SV_NLBL_C_STATICADDDEF && cmd <= SV_NLBL_C_STATICLISTDEF;
+}
+
+/* An entry fit for cmd: an interface entry for STATICADD/REMOVE, a default
+ * one (no interface) for their DEF forms. */
+static bool entry_fits(int cmd, const struct sv_nlbl_entry *e)
+{
+	if (!e || (e->family != AF_INET && e->family != AF_INET6))
+		return false;
+	return is_default(cmd) ? e->iface[0] == '\0' : sv_ifname_valid(e->iface);
+}
+
 int sv_nlbl_build(int family_id, int cmd, const struct sv_nlbl_entry *e,
 		  struct nl_msg **out, struct sv_error *err)
 {
@@ -74,16 +93,15 @@ int sv_nlbl_build(int family_id, int cmd, const struct sv_nlbl_entry *e,
 	bool v4;
 	int flags = NLM_F_REQUEST;
 
-	if (cmd == SV_NLBL_C_STATICLIST)
+	if (is_list(cmd))
 		flags |= NLM_F_DUMP;
-	else if (cmd == SV_NLBL_C_STATICADD || cmd == SV_NLBL_C_STATICREMOVE)
+	else if (cmd == SV_NLBL_C_STATICADD || cmd == SV_NLBL_C_STATICREMOVE ||
+		 cmd == SV_NLBL_C_STATICADDDEF || cmd == SV_NLBL_C_STATICREMOVEDEF)
 		flags |= NLM_F_ACK;
 	else
 		return sv_fail(err, EINVAL, "NetLabel: command %d is not one svirt sends",
 			       cmd);
-	if (cmd != SV_NLBL_C_STATICLIST &&
-	    (!e || !sv_ifname_valid(e->iface) ||
-	     (e->family != AF_INET && e->family != AF_INET6)))
+	if (!is_list(cmd) && !entry_fits(cmd, e))
 		return sv_fail(err, EINVAL, "NetLabel: no valid entry to send");
 	m = nlmsg_alloc();
 	if (!m)
@@ -91,16 +109,17 @@ int sv_nlbl_build(int family_id, int cmd, const struct sv_nlbl_entry *e,
 	if (!genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family_id, 0, flags, cmd,
 			 SV_NLBL_VERSION))
 		goto full;
-	if (cmd != SV_NLBL_C_STATICLIST) {
+	if (!is_list(cmd)) {
 		v4 = e->family == AF_INET;
-		if (nla_put_string(m, SV_NLBL_A_IFACE, e->iface) < 0 ||
+		if ((!is_default(cmd) &&
+		     nla_put_string(m, SV_NLBL_A_IFACE, e->iface) < 0) ||
 		    nla_put(m, v4 ? SV_NLBL_A_IPV4ADDR : SV_NLBL_A_IPV6ADDR,
 			    v4 ? 4 : 16, e->addr) < 0 ||
 		    nla_put(m, v4 ? SV_NLBL_A_IPV4MASK : SV_NLBL_A_IPV6MASK,
 			    v4 ? 4 : 16, e->mask) < 0)
 			goto full;
 		/* The label only goes with an add; a remove names the entry. */
-		if (cmd == SV_NLBL_C_STATICADD &&
+		if ((cmd == SV_NLBL_C_STATICADD || cmd == SV_NLBL_C_STATICADDDEF) &&
 		    nla_put_string(m, SV_NLBL_A_SECCTX, e->ctx) < 0)
 			goto full;
 	}
@@ -237,38 +256,41 @@ static int request(struct sv_nlbl *n, int cmd, const struct sv_nlbl_entry *e,
 	rc = sv_nlbl_build(n->family, cmd, e, &m, err);
 	if (rc < 0)
 		return rc;
-	if (cmd == SV_NLBL_C_STATICLIST)
+	if (is_list(cmd))
 		return dump(n, m, list, err);
 	rc = transact(n, m, &r);
 	if (rc < 0)
 		return sv_fail(err, EIO, "NetLabel: talking to the kernel failed: %s",
 			       nl_geterror(rc));
 	if (r.error < 0)
-		return sv_fail(err, -r.error, "NetLabel: %s%s%s: %s",
-			       cmd == SV_NLBL_C_STATICADD ? "adding" :
-			       cmd == SV_NLBL_C_STATICREMOVE ? "removing" : "listing",
-			       e ? " the entry for " : "", e ? e->iface : "",
-			       sv_nlbl_strerror(-r.error));
+		return sv_fail(err, -r.error, "NetLabel: %s the %s entry%s%s: %s",
+			       cmd == SV_NLBL_C_STATICADD ||
+			       cmd == SV_NLBL_C_STATICADDDEF ? "adding" : "removing",
+			       e->family == AF_INET ? "IPv4" : "IPv6",
+			       e->iface[0] ? " for " : " DEFAULT",
+			       e->iface, sv_nlbl_strerror(-r.error));
 	return 0;
 }
 
 int sv_nlbl_add(struct sv_nlbl *n, const struct sv_nlbl_entry *e,
 		struct sv_error *err)
 {
-	return request(n, SV_NLBL_C_STATICADD, e, NULL, err);
+	return request(n, e->iface[0] ? SV_NLBL_C_STATICADD : SV_NLBL_C_STATICADDDEF,
+		       e, NULL, err);
 }
 
 int sv_nlbl_remove(struct sv_nlbl *n, const struct sv_nlbl_entry *e,
 		   struct sv_error *err)
 {
-	return request(n, SV_NLBL_C_STATICREMOVE, e, NULL, err);
+	return request(n, e->iface[0] ? SV_NLBL_C_STATICREMOVE :
+		       SV_NLBL_C_STATICREMOVEDEF, e, NULL, err);
 }
 
-int sv_nlbl_list(struct sv_nlbl *n, struct sv_nlbl_list *out,
-		 struct sv_error *err)
+static int list(struct sv_nlbl *n, int cmd, struct sv_nlbl_list *out,
+		struct sv_error *err)
 {
 	struct sv_nlbl_list l = { .v = NULL };
-	int r = request(n, SV_NLBL_C_STATICLIST, NULL, &l, err);
+	int r = request(n, cmd, NULL, &l, err);
 
 	if (r < 0) {
 		sv_nlbl_list_clear(&l);
@@ -279,12 +301,25 @@ int sv_nlbl_list(struct sv_nlbl *n, struct sv_nlbl_list *out,
 	return 0;
 }
 
-/* The label on iface's entry for family, if it has one; "" if not. */
+int sv_nlbl_list(struct sv_nlbl *n, struct sv_nlbl_list *out,
+		 struct sv_error *err)
+{
+	return list(n, SV_NLBL_C_STATICLIST, out, err);
+}
+
+int sv_nlbl_list_default(struct sv_nlbl *n, struct sv_nlbl_list *out,
+			 struct sv_error *err)
+{
+	return list(n, SV_NLBL_C_STATICLISTDEF, out, err);
+}
+
+/* The label on iface's entry (the default one for "") for family, if there
+ * is one; "" if not. */
 static int current_label(struct sv_nlbl *n, const char *iface, int family,
 			 char *ctx, size_t size, struct sv_error *err)
 {
 	struct sv_nlbl_list l = { .v = NULL };
-	int r = sv_nlbl_list(n, &l, err);
+	int r = iface[0] ? sv_nlbl_list(n, &l, err) : sv_nlbl_list_default(n, &l, err);
 
 	if (r < 0)
 		return r;
@@ -314,8 +349,8 @@ static int add_any(struct sv_nlbl *n, const char *iface, int family,
 	r = sv_nlbl_add(n, &e, err);
 	if (r != -EEXIST)
 		return r;
-	/* Left by a run that crashed: fine if it is this label, replaced if not. */
-	r = current_label(n, iface, family, have, sizeof(have), err);
+	/* Left by an earlier run: fine if it is this label, replaced if not. */
+	r = current_label(n, e.iface, family, have, sizeof(have), err);
 	if (r < 0)
 		return r;
 	if (strcmp(have, ctx) == 0)
@@ -326,8 +361,9 @@ static int add_any(struct sv_nlbl *n, const char *iface, int family,
 	return sv_nlbl_add(n, &e, err);
 }
 
-int sv_nlbl_label_iface(struct sv_nlbl *n, const char *iface, const char *ctx,
-			struct sv_error *err)
+/* Both families on iface (NULL: the default entries), all or nothing. */
+static int label_both(struct sv_nlbl *n, const char *iface, const char *ctx,
+		      struct sv_error *err)
 {
 	struct sv_nlbl_entry e;
 	int r;
@@ -341,6 +377,20 @@ int sv_nlbl_label_iface(struct sv_nlbl *n, const char *iface, const char *ctx,
 	return r;
 }
 
+int sv_nlbl_label_iface(struct sv_nlbl *n, const char *iface, const char *ctx,
+			struct sv_error *err)
+{
+	if (!iface)
+		return sv_fail(err, EINVAL, "NetLabel: no interface to label");
+	return label_both(n, iface, ctx, err);
+}
+
+int sv_nlbl_label_default(struct sv_nlbl *n, const char *ctx,
+			  struct sv_error *err)
+{
+	return label_both(n, NULL, ctx, err);
+}
+
 int sv_nlbl_unlabel_iface(struct sv_nlbl *n, const char *iface,
 			  struct sv_error *err)
 {
@@ -349,6 +399,8 @@ int sv_nlbl_unlabel_iface(struct sv_nlbl *n, const char *iface,
 	struct sv_nlbl_entry e;
 	int r, first = 0;
 
+	if (!iface)
+		return sv_fail(err, EINVAL, "NetLabel: no interface to unlabel");
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		/* A remove names the entry only; the context is not sent. */
 		r = sv_nlbl_entry_any(iface, families[i], any_ctx, &e, err);

@@ -53,7 +53,7 @@ int sv_nlbl_entry_any(const char *iface, int family, const char *ctx,
 	size_t clen = strnlen(ctx, SV_CONTEXT_MAX);
 	int r;
 
-	if (!sv_ifname_valid(iface))
+	if (iface && !sv_ifname_valid(iface))
 		return sv_fail(err, EINVAL, "interface name \"%s\" is not valid",
 			       sv_quote(q, sizeof(q), iface,
 					strnlen(iface, 64)));
@@ -65,10 +65,16 @@ int sv_nlbl_entry_any(const char *iface, int family, const char *ctx,
 	r = sv_net_context_check(ctx, clen, err);
 	if (r < 0)
 		return r;
-	strcpy(e.iface, iface);
+	if (iface)
+		strcpy(e.iface, iface);
 	memcpy(e.ctx, ctx, clen + 1);
 	*out = e;
 	return 0;
+}
+
+const char *sv_nlbl_iface_name(const struct sv_nlbl_entry *e)
+{
+	return e->iface[0] ? e->iface : "DEFAULT";
 }
 
 void sv_nlbl_list_clear(struct sv_nlbl_list *l)
@@ -124,18 +130,21 @@ static bool mask_sane(const uint8_t *addr, const uint8_t *mask, size_t size)
 	return true;
 }
 
-static int parse_attrs(struct nlattr **tb, struct sv_nlbl_entry *e,
+/* The interface of an entry; a default entry (STATICLISTDEF) has none. */
+static int parse_iface(struct nlattr *a, bool def, struct sv_nlbl_entry *e,
 		       struct sv_error *err)
 {
-	bool v4 = tb[SV_NLBL_A_IPV4ADDR] || tb[SV_NLBL_A_IPV4MASK];
-	bool v6 = tb[SV_NLBL_A_IPV6ADDR] || tb[SV_NLBL_A_IPV6MASK];
 	char q[SV_QUOTE_BUF];
-	struct nlattr *a, *addr, *mask;
-	size_t size, len;
 	const char *s;
-	int r;
+	size_t len;
 
-	a = tb[SV_NLBL_A_IFACE];
+	if (def) {
+		if (a)
+			return sv_fail(err, EPROTO, "NetLabel reply: a default entry "
+				       "names an interface");
+		e->iface[0] = '\0';
+		return 0;
+	}
 	if (!a)
 		return sv_fail(err, EPROTO, "NetLabel reply: entry without an interface");
 	s = nla_data(a);
@@ -145,17 +154,32 @@ static int parse_attrs(struct nlattr **tb, struct sv_nlbl_entry *e,
 		return sv_fail(err, EPROTO, "NetLabel reply: interface \"%s\" is not valid",
 			       sv_quote(q, sizeof(q), s, len));
 	strcpy(e->iface, s);
+	return 0;
+}
+
+static int parse_attrs(struct nlattr **tb, bool def, struct sv_nlbl_entry *e,
+		       struct sv_error *err)
+{
+	bool v4 = tb[SV_NLBL_A_IPV4ADDR] || tb[SV_NLBL_A_IPV4MASK];
+	bool v6 = tb[SV_NLBL_A_IPV6ADDR] || tb[SV_NLBL_A_IPV6MASK];
+	struct nlattr *a, *addr, *mask;
+	size_t size, len;
+	const char *s;
+	int r;
+
+	if ((r = parse_iface(tb[SV_NLBL_A_IFACE], def, e, err)) < 0)
+		return r;
 
 	if (v4 == v6)
 		return sv_fail(err, EPROTO, "NetLabel reply: entry for %s has %s address",
-			       e->iface, v4 ? "more than one" : "no");
+			       sv_nlbl_iface_name(e), v4 ? "more than one" : "no");
 	e->family = v4 ? AF_INET : AF_INET6;
 	size = v4 ? 4 : 16;
 	addr = tb[v4 ? SV_NLBL_A_IPV4ADDR : SV_NLBL_A_IPV6ADDR];
 	mask = tb[v4 ? SV_NLBL_A_IPV4MASK : SV_NLBL_A_IPV6MASK];
 	if (!addr || !mask)
 		return sv_fail(err, EPROTO, "NetLabel reply: entry for %s has an "
-			       "address without a mask", e->iface);
+			       "address without a mask", sv_nlbl_iface_name(e));
 	r = take_addr(addr, size, e->addr, "address", err);
 	if (r < 0)
 		return r;
@@ -164,12 +188,12 @@ static int parse_attrs(struct nlattr **tb, struct sv_nlbl_entry *e,
 		return r;
 	if (!mask_sane(e->addr, e->mask, size))
 		return sv_fail(err, EPROTO, "NetLabel reply: entry for %s has a "
-			       "non-contiguous mask or bits outside it", e->iface);
+			       "non-contiguous mask or bits outside it", sv_nlbl_iface_name(e));
 
 	a = tb[SV_NLBL_A_SECCTX];
 	if (!a)
 		return sv_fail(err, EPROTO, "NetLabel reply: entry for %s has no label",
-			       e->iface);
+			       sv_nlbl_iface_name(e));
 	s = nla_data(a);
 	len = (size_t)nla_len(a);
 	/* The kernel counts the context's NUL; take one, and no other. */
@@ -177,11 +201,11 @@ static int parse_attrs(struct nlattr **tb, struct sv_nlbl_entry *e,
 		len--;
 	if (len == 0 || len >= SV_CONTEXT_MAX || memchr(s, '\0', len))
 		return sv_fail(err, EPROTO, "NetLabel reply: entry for %s has a "
-			       "malformed label", e->iface);
+			       "malformed label", sv_nlbl_iface_name(e));
 	r = sv_context_parse_n(s, len, &(struct sv_context){ .user = "" }, err);
 	if (r < 0)
 		return sv_fail_prefix(err, EPROTO, "NetLabel reply, entry for %s",
-				      e->iface);
+				      sv_nlbl_iface_name(e));
 	memcpy(e->ctx, s, len);
 	e->ctx[len] = '\0';
 	return 0;
@@ -201,14 +225,14 @@ int sv_nlbl_parse_entry(const void *msg, size_t len, struct sv_nlbl_entry *out,
 	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return sv_fail(err, EPROTO, "NetLabel reply: no generic netlink header");
 	g = nlmsg_data(nlh);
-	if (g->cmd != SV_NLBL_C_STATICLIST)
+	if (g->cmd != SV_NLBL_C_STATICLIST && g->cmd != SV_NLBL_C_STATICLISTDEF)
 		return sv_fail(err, EPROTO, "NetLabel reply: command %u, not STATICLIST",
 			       g->cmd);
 	memset(tb, 0, sizeof(tb));
 	memset(&e, 0, sizeof(e));
 	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, SV_NLBL_A_MAX, NULL) < 0)
 		return sv_fail(err, EPROTO, "NetLabel reply: malformed attributes");
-	if (parse_attrs(tb, &e, err) < 0)
+	if (parse_attrs(tb, g->cmd == SV_NLBL_C_STATICLISTDEF, &e, err) < 0)
 		return -EPROTO;
 	*out = e;
 	return 0;

@@ -59,23 +59,27 @@ static bool labelled_guest(const struct sv_domain *d)
 
 int svd_net_start(struct svirtd *s)
 {
-	struct sv_net_policy pol = { .dom0 = !s->cfg.net_deny_dom0,
-				     .outside = !s->cfg.net_deny_outside };
+	const struct sv_net_opts opts = {
+		.pol = { .dom0 = !s->cfg.net.deny_dom0,
+			 .outside = !s->cfg.net.deny_outside },
+		.peer_type = s->cfg.bases.process.type,
+		.default_peer = s->cfg.net.default_peer,
+	};
+	const struct sv_net_policy pol = opts.pol;
 	struct sv_guest_labels **labels = NULL;
 	struct sv_net_vif *want = NULL;
 	struct sv_error err;
 	size_t n = 0;
 	int r;
 
-	if (s->cfg.net_off) {
+	if (s->cfg.net.off) {
 		sv_log(&s->log, LOG_NOTICE, "network isolation is off (network = \"off\")");
 		return 0;
 	}
 	if (sv_net_bridge_setup(NULL, &err) < 0)
 		sv_log(&s->log, LOG_ERR, "bridged traffic between guests is NOT checked "
 		       "by SELinux: %s", err.msg);
-	if ((r = sv_net_open(&s->net, &pol, s->cfg.bases.process.type, &s->log,
-			     &err)) < 0) {
+	if ((r = sv_net_open(&s->net, &opts, &s->log, &err)) < 0) {
 		sv_log(&s->log, LOG_ERR, "network isolation: %s (set network = "
 		       "\"off\" in the config to run without it)", err.msg);
 		return r;
@@ -97,13 +101,15 @@ int svd_net_start(struct svirtd *s)
 	}
 	r = sv_net_rebuild(&s->net, want, n, &err);
 	if (r < 0)
-		sv_log(&s->log, LOG_ERR, "network isolation: rebuilding failed: %s",
-		       err.msg);
+		sv_log(&s->log, LOG_ERR, "network isolation: rebuilding failed: %s%s",
+		       err.msg, opts.default_peer[0] ? " (network_default_peer = \"\" "
+		       "in the config installs no default entries)" : "");
 	else
 		sv_log(&s->log, LOG_NOTICE, "network isolation: %zu vifs labelled, "
-		       "guests to dom0 %s, to the outside %s", n,
-		       pol.dom0 ? "allowed" : "denied",
-		       pol.outside ? "allowed" : "denied");
+		       "guests to dom0 %s, to the outside %s, other traffic's peer "
+		       "label %s", n, pol.dom0 ? "allowed" : "denied",
+		       pol.outside ? "allowed" : "denied",
+		       opts.default_peer[0] ? opts.default_peer : "left to dom0");
 	for (size_t i = 0; i < s->doms.n; i++)
 		free(labels[i]);
 	free(labels);

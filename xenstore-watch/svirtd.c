@@ -80,8 +80,9 @@ void svd_reload(struct svirtd *s)
 		sv_config_free(&c);
 		return;
 	}
-	if (c.net_off != s->cfg.net_off || c.net_deny_dom0 != s->cfg.net_deny_dom0 ||
-	    c.net_deny_outside != s->cfg.net_deny_outside)
+	if (c.net.off != s->cfg.net.off || c.net.deny_dom0 != s->cfg.net.deny_dom0 ||
+	    c.net.deny_outside != s->cfg.net.deny_outside ||
+	    strcmp(c.net.default_peer, s->cfg.net.default_peer) != 0)
 		sv_log(&s->log, LOG_WARNING, "reload: the network keys changed; "
 		       "they take effect when svirtd restarts");
 	sv_config_free(&s->cfg);

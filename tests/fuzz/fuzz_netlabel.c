@@ -1,5 +1,5 @@
 /* fuzz_netlabel.c: fuzz target for the NetLabel reply parser (sv_nlbl_parse_dump).
- * Whatever it accepts must hold a valid interface, a sane mask and a context that parses. */
+ * What it accepts holds a valid interface or none (a default entry), a sane mask, a context. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < l.n; i++) {
 			struct sv_context c;
 
-			if (!sv_ifname_valid(l.v[i].iface) ||
+			/* "" is a default entry, which names no interface. */
+			if ((l.v[i].iface[0] && !sv_ifname_valid(l.v[i].iface)) ||
 			    (l.v[i].family != AF_INET && l.v[i].family != AF_INET6) ||
 			    sv_context_parse(l.v[i].ctx, &c, NULL) != 0)
 				abort();

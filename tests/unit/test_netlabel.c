@@ -15,6 +15,7 @@
 #include "netlabel.h"
 
 #define CTX_A "system_u:system_r:svirt_xen_t:s0:c1,c2"
+#define CTX_PEER "system_u:object_r:netlabel_peer_t:s0"
 #define FAMILY_ID 0x1d
 
 static struct nlattr *attr(struct nl_msg *m, int type)
@@ -75,6 +76,52 @@ static void list_message_is_a_dump_request(void **state)
 	nlmsg_free(m);
 }
 
+static void default_add_message_names_no_interface(void **state)
+{
+	struct sv_nlbl_entry e;
+	struct nl_msg *m;
+	struct genlmsghdr *g;
+
+	(void)state;
+	assert_int_equal(sv_nlbl_entry_any(NULL, AF_INET6, CTX_PEER, &e, NULL), 0);
+	assert_string_equal(e.iface, "");
+	assert_string_equal(sv_nlbl_iface_name(&e), "DEFAULT");
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICADDDEF, &e, &m, NULL), 0);
+	assert_true(nlmsg_hdr(m)->nlmsg_flags & NLM_F_ACK);
+	g = nlmsg_data(nlmsg_hdr(m));
+	assert_int_equal(g->cmd, SV_NLBL_C_STATICADDDEF);
+	assert_null(attr(m, SV_NLBL_A_IFACE));
+	assert_int_equal(nla_len(attr(m, SV_NLBL_A_IPV6ADDR)), 16);
+	assert_int_equal(nla_len(attr(m, SV_NLBL_A_IPV6MASK)), 16);
+	assert_string_equal(nla_get_string(attr(m, SV_NLBL_A_SECCTX)), CTX_PEER);
+	nlmsg_free(m);
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICREMOVEDEF, &e, &m, NULL), 0);
+	assert_null(attr(m, SV_NLBL_A_IFACE));
+	assert_null(attr(m, SV_NLBL_A_SECCTX));
+	nlmsg_free(m);
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICLISTDEF, NULL, &m, NULL), 0);
+	assert_true(nlmsg_hdr(m)->nlmsg_flags & NLM_F_DUMP);
+	nlmsg_free(m);
+}
+
+static void default_and_interface_entries_are_never_mixed_up(void **state)
+{
+	struct sv_nlbl_entry def, vif;
+	struct sv_error err;
+	struct nl_msg *m = NULL;
+
+	(void)state;
+	assert_int_equal(sv_nlbl_entry_any(NULL, AF_INET, CTX_PEER, &def, NULL), 0);
+	assert_int_equal(sv_nlbl_entry_any("vif3.0", AF_INET, CTX_A, &vif, NULL), 0);
+	/* An interface command without an interface would fail in the kernel;
+	 * a default command with one would change the wrong entry. */
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICADD, &def, &m, &err), -EINVAL);
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICREMOVE, &def, &m, &err), -EINVAL);
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICADDDEF, &vif, &m, &err), -EINVAL);
+	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICREMOVEDEF, &vif, &m, &err), -EINVAL);
+	assert_null(m);
+}
+
 static void bad_names_contexts_and_commands_are_refused(void **state)
 {
 	struct sv_nlbl_entry e = { .family = 0 };
@@ -99,16 +146,16 @@ static void bad_names_contexts_and_commands_are_refused(void **state)
 	assert_int_equal(sv_nlbl_build(FAMILY_ID, SV_NLBL_C_STATICADD, NULL, &m, &err), -EINVAL);
 }
 
-/* A reply as the kernel writes it, appended to buf at *len. */
-static void put_reply(uint8_t *buf, size_t *len, const char *iface, int family,
-		      const void *addr, const void *mask, const char *ctx,
-		      size_t ctxlen)
+/* A reply of command cmd as the kernel writes it, appended to buf at *len. */
+static void put_reply_cmd(uint8_t *buf, size_t *len, int cmd, const char *iface,
+			  int family, const void *addr, const void *mask,
+			  const char *ctx, size_t ctxlen)
 {
 	struct nl_msg *m = nlmsg_alloc();
 	size_t size = family == AF_INET ? 4 : 16;
 
 	assert_non_null(genlmsg_put(m, 0, 1, FAMILY_ID, 0, NLM_F_MULTI,
-				    SV_NLBL_C_STATICLIST, SV_NLBL_VERSION));
+				    (uint8_t)cmd, SV_NLBL_VERSION));
 	if (iface)
 		assert_int_equal(nla_put_string(m, SV_NLBL_A_IFACE, iface), 0);
 	if (addr)
@@ -122,6 +169,15 @@ static void put_reply(uint8_t *buf, size_t *len, const char *iface, int family,
 	memcpy(buf + *len, nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len);
 	*len += NLMSG_ALIGN(nlmsg_hdr(m)->nlmsg_len);
 	nlmsg_free(m);
+}
+
+/* A STATICLIST reply. */
+static void put_reply(uint8_t *buf, size_t *len, const char *iface, int family,
+		      const void *addr, const void *mask, const char *ctx,
+		      size_t ctxlen)
+{
+	put_reply_cmd(buf, len, SV_NLBL_C_STATICLIST, iface, family, addr, mask,
+		      ctx, ctxlen);
 }
 
 static void put_done(uint8_t *buf, size_t *len)
@@ -155,6 +211,36 @@ static void dump_of_two_entries_parses_to_both(void **state)
 	assert_int_equal(l.v[1].family, AF_INET6);
 	assert_string_equal(l.v[1].ctx, CTX_A);
 	sv_nlbl_list_clear(&l);
+}
+
+static void dump_of_default_entries_parses_without_interface(void **state)
+{
+	static uint8_t buf[4096] __attribute__((aligned(4)));
+	static const uint8_t any4[4], any6[16];
+	struct sv_nlbl_list l = { .v = NULL };
+	struct sv_error err;
+	size_t len = 0;
+
+	(void)state;
+	put_reply_cmd(buf, &len, SV_NLBL_C_STATICLISTDEF, NULL, AF_INET, any4, any4,
+		      CTX_PEER, sizeof(CTX_PEER));
+	put_reply_cmd(buf, &len, SV_NLBL_C_STATICLISTDEF, NULL, AF_INET6, any6, any6,
+		      CTX_PEER, sizeof(CTX_PEER));
+	put_done(buf, &len);
+	assert_int_equal(sv_nlbl_parse_dump(buf, len, &l, NULL), 1);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].iface, "");
+	assert_int_equal(l.v[0].family, AF_INET);
+	assert_string_equal(l.v[1].ctx, CTX_PEER);
+	assert_int_equal(l.v[1].family, AF_INET6);
+	sv_nlbl_list_clear(&l);
+	/* A default entry never names an interface. */
+	len = 0;
+	put_reply_cmd(buf, &len, SV_NLBL_C_STATICLISTDEF, "vif3.0", AF_INET, any4, any4,
+		      CTX_PEER, sizeof(CTX_PEER));
+	assert_int_equal(sv_nlbl_parse_dump(buf, len, &l, &err), -EPROTO);
+	assert_non_null(strstr(err.msg, "default entry names an interface"));
+	assert_int_equal(l.n, 0);
 }
 
 static void kernel_error_is_returned_with_its_meaning(void **state)
@@ -220,8 +306,11 @@ int main(void)
 		cmocka_unit_test(add_message_carries_iface_whole_v4_space_and_label),
 		cmocka_unit_test(remove_message_names_the_entry_without_a_label),
 		cmocka_unit_test(list_message_is_a_dump_request),
+		cmocka_unit_test(default_add_message_names_no_interface),
+		cmocka_unit_test(default_and_interface_entries_are_never_mixed_up),
 		cmocka_unit_test(bad_names_contexts_and_commands_are_refused),
 		cmocka_unit_test(dump_of_two_entries_parses_to_both),
+		cmocka_unit_test(dump_of_default_entries_parses_without_interface),
 		cmocka_unit_test(kernel_error_is_returned_with_its_meaning),
 		cmocka_unit_test(malformed_replies_are_refused),
 	};

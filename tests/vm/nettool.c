@@ -11,13 +11,17 @@
 
 /*
  * Commands (stdin), each answered by one line "ok" or "err <message>":
- *   open [dom0=allow|deny] [outside=allow|deny]   NetLabel, nft, br_netfilter
+ *   open [dom0=allow|deny] [outside=allow|deny] [default=CTX|default=none]
+ *                                                 NetLabel, nft, br_netfilter; the
+ *                                                 default peer label (svirtd's
+ *                                                 built-in one unless given)
  *   rebuild                                       the tables, empty
  *   add <port> <domid> <cA,cB>                    label a vif as that guest
  *   del <port>                                    unplug
  *   release <domid>                               the guest died
  *   list                                          NetLabel's entries, one
- *                                                 "entry IFACE FAMILY CTX" line each
+ *                                                 "entry IFACE FAMILY CTX" line each,
+ *                                                 IFACE "DEFAULT" for default ones
  */
 static int cmd_add(struct sv_net *n, struct sv_bases *b, char *args,
 		   struct sv_error *err)
@@ -43,6 +47,50 @@ static int cmd_add(struct sv_net *n, struct sv_bases *b, char *args,
 	return r;
 }
 
+/* open's arguments: what is denied, and default=CTX or default=none. */
+static int cmd_open(struct sv_net *n, const struct sv_bases *b, const char *args,
+		    const struct sv_log *log, struct sv_error *err)
+{
+	char def[SV_CONTEXT_MAX] = "";
+	const char *d = strstr(args, "default=");
+	struct sv_net_opts o = {
+		.pol = { .dom0 = !strstr(args, "dom0=deny"),
+			 .outside = !strstr(args, "outside=deny") },
+		.peer_type = b->process.type,
+		.default_peer = SV_DEFAULT_NET_PEER,
+	};
+	int r;
+
+	if (d) {
+		d += strlen("default=");
+		snprintf(def, sizeof(def), "%.*s", (int)strcspn(d, " "), d);
+		o.default_peer = strcmp(def, "none") == 0 ? "" : def;
+	}
+	if ((r = sv_net_bridge_setup(NULL, err)) < 0)
+		return r;
+	return sv_net_open(n, &o, log, err);
+}
+
+static int cmd_list(struct sv_net *n, struct sv_error *err)
+{
+	struct sv_nlbl_list l = { .v = NULL }, dl = { .v = NULL };
+	int r;
+
+	if ((r = sv_nlbl_list(n->nl, &l, err)) == 0 &&
+	    (r = sv_nlbl_list_default(n->nl, &dl, err)) == 0)
+		for (size_t k = 0; k < 2; k++) {
+			const struct sv_nlbl_list *p = k ? &dl : &l;
+
+			for (size_t i = 0; i < p->n; i++)
+				printf("entry %s %s %s\n", sv_nlbl_iface_name(&p->v[i]),
+				       p->v[i].family == AF_INET ? "ipv4" : "ipv6",
+				       p->v[i].ctx);
+		}
+	sv_nlbl_list_clear(&l);
+	sv_nlbl_list_clear(&dl);
+	return r;
+}
+
 int main(void)
 {
 	struct sv_log log;
@@ -65,11 +113,7 @@ int main(void)
 		line[strcspn(line, "\n")] = '\0';
 		args[strcspn(args, "\n")] = '\0';
 		if (strcmp(line, "open") == 0 && !open) {
-			struct sv_net_policy pol = { .dom0 = !strstr(args, "dom0=deny"),
-						     .outside = !strstr(args, "outside=deny") };
-
-			if ((r = sv_net_bridge_setup(NULL, &err)) == 0)
-				r = sv_net_open(&net, &pol, bases.process.type, &log, &err);
+			r = cmd_open(&net, &bases, args, &log, &err);
 			open = r == 0;
 		} else if (!open) {
 			r = sv_fail(&err, EINVAL, "open first");
@@ -80,14 +124,7 @@ int main(void)
 		} else if (strcmp(line, "del") == 0) {
 			r = sv_net_vif_del(&net, args, &err);
 		} else if (strcmp(line, "list") == 0) {
-			struct sv_nlbl_list l = { .v = NULL };
-
-			if ((r = sv_nlbl_list(net.nl, &l, &err)) == 0)
-				for (size_t i = 0; i < l.n; i++)
-					printf("entry %s %s %s\n", l.v[i].iface,
-					       l.v[i].family == AF_INET ? "ipv4" : "ipv6",
-					       l.v[i].ctx);
-			sv_nlbl_list_clear(&l);
+			r = cmd_list(&net, &err);
 		} else if (strcmp(line, "release") == 0) {
 			r = sv_net_domain_del(&net, atoi(args), &err);
 		} else {
