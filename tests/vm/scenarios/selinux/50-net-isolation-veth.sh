@@ -138,4 +138,18 @@ netlabelctl unlbl add interface:vif901.0 address:0.0.0.0/0 label:system_u:system
 nt add vif901.0 903 c5,c6
 check "an entry left with another label is replaced" grep -qx 'vif901.0 0.0.0.0/0 "system_u:system_r:svirt_xen_t:s0:c5,c6"' <<<"$(unlbl_entries)"
 nt release 903
+# A default entry left with another label (an administrator's, an older config's) is replaced too.
+kill "$NT_PID"
+wait "$NT_PID" 2>/dev/null || true
+netlabelctl unlbl del default address:0.0.0.0/0
+netlabelctl unlbl add default address:0.0.0.0/0 label:system_u:object_r:unlabeled_t:s0
+coproc NT4 { "$TOOL" 2>>"$PWD/nettool.log"; }
+NT_PID=$NT4_PID nt_in=${NT4[1]} nt_out=${NT4[0]}
+nt open
+nt rebuild
+check "a default entry with another label is replaced" grep -qx "DEFAULT 0.0.0.0/0 $PEER" <<<"$(unlbl_entries)"
 sed "s/^/  log | /" nettool.log
+# What svirtd never does (the vifs' entries outlive it): the host as it was, for the later scenarios.
+check "the default entries can be removed by hand (IPv4)" netlabelctl unlbl del default address:0.0.0.0/0
+check "and IPv6" netlabelctl unlbl del default address:::/0
+check "no NetLabel entry is left" test -z "$(unlbl_entries)"
