@@ -87,9 +87,9 @@ refute "guest B reaches guest A" ip netns exec gB ping -c 2 -W 2 10.88.0.11
 # Each frame is refused where it enters the IP forward hook: the sender's peer label against the secmark of the
 # vif it would leave by.
 check_avc "the kernel denied A's packets towards B (forward_in, A's peer label, B's secmark)" \
-	'denied  \{ forward_in \}.*scontext=system_u:system_r:svirt_xen_t:s0:c1,c2 tcontext=system_u:object_r:svirt_xen_packet_t:s0:c3,c4 tclass=packet'
+	'denied  \{ forward_in \}.*saddr=10\.88\.0\.11 daddr=10\.88\.0\.21 .*scontext=system_u:system_r:svirt_xen_t:s0:c1,c2 tcontext=system_u:object_r:svirt_xen_packet_t:s0:c3,c4 tclass=packet'
 check_avc "and B's towards A" \
-	'denied  \{ forward_in \}.*scontext=system_u:system_r:svirt_xen_t:s0:c3,c4 tcontext=system_u:object_r:svirt_xen_packet_t:s0:c1,c2 tclass=packet'
+	'denied  \{ forward_in \}.*saddr=10\.88\.0\.21 daddr=10\.88\.0\.11 .*scontext=system_u:system_r:svirt_xen_t:s0:c3,c4 tcontext=system_u:object_r:svirt_xen_packet_t:s0:c1,c2 tclass=packet'
 check "dom0 reaches guest A" ping -c 1 -W 2 10.88.0.11
 check "dom0 reaches guest B" ping -c 1 -W 2 10.88.0.21
 check "guest B reaches dom0" ip netns exec gB ping -c 1 -W 2 10.88.0.1
