@@ -34,7 +34,7 @@ SV_LDFLAGS = -pie -Wl,-z,relro,-z,now
 
 # pkg-config is asked lazily (recursive variables), so a first `make check`
 # can install the packages before anything needs them.
-PKGS_LIB = libselinux xlutil xenlight xenstore blkid
+PKGS_LIB = libselinux xlutil xenlight xenstore blkid libnl-genl-3.0 libnftables
 PKGS_TEST = cmocka
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
@@ -169,3 +169,5 @@ ALL_OBJS = $(LIB_OBJS) $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJS) \
 -include xenstore-watch/svirtd.mk
 include interpose/interpose.mk
 include xl-plugin/svirt-xl.mk
+include xl-plugin/vif.mk
+include tests/vm/nettool.mk

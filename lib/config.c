@@ -11,56 +11,35 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_internal.h"
 #include "config_scan.h"
 #include "log.h"
 
-enum key {
-	K_CATEGORIES,
-	K_PROCESS,	/* the four *_context keys, in sv_base_kind order */
-	K_IMAGE,
-	K_CONTENT,
-	K_PACKET,
-	K_STATE_DIR,
-	K_ROOTS,
-	K_SHARED,
-	K_LOG_LEVEL,
-	K_COUNT
-};
-
-static const char *const key_names[K_COUNT] = {
+const char *const sv_cfg_key_names[K_COUNT] = {
 	"categories", "process_context", "image_context", "content_context",
 	"packet_context", "state_dir", "relabel_roots", "shared_images",
-	"log_level",
+	"log_level", "network", "network_dom0", "network_outside",
+	"network_default_peer",
 };
 
 static const char *const default_roots[] = {
 	"/var/lib/xen/images", "/dev/xen/blktap-2", "/dev",
 };
 
-/* One parse: where messages point and what libxlutil holds. */
-struct parse {
-	const char *name;
-	unsigned line[K_COUNT];	/* the line each key is set on; 0: absent */
-	XLU_Config *xlu;
-	FILE *report;		/* libxlutil's messages, into report_buf */
-	char *report_buf;
-	size_t report_len;
-	struct sv_error *err;
-};
-
-static int fail_key(const struct parse *p, enum key k, const char *reason)
+int sv_cfg_fail_key(const struct sv_cfg_parse *p, enum sv_cfg_key k,
+		    const char *reason)
 {
 	return sv_fail(p->err, EINVAL, "%s:%u: %s: %s", p->name, p->line[k],
-		       key_names[k], reason);
+		       sv_cfg_key_names[k], reason);
 }
 
-static int fail_value(const struct parse *p, enum key k, const char *value,
-		      const char *reason)
+int sv_cfg_fail_value(const struct sv_cfg_parse *p, enum sv_cfg_key k,
+		      const char *value, const char *reason)
 {
 	char q[SV_QUOTE_BUF];
 
 	return sv_fail(p->err, EINVAL, "%s:%u: %s: \"%s\": %s", p->name,
-		       p->line[k], key_names[k],
+		       p->line[k], sv_cfg_key_names[k],
 		       sv_quote(q, sizeof(q), value, strlen(value)), reason);
 }
 
@@ -74,8 +53,8 @@ static bool is_digit(char c)
 static int lookup_key(const char *name, size_t len)
 {
 	for (int k = 0; k < K_COUNT; k++)
-		if (strlen(key_names[k]) == len &&
-		    memcmp(key_names[k], name, len) == 0)
+		if (strlen(sv_cfg_key_names[k]) == len &&
+		    memcmp(sv_cfg_key_names[k], name, len) == 0)
 			return k;
 	return -1;
 }
@@ -85,7 +64,7 @@ static int lookup_key(const char *name, size_t len)
 static int note_key(void *arg, const char *name, size_t len, unsigned line,
 		    struct sv_error *err)
 {
-	struct parse *p = arg;
+	struct sv_cfg_parse *p = arg;
 	char q[SV_QUOTE_BUF];
 	int k = lookup_key(name, len);
 
@@ -95,7 +74,7 @@ static int note_key(void *arg, const char *name, size_t len, unsigned line,
 	if (p->line[k])
 		return sv_fail(err, EINVAL,
 			       "%s:%u: %s: set again (first on line %u); give each key once",
-			       p->name, line, key_names[k], p->line[k]);
+			       p->name, line, sv_cfg_key_names[k], p->line[k]);
 	p->line[k] = line;
 	return 0;
 }
@@ -144,14 +123,15 @@ static bool under(const char *root, const char *path)
 	return strncmp(root, path, n) == 0 && path[n] == '/' && path[n + 1];
 }
 
-static int get_string(const struct parse *p, enum key k, const char **v)
+int sv_cfg_get_string(const struct sv_cfg_parse *p, enum sv_cfg_key k,
+		      const char **v)
 {
-	int r = xlu_cfg_get_string(p->xlu, key_names[k], v, 1);
+	int r = xlu_cfg_get_string(p->xlu, sv_cfg_key_names[k], v, 1);
 
 	if (r == EINVAL)
-		return fail_key(p, k, "expected a \"string\", not a list");
+		return sv_cfg_fail_key(p, k, "expected a \"string\", not a list");
 	if (r != 0)
-		return fail_key(p, k, "libxlutil does not see this key");
+		return sv_cfg_fail_key(p, k, "libxlutil does not see this key");
 	return 0;
 }
 
@@ -169,27 +149,27 @@ static int parse_cat(const char **s, unsigned *out)
 	return 0;
 }
 
-static int set_categories(const struct parse *p, struct sv_config *c)
+static int set_categories(const struct sv_cfg_parse *p, struct sv_config *c)
 {
 	const char *v, *s;
 	unsigned lo, hi;
 	char why[64];
 	int r;
 
-	if ((r = get_string(p, K_CATEGORIES, &v)) < 0)
+	if ((r = sv_cfg_get_string(p, K_CATEGORIES, &v)) < 0)
 		return r;
 	s = v;
 	if (parse_cat(&s, &lo) < 0 || *s++ != '.' || parse_cat(&s, &hi) < 0 ||
 	    *s != '\0')
-		return fail_value(p, K_CATEGORIES, v, "expected cLOW.cHIGH, e.g. c1.c1023");
+		return sv_cfg_fail_value(p, K_CATEGORIES, v, "expected cLOW.cHIGH, e.g. c1.c1023");
 	if (lo == 0)
-		return fail_value(p, K_CATEGORIES, v, "c0 is never handed out");
+		return sv_cfg_fail_value(p, K_CATEGORIES, v, "c0 is never handed out");
 	if (lo >= SV_CATS || hi >= SV_CATS) {
 		snprintf(why, sizeof(why), "categories end at c%d", SV_CATS - 1);
-		return fail_value(p, K_CATEGORIES, v, why);
+		return sv_cfg_fail_value(p, K_CATEGORIES, v, why);
 	}
 	if (lo >= hi)
-		return fail_value(p, K_CATEGORIES, v,
+		return sv_cfg_fail_value(p, K_CATEGORIES, v,
 				  "the low category must be below the high one");
 	c->cat_lo = lo;
 	c->cat_hi = hi;
@@ -221,34 +201,34 @@ static int set_base(struct sv_config *c, enum sv_base_kind kind,
 
 /* A base is one level without categories: svirtd adds each guest's pair,
  * and a range or categories here would suggest otherwise. */
-static int set_context(const struct parse *p, enum key k, struct sv_config *c)
+static int set_context(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_config *c)
 {
 	enum sv_base_kind kind = (enum sv_base_kind)(k - K_PROCESS);
 	struct sv_context ctx;
 	const char *v;
 	int r;
 
-	if ((r = get_string(p, k, &v)) < 0)
+	if ((r = sv_cfg_get_string(p, k, &v)) < 0)
 		return r;
 	if (sv_context_parse(v, &ctx, p->err) < 0)
 		return sv_fail_prefix(p->err, EINVAL, "%s:%u: %s", p->name,
-				      p->line[k], key_names[k]);
+				      p->line[k], sv_cfg_key_names[k]);
 	if (sv_catset_count(&ctx.range.low.cats) ||
 	    !sv_level_equal(&ctx.range.low, &ctx.range.high))
-		return fail_value(p, k, v, "give a single level without categories (e.g. s0); each guest's pair is added to it");
+		return sv_cfg_fail_value(p, k, v, "give a single level without categories (e.g. s0); each guest's pair is added to it");
 	return set_base(c, kind, &ctx, SV_ORIGIN_CONFIG, p->name);
 }
 
-static int set_state_dir(const struct parse *p, struct sv_config *c)
+static int set_state_dir(const struct sv_cfg_parse *p, struct sv_config *c)
 {
 	const char *v, *why;
 	char *d;
 	int r;
 
-	if ((r = get_string(p, K_STATE_DIR, &v)) < 0)
+	if ((r = sv_cfg_get_string(p, K_STATE_DIR, &v)) < 0)
 		return r;
 	if ((why = path_problem(v)))
-		return fail_value(p, K_STATE_DIR, v, why);
+		return sv_cfg_fail_value(p, K_STATE_DIR, v, why);
 	if (!(d = strdup(v)))
 		return -ENOMEM;
 	free(c->state_dir);
@@ -256,23 +236,23 @@ static int set_state_dir(const struct parse *p, struct sv_config *c)
 	return 0;
 }
 
-static int check_list_item(const struct parse *p, enum key k, char **v,
+static int check_list_item(const struct sv_cfg_parse *p, enum sv_cfg_key k, char **v,
 			   size_t i, const char *item)
 {
 	const char *why;
 
 	if (!item)
-		return fail_key(p, k, "list items must be \"strings\"");
+		return sv_cfg_fail_key(p, k, "list items must be \"strings\"");
 	if ((why = path_problem(item)))
-		return fail_value(p, k, item, why);
+		return sv_cfg_fail_value(p, k, item, why);
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(v[j], item) == 0)
-			return fail_value(p, k, item, "listed twice");
+			return sv_cfg_fail_value(p, k, item, "listed twice");
 	return 0;
 }
 
 /* A list of absolute, normalised paths, replacing *out. */
-static int set_paths(const struct parse *p, enum key k, size_t max,
+static int set_paths(const struct sv_cfg_parse *p, enum sv_cfg_key k, size_t max,
 		     char ***out, size_t *nout)
 {
 	XLU_ConfigList *list;
@@ -281,14 +261,14 @@ static int set_paths(const struct parse *p, enum key k, size_t max,
 	char why[64];
 	int cnt, r;
 
-	r = xlu_cfg_get_list(p->xlu, key_names[k], &list, &cnt, 1);
+	r = xlu_cfg_get_list(p->xlu, sv_cfg_key_names[k], &list, &cnt, 1);
 	if (r == EINVAL)
-		return fail_key(p, k, "expected a list: [ \"/path\", ... ]");
+		return sv_cfg_fail_key(p, k, "expected a list: [ \"/path\", ... ]");
 	if (r != 0)
-		return fail_key(p, k, "libxlutil does not see this key");
+		return sv_cfg_fail_key(p, k, "libxlutil does not see this key");
 	if ((size_t)cnt > max) {
 		snprintf(why, sizeof(why), "more than %zu entries", max);
-		return fail_key(p, k, why);
+		return sv_cfg_fail_key(p, k, why);
 	}
 	if (!(v = calloc((size_t)cnt + 1, sizeof(*v))))
 		return -ENOMEM;
@@ -309,31 +289,31 @@ static int set_paths(const struct parse *p, enum key k, size_t max,
 	return 0;
 }
 
-static int set_roots(const struct parse *p, struct sv_config *c)
+static int set_roots(const struct sv_cfg_parse *p, struct sv_config *c)
 {
 	int r = set_paths(p, K_ROOTS, SV_CONFIG_MAX_ROOTS, &c->relabel_roots,
 			  &c->nroots);
 
 	if (r == 0 && c->nroots == 0)
-		return fail_key(p, K_ROOTS, "empty: svirtd could label no storage");
+		return sv_cfg_fail_key(p, K_ROOTS, "empty: svirtd could label no storage");
 	return r;
 }
 
-static int set_log_level(const struct parse *p, struct sv_config *c)
+static int set_log_level(const struct sv_cfg_parse *p, struct sv_config *c)
 {
 	const char *v;
 	int r;
 
-	if ((r = get_string(p, K_LOG_LEVEL, &v)) < 0)
+	if ((r = sv_cfg_get_string(p, K_LOG_LEVEL, &v)) < 0)
 		return r;
 	if ((r = sv_log_level_parse(v)) < 0)
-		return fail_value(p, K_LOG_LEVEL, v,
+		return sv_cfg_fail_value(p, K_LOG_LEVEL, v,
 				  "expected debug, info, notice, warning or err");
 	c->log_level = r;
 	return 0;
 }
 
-static int set_key(const struct parse *p, enum key k, struct sv_config *c)
+static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_config *c)
 {
 	switch (k) {
 	case K_CATEGORIES:
@@ -347,13 +327,18 @@ static int set_key(const struct parse *p, enum key k, struct sv_config *c)
 				 &c->shared_images, &c->nshared);
 	case K_LOG_LEVEL:
 		return set_log_level(p, c);
+	case K_NETWORK:
+	case K_NET_DOM0:
+	case K_NET_OUTSIDE:
+	case K_NET_DEFAULT_PEER:
+		return sv_cfg_net_set(p, k, c);
 	default:
 		return set_context(p, k, c);
 	}
 }
 
 /* Keys in file order, so the first problem in the file is the one told. */
-static int apply_keys(const struct parse *p, struct sv_config *c)
+static int apply_keys(const struct sv_cfg_parse *p, struct sv_config *c)
 {
 	bool done[K_COUNT] = { false };
 	int r;
@@ -368,12 +353,12 @@ static int apply_keys(const struct parse *p, struct sv_config *c)
 		if (next < 0)
 			break;
 		done[next] = true;
-		if ((r = set_key(p, (enum key)next, c)) < 0)
+		if ((r = set_key(p, (enum sv_cfg_key)next, c)) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < c->nshared; i++)
 		if (!sv_config_path_under_root(c, c->shared_images[i]))
-			return fail_value(p, K_SHARED, c->shared_images[i],
+			return sv_cfg_fail_value(p, K_SHARED, c->shared_images[i],
 					  "not under any relabel root");
 	return 0;
 }
@@ -457,6 +442,7 @@ int sv_config_init(struct sv_config *c)
 			       .log_level = LOG_INFO };
 	int r;
 
+	sv_cfg_net_defaults(&n.net);
 	if ((r = sv_bases_defaults(&n.bases)) < 0)
 		return r;
 	n.state_dir = strdup("/var/lib/svirt");
@@ -486,7 +472,7 @@ void sv_config_free(struct sv_config *c)
 
 /* Bytes refused wherever they are: a NUL would cut a value short unseen,
  * and libxlutil refuses a carriage return with a puzzling message. */
-static int check_bytes(const struct parse *p, const char *data, size_t len)
+static int check_bytes(const struct sv_cfg_parse *p, const char *data, size_t len)
 {
 	unsigned line = 1;
 
@@ -504,7 +490,7 @@ static int check_bytes(const struct parse *p, const char *data, size_t len)
 
 /* libxlutil's verdict on the syntax the scanner accepted; its first line
  * of complaint if it refuses. */
-static int xlu_read(struct parse *p, const char *data, size_t len)
+static int xlu_read(struct sv_cfg_parse *p, const char *data, size_t len)
 {
 	int r;
 
@@ -521,7 +507,7 @@ static int xlu_read(struct parse *p, const char *data, size_t len)
 	return sv_fail(p->err, r, "%s: cannot parse: %s", p->name, strerror(r));
 }
 
-static void parse_done(struct parse *p)
+static void parse_done(struct sv_cfg_parse *p)
 {
 	xlu_cfg_destroy(p->xlu);
 	if (p->report)
@@ -529,7 +515,7 @@ static void parse_done(struct parse *p)
 	free(p->report_buf);
 }
 
-static int parse_into(struct parse *p, const char *data, size_t len,
+static int parse_into(struct sv_cfg_parse *p, const char *data, size_t len,
 		      const struct sv_config_sources *src, struct sv_config *c)
 {
 	int r;
@@ -540,16 +526,17 @@ static int parse_into(struct parse *p, const char *data, size_t len,
 	if ((r = check_bytes(p, data, len)) < 0 ||
 	    (r = sv_cfg_scan(p->name, data, len, note_key, p, p->err)) < 0 ||
 	    (r = xlu_read(p, data, len)) < 0 ||
-	    (r = apply_keys(p, c)) < 0)
+	    (r = apply_keys(p, c)) < 0 ||
+	    (r = fallback_bases(c, src, p->err)) < 0)
 		return r;
-	return fallback_bases(c, src, p->err);
+	return sv_cfg_net_check(p, c);
 }
 
 int sv_config_parse(const char *data, size_t len, const char *name,
 		    const struct sv_config_sources *src, struct sv_config *out,
 		    struct sv_error *err)
 {
-	struct parse p = { .name = name, .err = err };
+	struct sv_cfg_parse p = { .name = name, .err = err };
 	struct sv_config c;
 	int r;
 

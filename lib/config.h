@@ -1,5 +1,5 @@
 /* config.h: /etc/svirt/svirt.conf (xl.cfg syntax) parsed into struct sv_config.
- * Categories, base contexts and their origin, state dir, relabel roots, log level. */
+ * Categories, base contexts and their origin, state dir, relabel roots, log level, network. */
 #ifndef SVIRT_CONFIG_H
 #define SVIRT_CONFIG_H
 
@@ -29,6 +29,16 @@ enum sv_base_origin {
 	SV_ORIGIN_POLICY,	/* the policy's virtual_*_context file */
 };
 
+/* Network isolation: the network* keys (config_net.c). */
+struct sv_config_net {
+	bool off;		/* network = "off": no peer labels, no secmark */
+	bool deny_dom0;		/* guests' vifs cannot reach dom0, nor it them */
+	bool deny_outside;	/* nor any bridge port that is not a guest's */
+	/* network_default_peer: NetLabel's label for traffic of no guest,
+	 * canonical; "" installs no default entries. */
+	char default_peer[SV_CONTEXT_MAX];
+};
+
 struct sv_config {
 	unsigned cat_lo, cat_hi;	/* pairs are drawn from cLO..cHI */
 	struct sv_bases bases;
@@ -41,6 +51,7 @@ struct sv_config {
 	char **shared_images;	/* each strictly under a relabel root */
 	size_t nshared;
 	int log_level;		/* LOG_DEBUG..LOG_ERR from <syslog.h> */
+	struct sv_config_net net;
 };
 
 /* Where the policy's base contexts are read from when the config names

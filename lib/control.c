@@ -33,6 +33,7 @@ static const char *const verbs[] = {
 	[SV_CONTROL_UNRESERVE] = "UNRESERVE",
 	[SV_CONTROL_GET] = "GET",
 	[SV_CONTROL_LIST] = "LIST",
+	[SV_CONTROL_VIF] = "VIF",
 };
 
 const char *sv_dom_state_name(enum sv_dom_state s)
@@ -287,7 +288,7 @@ static int parse_verb(const struct sv_cursor *c, struct sv_token t,
 					verbs[i]);
 	}
 	return sv_cfail(c, err,
-			"unknown request \"%s\" (RESERVE, UNRESERVE, GET, LIST)",
+			"unknown request \"%s\" (RESERVE, UNRESERVE, GET, LIST, VIF)",
 			sv_token_quote(q, sizeof(q), t));
 }
 
@@ -325,6 +326,22 @@ static int parse_get_args(struct sv_cursor *c, struct sv_control_request *r,
 	return rc;
 }
 
+static int parse_vif_args(struct sv_cursor *c, struct sv_control_request *r,
+			  struct sv_error *err)
+{
+	struct sv_token t;
+	int rc = sv_cursor_take(c, "domid", &t, err);
+
+	if (rc == 0)
+		rc = sv_token_domid(c, t, &r->domid, err);
+	if (rc == 0)
+		rc = sv_cursor_take(c, "devid", &t, err);
+	if (rc == 0)
+		rc = sv_token_uint(c, "devid", t, 0, SV_CONTROL_DEVID_MAX,
+				   &r->devid, err);
+	return rc;
+}
+
 int sv_control_request_parse(const char *buf, size_t len,
 			     struct sv_control_request *out,
 			     struct sv_error *err)
@@ -347,6 +364,8 @@ int sv_control_request_parse(const char *buf, size_t len,
 		rc = parse_uuid_args(&c, &r, err);
 	else if (rc == 0 && r.op == SV_CONTROL_GET)
 		rc = parse_get_args(&c, &r, err);
+	else if (rc == 0 && r.op == SV_CONTROL_VIF)
+		rc = parse_vif_args(&c, &r, err);
 	if (rc == 0)
 		rc = sv_cursor_end(&c, err);
 	if (rc < 0)
@@ -384,6 +403,13 @@ int sv_control_request_format(const struct sv_control_request *r, char *buf,
 		break;
 	case SV_CONTROL_LIST:
 		n = snprintf(line, sizeof(line), "LIST\n");
+		break;
+	case SV_CONTROL_VIF:
+		if (r->domid < 1 || r->domid > SV_CONTROL_DOMID_MAX ||
+		    r->devid > SV_CONTROL_DEVID_MAX)
+			return -EINVAL;
+		n = snprintf(line, sizeof(line), "VIF %d %u\n", r->domid,
+			     r->devid);
 		break;
 	}
 	if (n < 0)

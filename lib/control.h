@@ -25,14 +25,17 @@ enum sv_control_op {
 	SV_CONTROL_UNRESERVE,	/* UNRESERVE <uuid>: give back an unbound reservation */
 	SV_CONTROL_GET,		/* GET <domid> [WAIT <seconds>] */
 	SV_CONTROL_LIST,	/* LIST */
+	SV_CONTROL_VIF,		/* VIF <domid> <devid>: label a vif now */
 };
+#define SV_CONTROL_DEVID_MAX 65535	/* a vif's backend node name */
 
 struct sv_control_request {
 	enum sv_control_op op;
 	char uuid[SV_UUID_BUF];		/* RESERVE, UNRESERVE: canonical, not nil */
 	bool has_pair;			/* RESERVE with a static pair */
 	struct sv_pair pair;
-	int domid;			/* GET: 1..SV_CONTROL_DOMID_MAX */
+	int domid;			/* GET, VIF: 1..SV_CONTROL_DOMID_MAX */
+	unsigned devid;			/* VIF: 0..SV_CONTROL_DEVID_MAX */
 	unsigned wait_seconds;		/* GET: 0 = answer now */
 };
 

@@ -166,9 +166,11 @@ static int check_answer(const struct sv_control_request *req,
 
 	switch (req->op) {
 	case SV_CONTROL_GET:
+	case SV_CONTROL_VIF:
 		if (rep->n != 1 || e->domid != req->domid)
 			return sv_fail(err, EPROTO,
-				       "svirtd answered GET %d with %zu entries%s",
+				       "svirtd answered %s %d with %zu entries%s",
+				       req->op == SV_CONTROL_GET ? "GET" : "VIF",
 				       req->domid, rep->n,
 				       rep->n == 1 ? " for another domain" : "");
 		break;

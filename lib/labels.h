@@ -29,6 +29,9 @@ extern const char SV_DEFAULT_PROCESS[];
 extern const char SV_DEFAULT_IMAGE[];
 extern const char SV_DEFAULT_CONTENT[];
 extern const char SV_DEFAULT_PACKET[];
+/* The peer label of traffic of no guest (NetLabel's default entries), as
+ * refpolicy names unlabelled peers. */
+extern const char SV_DEFAULT_NET_PEER[];
 
 int sv_bases_defaults(struct sv_bases *b);
 

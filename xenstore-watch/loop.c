@@ -160,6 +160,8 @@ static void scan_gone(struct svirtd *s)
 		    (xs_is_domain_introduced(s->xs, (unsigned)domid) &&
 		     !(reused = !same_domain(s, d))))
 			continue;
+		/* Network labels first: the pair is freed last. */
+		svd_net_release(s, d);
 		if (sv_domain_release(&s->doms, d) < 0) {
 			svd_publish(s, d);
 			continue;
@@ -191,6 +193,7 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 	} else
 		sv_domain_label(&s->doms, d, &disks);
 	sv_disks_clear(&disks);
+	svd_net_refresh(s, d);
 	svd_publish(s, d);
 }
 

@@ -206,6 +206,26 @@ static bool do_list(struct svirtd *s, struct svd_client *c)
 	return true;
 }
 
+/* vif-svirt's question once the vif script is done: label it now. */
+static bool do_vif(struct svirtd *s, struct svd_client *c,
+		   const struct sv_control_request *q)
+{
+	struct sv_domain *d = svd_domain_lookup(s, q->domid);
+	struct sv_error err;
+	int r;
+
+	if (!d) {
+		send_error(s, c->fd, ENOENT, "no domain %d", q->domid);
+		return true;
+	}
+	if ((r = svd_net_vif(s, d, q->devid, &err)) < 0)
+		send_error(s, c->fd, -r, "%s", err.msg);
+	else
+		reply_entries(s, c->fd, &d, 1);
+	svd_publish(s, d);
+	return true;
+}
+
 static bool dispatch(struct svirtd *s, struct svd_client *c,
 		     const struct sv_control_request *q)
 {
@@ -232,6 +252,8 @@ static bool dispatch(struct svirtd *s, struct svd_client *c,
 		return do_get(s, c, q);
 	case SV_CONTROL_LIST:
 		return do_list(s, c);
+	case SV_CONTROL_VIF:
+		return do_vif(s, c, q);
 	}
 	return true;
 }

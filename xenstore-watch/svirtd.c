@@ -80,6 +80,11 @@ void svd_reload(struct svirtd *s)
 		sv_config_free(&c);
 		return;
 	}
+	if (c.net.off != s->cfg.net.off || c.net.deny_dom0 != s->cfg.net.deny_dom0 ||
+	    c.net.deny_outside != s->cfg.net.deny_outside ||
+	    strcmp(c.net.default_peer, s->cfg.net.default_peer) != 0)
+		sv_log(&s->log, LOG_WARNING, "reload: the network keys changed; "
+		       "they take effect when svirtd restarts");
 	sv_config_free(&s->cfg);
 	s->cfg = c;	/* same storage: every pointer to it stays valid */
 	s->log.level = c.log_level;
@@ -140,6 +145,8 @@ static int run(struct svirtd *s, const struct args *a)
 	}
 	if ((r = svd_reconcile(s)) < 0)
 		return r;
+	if ((r = svd_net_start(s)) < 0)
+		return r;
 	sv_log(&s->log, LOG_NOTICE, "ready: categories c%u..c%u, %zu pairs "
 	       "held, control socket %s", s->cfg.cat_lo, s->cfg.cat_hi,
 	       sv_mcs_used(s->mcs), a->socket);
@@ -149,6 +156,7 @@ static int run(struct svirtd *s, const struct args *a)
 static void cleanup(struct svirtd *s)
 {
 	svd_server_close(s);
+	svd_net_stop(s);
 	sv_domains_free(&s->doms);
 	if (s->xs)
 		xs_close(s->xs);

@@ -12,6 +12,7 @@
 #include "domain.h"
 #include "log.h"
 #include "mcs.h"
+#include "net.h"
 #include "relabel.h"
 #include "store.h"
 
@@ -48,6 +49,8 @@ struct svirtd {
 	struct xs_handle *xs;
 	int sigfd;
 	struct svd_server srv;
+	struct sv_net net;		/* when net_on */
+	bool net_on;
 	bool quit;
 };
 
@@ -74,6 +77,21 @@ int svd_reconcile(struct svirtd *s);
  * toolstack has not written them, -EPERM if a node is not dom0's. */
 int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
 		      char **name);
+
+/* net.c: network isolation (config network = "on").  start: open NetLabel
+ * and nftables and rebuild the tables from every live domain's vifs, in one
+ * transaction; an error means svirtd cannot isolate guests. */
+int svd_net_start(struct svirtd *s);
+void svd_net_stop(struct svirtd *s);
+/* d's connected vifs labelled, gone ones unlabelled; a failure puts d in
+ * state error. */
+int svd_net_refresh(struct svirtd *s, struct sv_domain *d);
+/* Before d's pair is freed. */
+void svd_net_release(struct svirtd *s, struct sv_domain *d);
+/* The VIF request: vif devid of d is labelled now.  -ENOENT no such vif,
+ * -EAGAIN not connected yet, -EIO labelling failed (err says why). */
+int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
+		struct sv_error *err);
 
 /* server.c */
 int svd_server_open(struct svirtd *s, const char *path);

@@ -100,7 +100,7 @@ $(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IM
 vm-project:
 	@rm -rf $(VM_OUT)/install
 	@if [ -f Makefile ] && [ "$(VM_PROJECT)" != none ]; then \
-		$(MAKE) --no-print-directory -f Makefile install \
+		$(MAKE) --no-print-directory -f Makefile install install-vm-tests \
 			DESTDIR=$(abspath $(VM_OUT))/install PREFIX=/usr >/dev/null; \
 	else mkdir -p $(VM_OUT)/install; fi
 	@$(VM_ENV) $(VM_DIR)/mkimage project $(VM_OUT)/install

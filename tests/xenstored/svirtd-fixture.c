@@ -201,7 +201,10 @@ void write_config_at(struct env *e, const char *shared, const char *level)
 		 "state_dir = \"%s/state\"\n"
 		 "relabel_roots = [ \"%s\" ]\n"
 		 "shared_images = [ %s ]\n"
-		 "log_level = \"%s\"\n", e->dir, e->img, shared, level);
+		 "log_level = \"%s\"\n"
+		 /* No SELinux kernel here: peer labels and secmark are
+		  * checked in the emulated hosts (tests/vm). */
+		 "network = \"off\"\n", e->dir, e->img, shared, level);
 	put_file(e->conf, buf);
 }
 

@@ -1,0 +1,395 @@
+/* net.c: the network side of a guest's labels: a vif gets its NetLabel peer label
+ * and its secmark map element together, or neither; the tables follow svirt's view. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+int sv_net_open(struct sv_net *n, const struct sv_net_opts *opts,
+		const struct sv_log *log, struct sv_error *err)
+{
+	const char *def = opts->default_peer ? opts->default_peer : "";
+	struct sv_net o = { .log = log, .pol = opts->pol };
+	size_t dlen = strnlen(def, SV_CONTEXT_MAX);
+	int r;
+
+	if (snprintf(o.peer_type, sizeof(o.peer_type), "%s", opts->peer_type) >=
+	    (int)sizeof(o.peer_type))
+		return sv_fail(err, EINVAL, "peer type too long");
+	if (dlen >= SV_CONTEXT_MAX)
+		return sv_fail(err, EINVAL, "default peer label too long");
+	if (dlen && (r = sv_net_context_check(def, dlen, err)) < 0)
+		return sv_fail_prefix(err, -r, "default peer label");
+	memcpy(o.default_peer, def, dlen + 1);
+
+	if ((r = sv_nlbl_open(&o.nl, err)) < 0)
+		return r;
+	if ((r = sv_secmark_open(&o.sm, err)) < 0) {
+		sv_nlbl_close(o.nl);
+		return r;
+	}
+	*n = o;
+	return 0;
+}
+
+static void guest_free(struct sv_net_guest *g)
+{
+	free(g->packet);
+	free(g->peer);
+}
+
+static void forget_all(struct sv_net *n)
+{
+	for (size_t i = 0; i < n->nguests; i++)
+		guest_free(&n->guests[i]);
+	free(n->guests);
+	free(n->ports);
+	n->guests = NULL;
+	n->ports = NULL;
+	n->nguests = n->nports = 0;
+}
+
+void sv_net_close(struct sv_net *n)
+{
+	forget_all(n);
+	sv_secmark_close(n->sm);
+	sv_nlbl_close(n->nl);
+	n->sm = NULL;
+	n->nl = NULL;
+}
+
+static int write_one(const char *path, struct sv_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int e;
+
+	if (fd < 0) {
+		e = errno;
+		return sv_fail(err, e, "%s: %s%s", path, strerror(e),
+			       e == ENOENT ? " (load br_netfilter: modprobe br_netfilter)" : "");
+	}
+	if (write(fd, "1\n", 2) != 2) {
+		e = errno;
+		close(fd);
+		return sv_fail(err, e, "%s: cannot set it to 1: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int sv_net_bridge_setup(const char *proc, struct sv_error *err)
+{
+	static const char *const knobs[] = { "bridge-nf-call-iptables",
+					     "bridge-nf-call-ip6tables" };
+	char path[256];
+	int r;
+
+	if (!proc)
+		proc = "/proc/sys/net/bridge";
+	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", proc, knobs[i]);
+		if ((r = write_one(path, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+const struct sv_net_port *sv_net_port_find(const struct sv_net *n,
+					   const char *name)
+{
+	for (size_t i = 0; i < n->nports; i++)
+		if (strcmp(n->ports[i].name, name) == 0)
+			return &n->ports[i];
+	return NULL;
+}
+
+static ssize_t guest_find(const struct sv_net *n, int domid)
+{
+	for (size_t i = 0; i < n->nguests; i++)
+		if (n->guests[i].domid == domid)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* A guest for v, new or existing; its index in *gi.  No kernel change. */
+static int guest_get(struct sv_net *n, const struct sv_net_vif *v, size_t *gi,
+		     bool *created, struct sv_error *err)
+{
+	ssize_t i = guest_find(n, v->domid);
+	struct sv_net_guest g = { .domid = v->domid, .pair = v->pair };
+	struct sv_net_guest *gv;
+
+	*created = false;
+	if (i >= 0) {
+		*gi = (size_t)i;
+		return 0;
+	}
+	if (sv_secmark_obj_name(v->pair, g.obj, sizeof(g.obj)) < 0)
+		return sv_fail(err, EINVAL, "no object name for the pair");
+	g.packet = strdup(v->packet);
+	g.peer = strdup(v->peer);
+	gv = reallocarray(n->guests, n->nguests + 1, sizeof(*gv));
+	if (!g.packet || !g.peer || !gv) {
+		guest_free(&g);
+		if (gv)
+			n->guests = gv;
+		return sv_fail(err, ENOMEM, "out of memory");
+	}
+	n->guests = gv;
+	n->guests[n->nguests] = g;
+	*gi = n->nguests++;
+	*created = true;
+	return 0;
+}
+
+static void guest_drop(struct sv_net *n, size_t gi)
+{
+	guest_free(&n->guests[gi]);
+	n->guests[gi] = n->guests[--n->nguests];
+	/* The guest that moved into gi keeps its ports pointing at it. */
+	for (size_t i = 0; i < n->nports; i++)
+		if (n->ports[i].guest == n->nguests)
+			n->ports[i].guest = gi;
+}
+
+/* NetLabel's default entries, once per open: from the first peer label on,
+ * traffic that matches no entry would be unlabeled_t, which refpolicy lets
+ * no domain receive; with them it is the configured default peer. */
+static int default_entries(struct sv_net *n, struct sv_error *err)
+{
+	int r;
+
+	if (n->default_done || !n->default_peer[0])
+		return 0;
+	if ((r = sv_nlbl_label_default(n->nl, n->default_peer, err)) < 0)
+		return sv_fail_prefix(err, -r, "default peer label %s", n->default_peer);
+	n->default_done = true;
+	sv_log(n->log, LOG_INFO, "traffic of no guest has peer label %s "
+	       "(NetLabel default entries)", n->default_peer);
+	return 0;
+}
+
+static struct sv_secmark_guest sm_guest(const struct sv_net_guest *g)
+{
+	struct sv_secmark_guest s = { .ctx = g->packet };
+
+	memcpy(s.obj, g->obj, sizeof(s.obj));
+	return s;
+}
+
+int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
+		   struct sv_error *err)
+{
+	const struct sv_net_port *old = sv_net_port_find(n, v->name);
+	_cleanup_free_ char *cmds = NULL, *undo = NULL;
+	struct sv_secmark_guest sg;
+	struct sv_net_port *pv;
+	bool created;
+	size_t gi;
+	int r;
+
+	if (old && old->domid == v->domid)
+		return 0;
+	if ((r = default_entries(n, err)) < 0)
+		return r;
+	if (old && (r = sv_net_vif_del(n, v->name, err)) < 0)
+		return r;
+	if ((r = guest_get(n, v, &gi, &created, err)) < 0)
+		return r;
+	sg = sm_guest(&n->guests[gi]);
+	if ((r = sv_secmark_cmd_port_add(&sg, created, v->name, &cmds, err)) < 0 ||
+	    (r = sv_secmark_cmd_port_del(&sg, created, v->name, &undo, err)) < 0)
+		goto fail;
+	pv = reallocarray(n->ports, n->nports + 1, sizeof(*pv));
+	if (!pv) {
+		r = sv_fail(err, ENOMEM, "out of memory");
+		goto fail;
+	}
+	n->ports = pv;
+	if ((r = sv_secmark_run(n->sm, cmds, err)) < 0)
+		goto fail;
+	if ((r = sv_nlbl_label_iface(n->nl, v->name, v->peer, err)) < 0) {
+		struct sv_error e2;
+
+		if (sv_secmark_run(n->sm, undo, &e2) < 0)
+			sv_log(n->log, LOG_ERR, "%s: cannot take back its secmark: %s",
+			       v->name, e2.msg);
+		goto fail;
+	}
+	n->ports[n->nports] = (struct sv_net_port){ .domid = v->domid, .guest = gi };
+	strcpy(n->ports[n->nports].name, v->name);
+	n->nports++;
+	n->guests[gi].nports++;
+	return 0;
+fail:
+	if (created)
+		guest_drop(n, gi);
+	return r;
+}
+
+int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
+{
+	const struct sv_net_port *p = sv_net_port_find(n, name);
+	_cleanup_free_ char *cmds = NULL;
+	struct sv_secmark_guest sg;
+	struct sv_net_guest *g;
+	size_t pi, gi;
+	int r;
+
+	if (!p)
+		return sv_fail(err, ENOENT, "%s: svirt holds no such vif", name);
+	pi = (size_t)(p - n->ports);
+	gi = p->guest;
+	g = &n->guests[gi];
+	sg = sm_guest(g);
+	if ((r = sv_secmark_cmd_port_del(&sg, g->nports == 1, name, &cmds, err)) < 0)
+		return r;
+	/* Peer label first: with it gone the vif's traffic is unlabelled,
+	 * which the policy treats as outside, never as another guest.  On a
+	 * failure nothing is forgotten, so a later attempt starts over. */
+	if ((r = sv_nlbl_unlabel_iface(n->nl, name, err)) < 0)
+		return r;
+	if ((r = sv_secmark_run(n->sm, cmds, err)) < 0)
+		return r;
+	n->ports[pi] = n->ports[--n->nports];
+	if (--g->nports == 0)
+		guest_drop(n, gi);
+	return 0;
+}
+
+int sv_net_domain_del(struct sv_net *n, int domid, struct sv_error *err)
+{
+	int first = 0;
+
+	for (size_t i = n->nports; i-- > 0;) {
+		char name[IFNAMSIZ];
+		int r;
+
+		if (i >= n->nports || n->ports[i].domid != domid)
+			continue;
+		strcpy(name, n->ports[i].name);
+		if ((r = sv_net_vif_del(n, name, first ? NULL : err)) < 0 && !first)
+			first = r;
+	}
+	return first;
+}
+
+int sv_net_domain_sync(struct sv_net *n, int domid, const struct sv_net_vif *want,
+		       size_t nwant, struct sv_error *err)
+{
+	int first = 0, r;
+
+	for (size_t i = n->nports; i-- > 0;) {
+		bool keep = false;
+		char name[IFNAMSIZ];
+
+		if (i >= n->nports || n->ports[i].domid != domid)
+			continue;
+		for (size_t j = 0; j < nwant; j++)
+			keep |= strcmp(want[j].name, n->ports[i].name) == 0;
+		if (keep)
+			continue;
+		strcpy(name, n->ports[i].name);
+		if ((r = sv_net_vif_del(n, name, first ? NULL : err)) < 0 && !first)
+			first = r;
+	}
+	for (size_t j = 0; j < nwant; j++)
+		if ((r = sv_net_vif_add(n, &want[j], first ? NULL : err)) < 0 && !first)
+			first = r;
+	return first;
+}
+
+/* A NetLabel entry svirt made: an interface svirt does not hold now whose
+ * label has a guest's peer type. */
+static bool stale_entry(const struct sv_net *n, const struct sv_nlbl_entry *e,
+			const char *peer_type)
+{
+	struct sv_context c;
+
+	if (sv_net_port_find(n, e->iface))
+		return false;
+	return sv_context_parse(e->ctx, &c, NULL) == 0 &&
+	       strcmp(c.type, peer_type) == 0;
+}
+
+static int remove_stale(struct sv_net *n, const char *peer_type,
+			struct sv_error *err)
+{
+	struct sv_nlbl_list l = { .v = NULL };
+	int r = sv_nlbl_list(n->nl, &l, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < l.n; i++)
+		if (stale_entry(n, &l.v[i], peer_type)) {
+			sv_log(n->log, LOG_INFO, "%s: removing a peer label no guest holds now",
+			       l.v[i].iface);
+			if ((r = sv_nlbl_remove(n->nl, &l.v[i], err)) < 0 && r != -ENOENT)
+				break;
+			r = 0;
+		}
+	sv_nlbl_list_clear(&l);
+	return r;
+}
+
+int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
+		   struct sv_error *err)
+{
+	struct sv_secmark_guest *sg = NULL;
+	struct sv_secmark_port *sp = NULL;
+	_cleanup_free_ char *cmds = NULL;
+	int r = 0;
+
+	forget_all(n);
+	n->default_done = false;	/* checked again: someone may have removed them */
+	if ((r = default_entries(n, err)) < 0)
+		return r;
+	for (size_t i = 0; i < nv && r == 0; i++) {
+		struct sv_net_port *pv;
+		bool created;
+		size_t gi;
+
+		if (sv_net_port_find(n, v[i].name))
+			continue;
+		if ((r = guest_get(n, &v[i], &gi, &created, err)) < 0)
+			break;
+		if (!(pv = reallocarray(n->ports, n->nports + 1, sizeof(*pv)))) {
+			r = sv_fail(err, ENOMEM, "out of memory");
+			break;
+		}
+		n->ports = pv;
+		n->ports[n->nports] = (struct sv_net_port){ .domid = v[i].domid,
+							    .guest = gi };
+		strcpy(n->ports[n->nports++].name, v[i].name);
+		n->guests[gi].nports++;
+	}
+	sg = calloc(n->nguests + 1, sizeof(*sg));
+	sp = calloc(n->nports + 1, sizeof(*sp));
+	if (r == 0 && (!sg || !sp))
+		r = sv_fail(err, ENOMEM, "out of memory");
+	for (size_t i = 0; r == 0 && i < n->nguests; i++)
+		sg[i] = sm_guest(&n->guests[i]);
+	for (size_t i = 0; r == 0 && i < n->nports; i++) {
+		strcpy(sp[i].name, n->ports[i].name);
+		sp[i].guest = n->ports[i].guest;
+	}
+	if (r == 0)
+		r = sv_secmark_cmd_rebuild(&n->pol, sg, n->nguests, sp, n->nports,
+					   &cmds, err);
+	free(sg);
+	free(sp);
+	if (r == 0)
+		r = sv_secmark_run(n->sm, cmds, err);
+	for (size_t i = 0; r == 0 && i < n->nports; i++)
+		r = sv_nlbl_label_iface(n->nl, n->ports[i].name,
+					n->guests[n->ports[i].guest].peer, err);
+	if (r < 0) {
+		forget_all(n);
+		return r;
+	}
+	return remove_stale(n, n->peer_type, err);
+}

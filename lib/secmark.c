@@ -1,0 +1,292 @@
+/* secmark.c: svirtd's nftables tables, written as nft commands and run through
+ * libnftables, one transaction per change; no other table is ever named. */
+#include <errno.h>
+#include <nftables/libnftables.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlabel.h"
+#include "secmark.h"
+
+/* A growing command text. */
+struct text {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+static void _printf_(2, 3) put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->oom)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->buf ? t->buf + t->len : NULL,
+			      t->buf ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->oom = true;
+			return;
+		}
+		if (t->buf && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = t->cap ? t->cap : 256;
+
+		while (cap <= t->len + (size_t)n)
+			cap *= 2;
+		char *b = realloc(t->buf, cap);
+
+		if (!b) {
+			t->oom = true;
+			return;
+		}
+		t->buf = b;
+		t->cap = cap;
+	}
+}
+
+static int finish(struct text *t, char **out, struct sv_error *err)
+{
+	if (t->oom || !t->buf) {
+		free(t->buf);
+		return sv_fail(err, ENOMEM, "nft: out of memory");
+	}
+	*out = t->buf;
+	return 0;
+}
+
+int sv_secmark_obj_name(struct sv_pair pair, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "svirt_c%u_c%u", pair.a, pair.b);
+
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
+}
+
+/* An object name svirt made: "svirt_c" digits "_c" digits. */
+static bool obj_valid(const char *s)
+{
+	unsigned a, b;
+	int end = -1;
+
+	if (strnlen(s, SV_SECMARK_OBJ_MAX) >= SV_SECMARK_OBJ_MAX)
+		return false;
+	if (sscanf(s, "svirt_c%u_c%u%n", &a, &b, &end) != 2 || end < 0 ||
+	    s[end] != '\0')
+		return false;
+	for (const char *c = s + 7; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || *c == '_' || *c == 'c'))
+			return false;
+	return true;
+}
+
+static int check_guest(const struct sv_secmark_guest *g, struct sv_error *err)
+{
+	char q[SV_QUOTE_BUF];
+	int r;
+
+	if (!obj_valid(g->obj))
+		return sv_fail(err, EINVAL, "nft: object name \"%s\" is not svirt's",
+			       sv_quote(q, sizeof(q), g->obj,
+					strnlen(g->obj, SV_SECMARK_OBJ_MAX)));
+	if (!g->ctx)
+		return sv_fail(err, EINVAL, "nft: object %s has no context", g->obj);
+	r = sv_net_context_check(g->ctx, strnlen(g->ctx, SV_CONTEXT_MAX), err);
+	if (r < 0)
+		return sv_fail_prefix(err, -r, "nft: object %s", g->obj);
+	/* The quoted context must not end the nft string early. */
+	if (strpbrk(g->ctx, "\"\\;{}# \t\n"))
+		return sv_fail(err, EINVAL, "nft: context of %s holds a character "
+			       "nft would interpret", g->obj);
+	return 0;
+}
+
+static int check_port(const char *port, struct sv_error *err)
+{
+	char q[SV_QUOTE_BUF];
+
+	if (!sv_ifname_valid(port))
+		return sv_fail(err, EINVAL, "nft: port name \"%s\" is not valid",
+			       sv_quote(q, sizeof(q), port, strnlen(port, 64)));
+	return 0;
+}
+
+static void put_object(struct text *t, const struct sv_secmark_guest *g)
+{
+	put(t, "add secmark bridge " SV_NFT_TABLE " %s { context \"%s\" ; }\n",
+	    g->obj, g->ctx);
+}
+
+int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
+			   const struct sv_secmark_guest *g, size_t ng,
+			   const struct sv_secmark_port *p, size_t np,
+			   char **out, struct sv_error *err)
+{
+	struct text t = { .buf = NULL };
+	int r;
+
+	for (size_t i = 0; i < ng; i++)
+		if ((r = check_guest(&g[i], err)) < 0)
+			return r;
+	for (size_t i = 0; i < np; i++) {
+		if ((r = check_port(p[i].name, err)) < 0)
+			return r;
+		if (p[i].guest >= ng)
+			return sv_fail(err, EINVAL, "nft: port %s names no guest",
+				       p[i].name);
+	}
+	/* add-then-delete empties a table whether or not it was there: the
+	 * batch replaces svirt's own tables atomically and nothing else. */
+	put(&t, "add table bridge " SV_NFT_TABLE "\n"
+		"delete table bridge " SV_NFT_TABLE "\n"
+		"add table inet " SV_NFT_TABLE "\n"
+		"delete table inet " SV_NFT_TABLE "\n"
+		"add table bridge " SV_NFT_TABLE "\n"
+		"add set bridge " SV_NFT_TABLE " ports { type ifname ; }\n"
+		"add map bridge " SV_NFT_TABLE
+		" port_secmark { type ifname : secmark ; }\n");
+	for (size_t i = 0; i < ng; i++)
+		put_object(&t, &g[i]);
+	for (size_t i = 0; i < np; i++)
+		put(&t, "add element bridge " SV_NFT_TABLE " ports { \"%s\" }\n"
+			"add element bridge " SV_NFT_TABLE
+			" port_secmark { \"%s\" : \"%s\" }\n",
+		    p[i].name, p[i].name, g[p[i].guest].obj);
+	/* Bridged frames: labelled by the port they come in on (traffic to
+	 * the outside), then by the port they leave by, so a frame bound for
+	 * guest B carries B's label and the sender's peer label must dominate
+	 * it.  Before br_netfilter (priority -1) hands them to the IP hooks,
+	 * where SELinux checks them. */
+	put(&t, "add chain bridge " SV_NFT_TABLE
+		" forward { type filter hook forward priority -200 ; policy accept ; }\n"
+		"add rule bridge " SV_NFT_TABLE
+		" forward meta secmark set iifname map @port_secmark\n"
+		"add rule bridge " SV_NFT_TABLE
+		" forward meta secmark set oifname map @port_secmark\n");
+	if (!pol->outside)
+		put(&t, "add rule bridge " SV_NFT_TABLE
+			" forward iifname @ports oifname != @ports drop\n"
+			"add rule bridge " SV_NFT_TABLE
+			" forward iifname != @ports oifname @ports drop\n");
+	put(&t, "add chain bridge " SV_NFT_TABLE
+		" input { type filter hook input priority -200 ; policy accept ; }\n"
+		"add chain bridge " SV_NFT_TABLE
+		" output { type filter hook output priority -200 ; policy accept ; }\n");
+	if (!pol->dom0)
+		put(&t, "add rule bridge " SV_NFT_TABLE " input iifname @ports drop\n"
+			"add rule bridge " SV_NFT_TABLE " output oifname @ports drop\n");
+	/* The connection keeps the label its first packet got; replies get it
+	 * back.  In the IP forward hook, where conntrack has run. */
+	put(&t, "add table inet " SV_NFT_TABLE "\n"
+		"add chain inet " SV_NFT_TABLE
+		" forward { type filter hook forward priority -300 ; policy accept ; }\n"
+		"add rule inet " SV_NFT_TABLE
+		" forward ct state new ct secmark set meta secmark\n"
+		"add rule inet " SV_NFT_TABLE
+		" forward ct state established,related "
+		"meta secmark set ct secmark\n");
+	return finish(&t, out, err);
+}
+
+int sv_secmark_cmd_port_add(const struct sv_secmark_guest *g, bool new_guest,
+			    const char *port, char **out, struct sv_error *err)
+{
+	struct text t = { .buf = NULL };
+	int r;
+
+	if ((r = check_guest(g, err)) < 0 || (r = check_port(port, err)) < 0)
+		return r;
+	if (new_guest)
+		put_object(&t, g);
+	put(&t, "add element bridge " SV_NFT_TABLE " ports { \"%s\" }\n"
+		"add element bridge " SV_NFT_TABLE " port_secmark { \"%s\" : \"%s\" }\n",
+	    port, port, g->obj);
+	return finish(&t, out, err);
+}
+
+int sv_secmark_cmd_port_del(const struct sv_secmark_guest *g, bool last,
+			    const char *port, char **out, struct sv_error *err)
+{
+	struct text t = { .buf = NULL };
+	int r;
+
+	if ((r = check_guest(g, err)) < 0 || (r = check_port(port, err)) < 0)
+		return r;
+	put(&t, "delete element bridge " SV_NFT_TABLE " port_secmark { \"%s\" }\n"
+		"delete element bridge " SV_NFT_TABLE " ports { \"%s\" }\n",
+	    port, port);
+	if (last)
+		put(&t, "delete secmark bridge " SV_NFT_TABLE " %s\n", g->obj);
+	return finish(&t, out, err);
+}
+
+int sv_secmark_cmd_flush(char **out, struct sv_error *err)
+{
+	struct text t = { .buf = NULL };
+
+	put(&t, "add table bridge " SV_NFT_TABLE "\n"
+		"delete table bridge " SV_NFT_TABLE "\n"
+		"add table inet " SV_NFT_TABLE "\n"
+		"delete table inet " SV_NFT_TABLE "\n");
+	return finish(&t, out, err);
+}
+
+struct sv_secmark {
+	struct nft_ctx *nft;
+};
+
+int sv_secmark_open(struct sv_secmark **out, struct sv_error *err)
+{
+	struct sv_secmark *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return sv_fail(err, ENOMEM, "nft: out of memory");
+	s->nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!s->nft) {
+		free(s);
+		return sv_fail(err, ENOMEM, "nft: cannot make a libnftables context");
+	}
+	/* Messages into buffers, not svirtd's stdout/stderr. */
+	if (nft_ctx_buffer_output(s->nft) < 0 || nft_ctx_buffer_error(s->nft) < 0) {
+		sv_secmark_close(s);
+		return sv_fail(err, ENOMEM, "nft: cannot buffer its messages");
+	}
+	*out = s;
+	return 0;
+}
+
+void sv_secmark_close(struct sv_secmark *s)
+{
+	if (!s)
+		return;
+	nft_ctx_free(s->nft);
+	free(s);
+}
+
+int sv_secmark_run(struct sv_secmark *s, const char *cmds, struct sv_error *err)
+{
+	const char *msg;
+	size_t len;
+	char first[256];
+
+	if (nft_run_cmd_from_buffer(s->nft, cmds) == 0) {
+		(void)nft_ctx_get_error_buffer(s->nft);	/* drain */
+		return 0;
+	}
+	msg = nft_ctx_get_error_buffer(s->nft);
+	if (!msg || !*msg)
+		msg = "failed without saying why";
+	/* nft's first line says what; the rest repeats the command. */
+	len = strcspn(msg, "\n");
+	if (len >= sizeof(first))
+		len = sizeof(first) - 1;
+	memcpy(first, msg, len);
+	first[len] = '\0';
+	return sv_fail(err, EIO, "nft: %s", first);
+}

@@ -1,0 +1,192 @@
+/* test_secmark.c: the nft commands for svirtd's tables name only its own tables, carry
+ * only checked names and labels, and (in a private network namespace) the kernel takes them. */
+#include <errno.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "secmark.h"
+
+#define PKT_A "system_u:object_r:svirt_xen_packet_t:s0:c1,c2"
+#define PKT_B "system_u:object_r:svirt_xen_packet_t:s0:c3,c4"
+
+static const struct sv_secmark_guest guests[] = {
+	{ "svirt_c1_c2", PKT_A },
+	{ "svirt_c3_c4", PKT_B },
+};
+static const struct sv_secmark_port ports[] = {
+	{ "vif1.0", 0 }, { "vif1.1", 0 }, { "vif2.0", 1 },
+};
+
+/* Every command line names table svirt of family bridge or inet. */
+static void assert_only_own_tables(const char *cmds)
+{
+	char *copy = strdup(cmds), *save = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char verb[16], what[16], fam[16], table[16];
+
+		assert_int_equal(sscanf(line, "%15s %15s %15s %15s", verb, what,
+					fam, table), 4);
+		assert_true(strcmp(fam, "bridge") == 0 || strcmp(fam, "inet") == 0);
+		assert_string_equal(table, "svirt");
+	}
+	free(copy);
+}
+
+static void object_name_comes_from_the_pair(void **state)
+{
+	char buf[SV_SECMARK_OBJ_MAX];
+
+	(void)state;
+	assert_int_equal(sv_secmark_obj_name((struct sv_pair){ 12, 345 }, buf,
+					     sizeof(buf)), 0);
+	assert_string_equal(buf, "svirt_c12_c345");
+	assert_int_equal(sv_secmark_obj_name((struct sv_pair){ 12, 345 }, buf, 8),
+			 -ENOSPC);
+}
+
+static void rebuild_maps_each_port_to_its_guest_object(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	char *cmds;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds,
+						NULL), 0);
+	assert_only_own_tables(cmds);
+	assert_non_null(strstr(cmds, "add secmark bridge svirt svirt_c1_c2 { context \"" PKT_A "\" ; }\n"));
+	assert_non_null(strstr(cmds, "add secmark bridge svirt svirt_c3_c4 { context \"" PKT_B "\" ; }\n"));
+	assert_non_null(strstr(cmds, "port_secmark { \"vif1.1\" : \"svirt_c1_c2\" }"));
+	assert_non_null(strstr(cmds, "port_secmark { \"vif2.0\" : \"svirt_c3_c4\" }"));
+	assert_non_null(strstr(cmds, "meta secmark set oifname map @port_secmark"));
+	assert_non_null(strstr(cmds, "ct state new ct secmark set meta secmark"));
+	assert_non_null(strstr(cmds, "meta secmark set ct secmark"));
+	/* Emptied first, in the same batch. */
+	assert_true(strstr(cmds, "delete table bridge svirt") < strstr(cmds, "add set"));
+	assert_null(strstr(cmds, "drop"));
+	free(cmds);
+}
+
+static void denied_dom0_and_outside_become_drop_rules(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = false, .outside = false };
+	char *cmds;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds,
+						NULL), 0);
+	assert_non_null(strstr(cmds, "input iifname @ports drop"));
+	assert_non_null(strstr(cmds, "output oifname @ports drop"));
+	assert_non_null(strstr(cmds, "forward iifname @ports oifname != @ports drop"));
+	assert_non_null(strstr(cmds, "forward iifname != @ports oifname @ports drop"));
+	free(cmds);
+}
+
+static void port_changes_touch_the_object_only_at_first_and_last(void **state)
+{
+	char *cmds;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_port_add(&guests[0], true, "vif1.0", &cmds, NULL), 0);
+	assert_only_own_tables(cmds);
+	assert_non_null(strstr(cmds, "add secmark bridge svirt svirt_c1_c2"));
+	free(cmds);
+	assert_int_equal(sv_secmark_cmd_port_add(&guests[0], false, "vif1.1", &cmds, NULL), 0);
+	assert_null(strstr(cmds, "secmark bridge"));
+	assert_non_null(strstr(cmds, "add element bridge svirt ports { \"vif1.1\" }"));
+	free(cmds);
+	assert_int_equal(sv_secmark_cmd_port_del(&guests[0], false, "vif1.1", &cmds, NULL), 0);
+	assert_null(strstr(cmds, "delete secmark"));
+	free(cmds);
+	assert_int_equal(sv_secmark_cmd_port_del(&guests[0], true, "vif1.0", &cmds, NULL), 0);
+	assert_only_own_tables(cmds);
+	assert_non_null(strstr(cmds, "delete secmark bridge svirt svirt_c1_c2\n"));
+	free(cmds);
+}
+
+static void injected_names_and_labels_are_refused(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	struct sv_secmark_guest bad_obj = { "svirt_c1_c2; flush ruleset", PKT_A };
+	struct sv_secmark_guest bad_ctx = { "svirt_c1_c2", PKT_A "\" ; }" };
+	struct sv_secmark_port bad_port = { "vif1\" }", 0 };
+	struct sv_error err;
+	char *cmds = NULL;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_port_add(&guests[0], true, "x\"; flush ruleset",
+						 &cmds, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "port name"));
+	assert_int_equal(sv_secmark_cmd_port_add(&bad_obj, true, "vif1.0", &cmds, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "object name"));
+	assert_int_equal(sv_secmark_cmd_port_add(&bad_ctx, true, "vif1.0", &cmds, &err),
+			 -EINVAL);
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, &bad_port, 1, &cmds,
+						&err), -EINVAL);
+	bad_port = (struct sv_secmark_port){ "vif9.0", 2 };
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, &bad_port, 1, &cmds,
+						&err), -EINVAL);
+	assert_null(cmds);
+}
+
+/* The kernel takes the tables, chains and rules (secmark objects need an
+ * SELinux kernel: the emulated host checks those). */
+static void kernel_takes_the_tables_in_a_private_namespace(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = false, .outside = false };
+	struct sv_secmark *s;
+	struct sv_error err;
+	char *cmds;
+
+	(void)state;
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
+		printf("SKIP kernel_takes_the_tables_in_a_private_namespace: "
+		       "needs root to make a network namespace\n");
+		return;
+	}
+	assert_int_equal(sv_secmark_open(&s, &err), 0);
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, NULL, 0, NULL, 0, &cmds, &err), 0);
+	if (sv_secmark_run(s, cmds, &err) != 0 && strstr(err.msg, "Operation not supported")) {
+		printf("SKIP kernel_takes_the_tables_in_a_private_namespace: %s\n", err.msg);
+		free(cmds);
+		sv_secmark_close(s);
+		return;
+	}
+	/* Twice: the rebuild replaces what is there. */
+	assert_int_equal(sv_secmark_run(s, cmds, &err), 0);
+	free(cmds);
+	assert_int_equal(sv_secmark_run(s, "add element bridge svirt ports { \"vif1.0\" }", &err), 0);
+	/* A broken command is refused whole, with nft's reason. */
+	assert_int_equal(sv_secmark_run(s, "add element bridge svirt ports { \"vif2.0\" }\n"
+				     "add element bridge svirt nosuchset { \"vif2.0\" }", &err), -EIO);
+	assert_non_null(strstr(err.msg, "nft: "));
+	assert_int_equal(sv_secmark_cmd_flush(&cmds, &err), 0);
+	assert_int_equal(sv_secmark_run(s, cmds, &err), 0);
+	free(cmds);
+	sv_secmark_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(object_name_comes_from_the_pair),
+		cmocka_unit_test(rebuild_maps_each_port_to_its_guest_object),
+		cmocka_unit_test(denied_dom0_and_outside_become_drop_rules),
+		cmocka_unit_test(port_changes_touch_the_object_only_at_first_and_last),
+		cmocka_unit_test(injected_names_and_labels_are_refused),
+		cmocka_unit_test(kernel_takes_the_tables_in_a_private_namespace),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,19 @@
+# tests/vm/nettool.mk: svirt-nettool, lib/net.c driven line by line, for the SELinux host
+# (no Xen there, so no svirtd); installed into the emulated hosts' tree only (install-vm-tests).
+
+NETTOOL = $(BUILD)/vm/svirt-nettool
+# Only the libraries lib/net.c needs: the SELinux host has no Xen libraries.
+NETTOOL_LIBS = $(call pc_libs,libselinux libnl-genl-3.0 libnftables) -lm
+
+$(NETTOOL): $(BUILD)/tests/vm/nettool.o $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NETTOOL_LIBS)
+
+all: $(NETTOOL)
+
+.PHONY: install-vm-tests
+install-vm-tests: $(NETTOOL)
+	install -d $(DESTDIR)$(LIBEXECDIR)/tests
+	install -m 0755 $(NETTOOL) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-nettool
+
+-include $(BUILD)/tests/vm/nettool.d

@@ -1,0 +1,131 @@
+#!/bin/bash
+# Scenario: two PV guests on xenbr0 (one through vif-svirt, one through the watch) get peer labels and secmark
+# from svirtd, the rest of the traffic the default peer label: one guest's ping to the other is denied with the AVC,
+# each reaches dom0, a restart through init rebuilds the same labels, xl destroy removes them.
+set -euo pipefail
+. "$VM_LIB"
+
+A=n70a
+B=n70b
+# svirtd's log from this scenario on: earlier scenarios' lives wrote to it too.
+log0=$(wc -l <"$LOG")
+our_log() { tail -n "+$((log0 + 1))" "$LOG"; }
+cleanup() {
+	local rc=$?
+	if [ "$rc" != 0 ]; then echo "svirtd's log during this scenario:"; our_log | tail -n 40 | sed 's/^/  log | /'; fi
+	running svirtd || restart_svirtd "after a failure" || true
+	for g in $A $B; do
+		if domid_of "$g" >/dev/null; then xl destroy "$g" || true; fi
+		rm -f "$IMAGES/$g.img"
+	done
+}
+trap cleanup EXIT
+
+running svirtd || fail "svirtd is not running in dom0"
+check "svirtd's tables exist" nft list table bridge svirt
+check "br_netfilter passes bridged IPv4 to the IP hooks" test "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables)" = 1
+check "vif-svirt is installed" test -x /etc/xen/scripts/vif-svirt
+
+truncate -s 16M "$IMAGES/$A.img" "$IMAGES/$B.img"
+# A's vif goes through vif-svirt (svirtd labels it before xl goes on); B's through plain vif-bridge and the watch.
+guest_config $A 10.77.0.71 "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$A.img" |
+	sed "s/'bridge=xenbr0'/'bridge=xenbr0,script=vif-svirt'/" >$A.cfg
+guest_config $B 10.77.0.72 "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$B.img" >$B.cfg
+grep -q script=vif-svirt $A.cfg || fail "$A's config does not name vif-svirt"
+# Both at once: each create mostly waits on emulated hotplug scripts.
+timed xl create $A.cfg >$A.out 2>&1 &
+pa=$!
+timed xl create $B.cfg >$B.out 2>&1 &
+pb=$!
+check "xl create $A" wait $pa
+check "xl create $B" wait $pb
+cat $A.out $B.out
+da=$(domid_of $A)
+db=$(domid_of $B)
+wait_until 60 "svirtd reports $A labelled" svirt_labelled "$da"
+wait_until 60 "svirtd reports $B labelled" svirt_labelled "$db"
+la=$(svirt_node "$da" label)
+lb=$(svirt_node "$db" label)
+echo "$A: domain $da, $la; $B: domain $db, $lb"
+
+# NetLabel's static entries as "interface address label" lines.
+unlbl_entries() {
+	netlabelctl -p unlbl list | awk '/interface:/ { i = $2 } /address:/ { a = $2 } /label:/ { print i, a, $2 }'
+}
+peer_label() { unlbl_entries | grep -qx "$1 0.0.0.0/0 \"$2\""; }
+PEER=system_u:object_r:netlabel_peer_t:s0
+default_entries() { unlbl_entries | grep -c "^DEFAULT .* \"$PEER\"\$"; }
+check "traffic of no guest has svirtd's default peer label (IPv4)" peer_label DEFAULT "$PEER"
+check_eq "one default entry per address family" 2 "$(default_entries)"
+# A's labels were there when xl create returned (vif-svirt); B's come with the watch.
+check "vif$da.0 has $A's peer label" peer_label "vif$da.0" "$la"
+wait_until 60 "vif$db.0 has $B's peer label" peer_label "vif$db.0" "$lb"
+netlabelctl -p unlbl list | sed 's/^/  | /'
+nft list table bridge svirt | sed 's/^/  | /'
+pa=${la##*:}
+check "the port map sends vif$da.0 to $A's secmark object" sh -c "nft list map bridge svirt port_secmark | grep -q '\"vif$da.0\" : \"svirt_${pa/,/_}\"'"
+
+# Whatever one guest sends the other (the pings below, and broadcasts, IPv6 neighbour discovery once they
+# are up) is refused where it enters the IP forward hook: the sender's peer label against the receiver's secmark.
+A_TO_B="denied  \\{ forward_in \\} .*scontext=$la tcontext=system_u:object_r:svirt_xen_packet_t:s0:${lb##*:} tclass=packet"
+B_TO_A="denied  \\{ forward_in \\} .*scontext=$lb tcontext=system_u:object_r:svirt_xen_packet_t:s0:${la##*:} tclass=packet"
+expect_avc "$A_TO_B"
+expect_avc "$B_TO_A"
+wait_until 300 "$A is up" guest_ready "$da"
+wait_until 300 "$B is up" guest_ready "$db"
+# ping DOMID ADDR: asks the guest to ping ADDR; succeeds when the guest got replies.
+guest_ping() {
+	local d=$1 want="$2 $RANDOM" i=0 got
+	xenstore-write "/local/domain/$d/data/ping" "$want"
+	while [ $i -lt 30 ]; do
+		got=$(xenstore-read "/local/domain/$d/data/pong" 2>/dev/null || true)
+		case $got in "$want ok") return 0 ;; "$want fail") return 1 ;; esac
+		i=$((i + 1))
+		sleep 1
+	done
+	fail "domain $d never answered the ping request for $2"
+}
+check "dom0 reaches $A" ping -c 2 -W 3 10.77.0.71
+check "dom0 reaches $B" ping -c 2 -W 3 10.77.0.72
+check "$A reaches dom0" guest_ping "$da" 10.77.0.1
+check "$B reaches dom0" guest_ping "$db" 10.77.0.1
+# Without auditd, AVCs reach dmesg through printk's rate limit: lift it for the pings.
+ratelimit=$(cat /proc/sys/kernel/printk_ratelimit)
+echo 0 >/proc/sys/kernel/printk_ratelimit
+refute "$A reaches $B" guest_ping "$da" 10.77.0.72
+refute "$B reaches $A" guest_ping "$db" 10.77.0.71
+# The pings themselves, not only the guests' IPv6 multicast that the patterns above also match.
+check_avc "the kernel denied $A's ping to $B (its peer label against $B's secmark)" \
+	"denied  \\{ forward_in \\} .*saddr=10\\.77\\.0\\.71 daddr=10\\.77\\.0\\.72 .*scontext=$la tcontext=system_u:object_r:svirt_xen_packet_t:s0:${lb##*:} tclass=packet"
+check_avc "and $B's to $A" \
+	"denied  \\{ forward_in \\} .*saddr=10\\.77\\.0\\.72 daddr=10\\.77\\.0\\.71 .*scontext=$lb tcontext=system_u:object_r:svirt_xen_packet_t:s0:${la##*:} tclass=packet"
+echo "$ratelimit" >/proc/sys/kernel/printk_ratelimit
+
+# svirtd killed and started again by init, as a service is: the tables come back whole from its state, in one
+# transaction, and the NetLabel entries it finds (the vifs', the default ones) are kept, not added twice. Only
+# this life's lines count: an earlier one may have labelled two vifs too.
+pid=$(pidof svirtd)
+kill -9 "${pid%% *}"
+wait_until 10 "svirtd killed" not running svirtd
+echo "--- svirtd killed by scenario 75" >>"$LOG"
+log1=$(wc -l <"$LOG")
+restart_svirtd "network labels rebuilt"
+net_line=$(tail -n "+$((log1 + 1))" "$LOG" | grep 'network isolation:' | tail -n 1)
+echo "  log | $net_line"
+check "the new svirtd rebuilt both vifs' labels" grep -q 'network isolation: 2 vifs labelled' <<<"$net_line"
+check "after the restart vif$da.0 still has $A's peer label" peer_label "vif$da.0" "$la"
+check "and vif$db.0 $B's" peer_label "vif$db.0" "$lb"
+check_eq "the default entries are still there, once each" 2 "$(default_entries)"
+check "the port map still holds both vifs" sh -c "nft list map bridge svirt port_secmark | grep -q '\"vif$db.0\"' && nft list map bridge svirt port_secmark | grep -q '\"vif$da.0\"'"
+refute "$A still cannot reach $B" guest_ping "$da" 10.77.0.72
+check "$A still reaches dom0" guest_ping "$da" 10.77.0.1
+
+check "xl destroy $A" xl destroy $A
+check "xl destroy $B" xl destroy $B
+no_vif_labels() { ! unlbl_entries | grep -qE "vif($da|$db)\\.0"; }
+wait_until 60 "the guests' peer labels are gone" no_vif_labels
+no_elements() { ! nft list table bridge svirt | grep -qE "vif($da|$db)\\.0|svirt_c"; }
+wait_until 60 "their map elements and secmark objects are gone" no_elements
+check "svirtd labelled $A's vif on vif-svirt's request" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'domain $da ($A): vif vif$da.0 labelled (VIF request)'"
+refute "svirtd logged no error removing them" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'removing its network labels'"
+check_eq "the default entries stay for dom0's own traffic" 2 "$(default_entries)"

@@ -1,0 +1,187 @@
+/* net.c: svirtd's network isolation: each domain's connected vifs get its peer label
+ * and secmark (lib/net.c), at start-up in one rebuild, then as vifs come and go. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labels.h"
+#include "svirtd.h"
+#include "vif.h"
+
+/* The packet and peer labels of d, heap-allocated (the struct is 24 KiB). */
+static int guest_labels(struct svirtd *s, const struct sv_domain *d,
+			struct sv_guest_labels **out, struct sv_error *err)
+{
+	struct sv_guest_labels *l = malloc(sizeof(*l));
+	int r;
+
+	if (!l)
+		return sv_fail(err, ENOMEM, "out of memory");
+	if ((r = sv_guest_labels_build(&s->cfg.bases, d->pair, l, err)) < 0) {
+		free(l);
+		return r;
+	}
+	*out = l;
+	return 0;
+}
+
+/* The connected vifs of d as lib/net.c wants them, appended to *want. */
+static int wanted(struct svirtd *s, const struct sv_domain *d,
+		  const struct sv_guest_labels *l, struct sv_net_vif **want,
+		  size_t *n, struct sv_error *err)
+{
+	struct sv_vifs vifs;
+	int r = sv_discover_vifs(s->xs, d->domid, &vifs, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < vifs.n; i++) {
+		struct sv_net_vif *w;
+
+		if (!vifs.v[i].connected)
+			continue;
+		if (!(w = reallocarray(*want, *n + 1, sizeof(*w))))
+			return sv_fail(err, ENOMEM, "out of memory");
+		*want = w;
+		w[*n] = (struct sv_net_vif){ .domid = d->domid, .pair = d->pair,
+					     .packet = l->packet, .peer = l->peer };
+		strcpy(w[*n].name, vifs.v[i].name);
+		(*n)++;
+	}
+	return 0;
+}
+
+static bool labelled_guest(const struct sv_domain *d)
+{
+	return d->domid != SV_DOMID_NONE && d->state != SV_STATE_ERROR;
+}
+
+int svd_net_start(struct svirtd *s)
+{
+	const struct sv_net_opts opts = {
+		.pol = { .dom0 = !s->cfg.net.deny_dom0,
+			 .outside = !s->cfg.net.deny_outside },
+		.peer_type = s->cfg.bases.process.type,
+		.default_peer = s->cfg.net.default_peer,
+	};
+	const struct sv_net_policy pol = opts.pol;
+	struct sv_guest_labels **labels = NULL;
+	struct sv_net_vif *want = NULL;
+	struct sv_error err;
+	size_t n = 0;
+	int r;
+
+	if (s->cfg.net.off) {
+		sv_log(&s->log, LOG_NOTICE, "network isolation is off (network = \"off\")");
+		return 0;
+	}
+	if (sv_net_bridge_setup(NULL, &err) < 0)
+		sv_log(&s->log, LOG_ERR, "bridged traffic between guests is NOT checked "
+		       "by SELinux: %s", err.msg);
+	if ((r = sv_net_open(&s->net, &opts, &s->log, &err)) < 0) {
+		sv_log(&s->log, LOG_ERR, "network isolation: %s (set network = "
+		       "\"off\" in the config to run without it)", err.msg);
+		return r;
+	}
+	s->net_on = true;
+	labels = calloc(s->doms.n + 1, sizeof(*labels));
+	if (!labels)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->doms.n; i++) {
+		struct sv_domain *d = s->doms.v[i];
+
+		if (!labelled_guest(d))
+			continue;
+		if ((r = guest_labels(s, d, &labels[i], &err)) < 0 ||
+		    (r = wanted(s, d, labels[i], &want, &n, &err)) < 0) {
+			sv_domain_fail(&s->doms, d, -r, err.msg);
+			svd_publish(s, d);
+		}
+	}
+	r = sv_net_rebuild(&s->net, want, n, &err);
+	if (r < 0)
+		sv_log(&s->log, LOG_ERR, "network isolation: rebuilding failed: %s%s",
+		       err.msg, opts.default_peer[0] ? " (network_default_peer = \"\" "
+		       "in the config installs no default entries)" : "");
+	else
+		sv_log(&s->log, LOG_NOTICE, "network isolation: %zu vifs labelled, "
+		       "guests to dom0 %s, to the outside %s, other traffic's peer "
+		       "label %s", n, pol.dom0 ? "allowed" : "denied",
+		       pol.outside ? "allowed" : "denied",
+		       opts.default_peer[0] ? opts.default_peer : "left to dom0");
+	for (size_t i = 0; i < s->doms.n; i++)
+		free(labels[i]);
+	free(labels);
+	free(want);
+	return r;
+}
+
+void svd_net_stop(struct svirtd *s)
+{
+	if (s->net_on)
+		sv_net_close(&s->net);
+	s->net_on = false;
+}
+
+int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
+{
+	struct sv_guest_labels *l = NULL;
+	struct sv_net_vif *want = NULL;
+	struct sv_error err;
+	size_t n = 0;
+	int r;
+
+	if (!s->net_on || !labelled_guest(d))
+		return 0;
+	if ((r = guest_labels(s, d, &l, &err)) == 0 &&
+	    (r = wanted(s, d, l, &want, &n, &err)) == 0)
+		r = sv_net_domain_sync(&s->net, d->domid, want, n, &err);
+	if (r < 0)
+		sv_domain_fail(&s->doms, d, -r, err.msg);
+	free(want);
+	free(l);
+	return r;
+}
+
+void svd_net_release(struct svirtd *s, struct sv_domain *d)
+{
+	struct sv_error err;
+
+	if (s->net_on && d->domid != SV_DOMID_NONE &&
+	    sv_net_domain_del(&s->net, d->domid, &err) < 0)
+		sv_log_dom(&s->log, LOG_ERR, d->domid, d->name,
+			   "removing its network labels: %s", err.msg);
+}
+
+int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
+		struct sv_error *err)
+{
+	struct sv_vifs vifs;
+	int r;
+
+	if (!s->net_on)
+		return 0;
+	if ((r = sv_discover_vifs(s->xs, d->domid, &vifs, err)) < 0)
+		return r;
+	for (size_t i = 0; i < vifs.n; i++) {
+		if (vifs.v[i].devid != devid)
+			continue;
+		if (!vifs.v[i].connected)
+			return sv_fail(err, EAGAIN, "vif %u of domain %d is not "
+				       "connected yet", devid, d->domid);
+		if ((r = svd_net_refresh(s, d)) < 0) {
+			snprintf(err->msg, sizeof(err->msg), "%s", d->reason);
+			return r;
+		}
+		if (d->state == SV_STATE_ERROR)
+			return sv_fail(err, EIO, "%s", d->reason);
+		if (!sv_net_port_find(&s->net, vifs.v[i].name))
+			return sv_fail(err, EIO, "vif %s is not labelled",
+				       vifs.v[i].name);
+		sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
+			   "vif %s labelled (VIF request)", vifs.v[i].name);
+		return 0;
+	}
+	return sv_fail(err, ENOENT, "domain %d has no vif %u", d->domid, devid);
+}
