@@ -332,6 +332,42 @@ static void reused_domid_is_a_new_guest_with_a_new_pair(void **state)
 	svirtd_stop(e);
 }
 
+/* The storm's interleaving (test_xenstored_svirtd_restart.c), step by step:
+ * libxl removes a guest's backends first, and svirtd restores the disk while
+ * the domain is still introduced; the domid is then released and created
+ * again (same uuid: a reboot) before svirtd looks.  Meanwhile svirtd shows
+ * the earlier life as "labelled", with no objects: a check that trusts the
+ * state alone sees a labelled guest on an unlabelled disk.  Once svirtd has
+ * caught up, the new life is labelled on its disk. */
+static void recreated_domid_shows_its_past_life_until_svirtd_catches_up(void **state)
+{
+	struct env *e = *state;
+	char params[PATH_MAX + 8], *label;
+
+	snprintf(params, sizeof(params), "raw:%s", image(e, "again.img", ORIG));
+	svirtd_start(e);
+	guest_create(e, 22, &(struct disk){ params, "w" }, 1);
+	wait_node(e, 22, "objects", "1");
+	wait_labelled(e, 22);
+	assert_true(xs_rm(e->xs, XBT_NULL, "/local/domain/0/backend/qdisk/22"));
+	wait_node(e, 22, "objects", "0");
+	assert_true(state_is_one_of(e, 22, "labelled", NULL));
+	assert_label(params + 4, ORIG);
+	guest_destroy(e, 22);
+	guest_create(e, 22, &(struct disk){ params, "w" }, 1);
+	svirtd_sync(e);
+	assert_true(state_is_one_of(e, 22, "labelled", NULL));
+	wait_node(e, 22, "objects", "1");	/* already so: no wait */
+	label = image_label(e, 22);
+	assert_label(params + 4, label);
+	free(label);
+	guest_destroy(e, 22);
+	wait_gone(e, 22);
+	assert_label(params + 4, ORIG);
+	assert_false(has_xattr(params + 4, "trusted.svirt"));
+	svirtd_stop(e);
+}
+
 static void bad_or_missing_config_exits_1_with_the_message(void **state)
 {
 	struct env *e = *state;
@@ -392,6 +428,7 @@ int main(int argc, char **argv)
 		T(peer_that_is_not_root_is_refused),
 		T(bad_config_on_sighup_keeps_the_old_one),
 		T(reused_domid_is_a_new_guest_with_a_new_pair),
+		T(recreated_domid_shows_its_past_life_until_svirtd_catches_up),
 		T(bad_or_missing_config_exits_1_with_the_message),
 		T(version_is_printed),
 		T(second_svirtd_on_the_same_store_refuses_to_start),

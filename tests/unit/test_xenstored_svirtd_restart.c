@@ -21,6 +21,7 @@
 
 #define STORM_ENV "SVIRTD_STORM_ITERATIONS"
 #define STORM_DEFAULT 1000	/* about 10 s here; the issue asks >= 200 */
+#define SEED_ENV "SVIRTD_STORM_SEED"	/* replays the seed a failure printed */
 
 /* ---- restart ---- */
 
@@ -65,22 +66,50 @@ static unsigned storm_iterations(void)
 	return s && atoi(s) > 0 ? (unsigned)atoi(s) : STORM_DEFAULT;
 }
 
-/* Every live guest labelled with a pair no other holds, on its image;
- * every dead one's image back to ORIG with no trusted.svirt. */
+/* $SVIRTD_STORM_SEED, else the time. */
+static unsigned storm_seed(void)
+{
+	const char *s = getenv(SEED_ENV);
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s)
+		return (unsigned)time(NULL);
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v > UINT_MAX || *s < '0' || *s > '9')
+		fail_msg(SEED_ENV "=%s is not a number up to %u", s, UINT_MAX);
+	return (unsigned)v;
+}
+
+/* Once svirtd has caught up with the storm: every live guest labelled
+ * with a pair no other holds, on its image; every dead one unpublished, its
+ * image back to ORIG with no trusted.svirt.  Not before: while svirtd lags,
+ * a domid destroyed and created again still shows its earlier life's
+ * "labelled" (test_xenstored_svirtd.c, recreated_domid_...). */
 static void storm_check(struct env *e, struct storm *s)
 {
 	char *seen[64] = { NULL };
 
+	svirtd_sync(e);
 	for (int i = 0; i < 64; i++) {
 		int domid = 100 + i;
+		char *st = svirt_node(e, domid, "state");
 
 		if (!s->live[i]) {
-			wait_gone(e, domid);
+			if (st)
+				fail_msg("domain %d: destroyed, still %s", domid, st);
 			assert_label(s->path[i], ORIG);
 			assert_false(has_xattr(s->path[i], "trusted.svirt"));
 			continue;
 		}
-		wait_labelled(e, domid);
+		if (!st || strcmp(st, "labelled") != 0) {
+			char *why = svirt_node(e, domid, "reason");
+
+			fail_msg("domain %d: state %s (%s), want labelled", domid,
+				 st ? st : "none", why ? why : "no reason");
+		}
+		free(st);
 		seen[i] = image_label(e, domid);
 		assert_label(s->path[i], seen[i]);
 		for (int j = 0; j < i; j++)
@@ -97,10 +126,11 @@ static void sigkill_during_a_storm_leaves_no_pair_twice_and_no_label_behind(void
 	struct env *e = *state;
 	struct storm s;
 	unsigned n = storm_iterations(), kills = 0, next_kill;
-	unsigned seed = (unsigned)time(NULL);
+	unsigned seed = storm_seed();
 
 	memset(&s, 0, sizeof(s));
-	print_message("storm: %u iterations, seed %u\n", n, seed);
+	print_message("storm: %u iterations, seed %u (" SEED_ENV " replays it)\n",
+		      n, seed);
 	srand(seed);
 	for (int i = 0; i < 64; i++) {
 		char name[32];

@@ -388,6 +388,40 @@ char *image_label(struct env *e, int domid)
 	return v;
 }
 
+void wait_node(struct env *e, int domid, const char *node, const char *value)
+{
+	char *v;
+
+	while (!(v = svirt_node(e, domid, node)) || strcmp(v, value) != 0) {
+		free(v);
+		wait_event(e);
+	}
+	free(v);
+}
+
+/* svirtd reads xenstore afresh on each batch of watch events, and a state
+ * it published may lag the store.  The one thing that shows it has drained
+ * a given event: a known guest's disk unplugged changes its object count
+ * only through that backend's own event, and events arrive in order.  The
+ * batch that drained it may still be publishing other guests; a control
+ * request is answered between batches, so its reply ends that batch. */
+void svirtd_sync(struct env *e)
+{
+	char params[PATH_MAX + 8], path[64];
+
+	FMT(params, sizeof(params), "raw:%s", image(e, "sync.img", ORIG));
+	guest_create(e, SYNC_DOMID, &(struct disk){ params, "w" }, 1);
+	wait_node(e, SYNC_DOMID, "objects", "1");
+	wait_labelled(e, SYNC_DOMID);
+	FMT(path, sizeof(path), "/local/domain/0/backend/qdisk/%d", SYNC_DOMID);
+	assert_true(xs_rm(e->xs, XBT_NULL, path));
+	wait_node(e, SYNC_DOMID, "objects", "0");
+	free(control(e, "LIST\n"));
+	guest_destroy(e, SYNC_DOMID);
+	wait_gone(e, SYNC_DOMID);
+	assert_label(params + 4, ORIG);
+}
+
 /* One request on the control socket, the whole reply back. */
 char *control(struct env *e, const char *line)
 {

@@ -95,8 +95,15 @@ char *wait_done(struct env *e, int domid);
 /* Waits for labelled; fails with the reason on error. */
 void wait_labelled(struct env *e, int domid);
 void wait_gone(struct env *e, int domid);
+/* Waits for SVIRT/<domid>/<node> to read value. */
+void wait_node(struct env *e, int domid, const char *node, const char *value);
 /* The image label published for domid (free it). */
 char *image_label(struct env *e, int domid);
+/* Returns once svirtd has caught up with every change made before the
+ * call: what it publishes then is the store's present, not a past life of
+ * a domid.  Uses a guest of its own, SYNC_DOMID, gone again on return. */
+#define SYNC_DOMID 32000
+void svirtd_sync(struct env *e);
 
 /* ---- main ---- */
 
