@@ -156,20 +156,50 @@ static void guest_drop(struct sv_net *n, size_t gi)
 			n->ports[i].guest = gi;
 }
 
-/* NetLabel's default entries, once per open: from the first peer label on,
- * traffic that matches no entry would be unlabeled_t, which refpolicy lets
- * no domain receive; with them it is the configured default peer. */
+/* Whether both default entries (IPv4 and IPv6, any address) carry label. */
+static int defaults_present(struct sv_net *n, const char *label, bool *present,
+			    struct sv_error *err)
+{
+	struct sv_nlbl_list l = { .v = NULL };
+	bool v4 = false, v6 = false;
+	int r = sv_nlbl_list_default(n->nl, &l, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.v[i].iface[0] || strcmp(l.v[i].ctx, label) != 0)
+			continue;
+		v4 |= l.v[i].family == AF_INET;
+		v6 |= l.v[i].family == AF_INET6;
+	}
+	sv_nlbl_list_clear(&l);
+	*present = v4 && v6;
+	return 0;
+}
+
+/* NetLabel's default entries, checked before each vif is labelled: from the
+ * first peer label on, traffic that matches no entry would be unlabeled_t,
+ * which refpolicy lets no domain receive; with them it is the configured
+ * default peer.  Put back if someone removed them. */
 static int default_entries(struct sv_net *n, struct sv_error *err)
 {
+	bool present = false;
 	int r;
 
-	if (n->default_done || !n->default_peer[0])
+	if (!n->default_peer[0])
 		return 0;
+	if ((r = defaults_present(n, n->default_peer, &present, err)) < 0)
+		return sv_fail_prefix(err, -r, "NetLabel default entries");
+	if (present) {
+		n->default_done = true;
+		return 0;
+	}
 	if ((r = sv_nlbl_label_default(n->nl, n->default_peer, err)) < 0)
 		return sv_fail_prefix(err, -r, "default peer label %s", n->default_peer);
+	sv_log(n->log, n->default_done ? LOG_WARNING : LOG_INFO,
+	       "traffic of no guest has peer label %s (NetLabel default entries%s)",
+	       n->default_peer, n->default_done ? ", put back: someone had removed them" : "");
 	n->default_done = true;
-	sv_log(n->log, LOG_INFO, "traffic of no guest has peer label %s "
-	       "(NetLabel default entries)", n->default_peer);
 	return 0;
 }
 
@@ -345,7 +375,6 @@ int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
 	int r = 0;
 
 	forget_all(n);
-	n->default_done = false;	/* checked again: someone may have removed them */
 	if ((r = default_entries(n, err)) < 0)
 		return r;
 	for (size_t i = 0; i < nv && r == 0; i++) {

@@ -50,7 +50,7 @@ struct sv_net {
 	/* The guests' peer type: NetLabel entries with it are svirt's. */
 	char peer_type[SV_NAME_MAX + 1];
 	char default_peer[SV_CONTEXT_MAX];	/* "": none */
-	bool default_done;	/* the default entries are in place */
+	bool default_done;	/* the default entries were put in place once */
 	struct sv_nlbl *nl;
 	struct sv_secmark *sm;
 	size_t nports, nguests;

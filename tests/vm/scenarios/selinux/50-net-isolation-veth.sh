@@ -148,6 +148,13 @@ NT_PID=$NT4_PID nt_in=${NT4[1]} nt_out=${NT4[0]}
 nt open
 nt rebuild
 check "a default entry with another label is replaced" grep -qx "DEFAULT 0.0.0.0/0 $PEER" <<<"$(unlbl_entries)"
+# Removed behind svirt's back while it runs: put back with the next vif it labels.
+netlabelctl unlbl del default address:::/0
+nt add vif901.0 904 c7,c8
+check "a default entry removed while svirt runs is put back with the next vif" \
+	grep -qx "DEFAULT ::/0 $PEER" <<<"$(unlbl_entries)"
+check "... and svirt says so" grep -q 'put back: someone had removed them' nettool.log
+nt release 904
 sed "s/^/  log | /" nettool.log
 # What svirtd never does (the vifs' entries outlive it): the host as it was, for the later scenarios.
 check "the default entries can be removed by hand (IPv4)" netlabelctl unlbl del default address:0.0.0.0/0
