@@ -25,6 +25,21 @@ static int parse(const char *text, struct sv_xl_conf *c, struct sv_error *err)
 	return sv_xl_conf_parse(text, strlen(text), "xl.conf", c, err);
 }
 
+/* Field by field: the string tails and padding hold no value (the parser
+ * fills only up to each NUL), so comparing raw bytes reads undefined ones. */
+static void assert_conf_equal(const struct sv_xl_conf *a, const struct sv_xl_conf *b)
+{
+	assert_string_equal(a->socket, b->socket);
+	assert_string_equal(a->xl, b->xl);
+	assert_string_equal(a->interposer, b->interposer);
+	assert_string_equal(a->vif_script, b->vif_script);
+	assert_string_equal(a->run_dir, b->run_dir);
+	assert_int_equal(a->wait_seconds, b->wait_seconds);
+	assert_int_equal(a->flask, b->flask);
+	assert_true(sv_context_equal(&a->flask_guest, &b->flask_guest));
+	assert_true(sv_context_equal(&a->flask_dm, &b->flask_dm));
+}
+
 static void assert_refused(const char *text, const char *want)
 {
 	struct sv_xl_conf c = defaults(), before = c;
@@ -33,7 +48,7 @@ static void assert_refused(const char *text, const char *want)
 	assert_int_equal(parse(text, &c, &err), -EINVAL);
 	if (!strstr(err.msg, want))
 		fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
-	assert_memory_equal(&c, &before, sizeof(c));	/* untouched */
+	assert_conf_equal(&c, &before);	/* untouched */
 }
 
 static void defaults_are_the_documented_ones(void **state)
@@ -59,7 +74,7 @@ static void a_missing_file_changes_nothing(void **state)
 
 	(void)state;
 	assert_int_equal(sv_xl_conf_load("/nonexistent/svirt/xl.conf", &c, &err), 0);
-	assert_memory_equal(&c, &before, sizeof(c));
+	assert_conf_equal(&c, &before);
 }
 
 static void every_key_is_read(void **state)
