@@ -60,6 +60,7 @@ BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 DEMO = $(BUILD)/svirt-demo
+SELFTEST_FAKE = $(BUILD)/selftest/fake_test
 
 .DEFAULT_GOAL := all
 # The dom0 policy module and its decision tests (POLICY_TESTS); before the
@@ -90,6 +91,11 @@ $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(call pc_libs,$(PKGS_TEST))
 
+# A cmocka binary that misbehaves on request, for tests/selftest/run-tests-selftest.
+$(SELFTEST_FAKE): $(BUILD)/tests/selftest/fake_test.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_TEST))
+
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
@@ -109,8 +115,11 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO)
-	@VALGRIND=$(VALGRIND) tests/run-tests $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
+# The runner's self-test first: a hang, a skip, a crash are each reported as they should be.
+test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO) \
+		$(SELFTEST_FAKE)
+	@VALGRIND=$(VALGRIND) RUN_TESTS_FAKE=$(SELFTEST_FAKE) tests/run-tests \
+		tests/selftest/run-tests-selftest $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
 
 # The same tests under valgrind's memcheck (leaks and memory errors fail).
 check-valgrind: deps
