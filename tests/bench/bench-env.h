@@ -8,7 +8,8 @@
 /* Prints "NAME: what" on stderr and exits 1. */
 _Noreturn void bench_die(const char *name, const char *what);
 double bench_now(void);
-/* NULL when the benchmark can run here, else why not (for a SKIP line);
+/* NULL when the benchmark can run here, else why not (for a SKIP line,
+ * then exit 77 so make bench counts a skip);
  * on NULL, call bench_done() at the end. */
 const char *bench_begin(const char *name);
 void bench_done(void);

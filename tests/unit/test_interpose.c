@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "skip.h"
+
 /* Compiled in, so the test builds without interpose/'s objects. */
 #include "../../interpose/argv.c"
 #include "../../interpose/conf.c"
@@ -486,13 +488,13 @@ static void built_binary_refuses_qemu_without_restrict(void **state)
 	assert_true(n > 0);
 	self[n] = '\0';
 	if (!(slash = strrchr(self, '/')))
-		skip();
+		skip_because("no directory in this binary's path %s", self);
 	*slash = '\0';
 	if (!(slash = strrchr(self, '/')))
-		skip();
+		skip_because("no build directory above %s", self);
 	strcpy(slash, "/svirt-interpose");
 	if (access(self, X_OK) != 0 || access(SV_INTERPOSE_CONF, F_OK) == 0)
-		skip();		/* not built yet, or a host config would decide */
+		skip_because("%s not built, or a host config would decide", self);
 	snprintf(cmd, sizeof(cmd), "%s -xen-domid 5 -nodefaults 2>%s", self,
 		 fx->stderr_path);
 	assert_refused(fx, system(cmd) == 0 ? 0 : 1,

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "secmark.h"
+#include "skip.h"
 
 #define PKT_A "system_u:object_r:svirt_xen_packet_t:s0:c1,c2"
 #define PKT_B "system_u:object_r:svirt_xen_packet_t:s0:c3,c4"
@@ -150,18 +151,14 @@ static void kernel_takes_the_tables_in_a_private_namespace(void **state)
 	char *cmds;
 
 	(void)state;
-	if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
-		printf("SKIP kernel_takes_the_tables_in_a_private_namespace: "
-		       "needs root to make a network namespace\n");
-		return;
-	}
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0)
+		skip_because("needs root to make a network namespace");
 	assert_int_equal(sv_secmark_open(&s, &err), 0);
 	assert_int_equal(sv_secmark_cmd_rebuild(&pol, NULL, 0, NULL, 0, &cmds, &err), 0);
 	if (sv_secmark_run(s, cmds, &err) != 0 && strstr(err.msg, "Operation not supported")) {
-		printf("SKIP kernel_takes_the_tables_in_a_private_namespace: %s\n", err.msg);
 		free(cmds);
 		sv_secmark_close(s);
-		return;
+		skip_because("the kernel does not take the tables: %s", err.msg);
 	}
 	/* Twice: the rebuild replaces what is there. */
 	assert_int_equal(sv_secmark_run(s, cmds, &err), 0);

@@ -15,6 +15,7 @@
 
 #include "../xenstored/xsd-client.h"
 #include "discover.h"
+#include "skip.h"
 
 #define GUEST 5
 
@@ -252,7 +253,7 @@ static void device_known_by_number_gets_the_kernels_name(void **state)
 	(void)state;
 	if (stat("/dev/loop0", &st) != 0 || !S_ISBLK(st.st_mode) ||
 	    st.st_rdev != makedev(7, 0))
-		skip();		/* no /dev/loop0 on this host */
+		skip_because("no /dev/loop0 on this host");
 	put_device(xs, "vbd", GUEST, "51712", by_number);
 	put_device(xs, "vbd", GUEST, "51713", nowhere);
 	if (sv_discover_disks(xs, GUEST, &out, &err) != 0)

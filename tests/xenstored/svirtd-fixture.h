@@ -109,7 +109,7 @@ void svirtd_sync(struct env *e);
 
 struct CMUnitTest;
 /* Runs the tests on a private tmpfs in a mount namespace of their own, or
- * one skipped test saying why they cannot run here (not root, ...). */
+ * skips each of them saying why they cannot run here (not root, ...). */
 int svirtd_fixture_run(const struct CMUnitTest *tests, size_t n);
 
 #endif
