@@ -54,12 +54,13 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct env *need_env(void **state)
+#define need_env(state) need_env_for(__func__, state)
+static struct env *need_env_for(const char *test, void **state)
 {
 	struct env *e = *state;
 
 	if (e->skip) {
-		print_message("SKIP test_xl_run_dir: %s\n", e->skip);
+		print_message("SKIP %s: %s\n", test, e->skip);
 		skip();
 	}
 	return e;
