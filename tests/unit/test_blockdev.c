@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -21,10 +20,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <linux/blkpg.h>
-#include <linux/loop.h>
 
 #include "blockdev.h"
+#include "loopdev.h"
 #include "tmpfs.h"
 
 /* A fresh fake /proc and /sys per test, under /tmp: as root, the private
@@ -124,102 +122,14 @@ static void add_partition(struct fake *f, const char *disk, const char *name,
 /* Why the tests on real loop devices cannot run here, or NULL. */
 static const char *no_loop;
 
-/* A loop device the test makes on a file in the private /tmp.  Not
- * autoclear: the product trusts an autoclear device's own claim and skips
- * the exclusive probe.  Detached by loop_drop, or by the teardown if the
- * test failed first. */
-struct loop {
-	int fd;
-	dev_t rdev;
-	char node[32], file[64];
-};
-
-static struct loop *attached;
-
 #define loop_make(l, size) loop_make_for(__func__, l, size)
-static void loop_make_for(const char *test, struct loop *l, off_t size)
+static void loop_make_for(const char *test, struct loopdev *l, off_t size)
 {
-	struct loop_info64 info = { .lo_flags = LO_FLAGS_PARTSCAN };
-	struct stat st;
-	int ctl, bf, n, tries = 0;
-
 	if (no_loop) {
 		print_message("SKIP %s: %s\n", test, no_loop);
 		skip();
 	}
-	strcpy(l->file, "/tmp/svirt-loop-XXXXXX");
-	assert_true((bf = mkstemp(l->file)) >= 0);
-	assert_int_equal(ftruncate(bf, size), 0);
-	assert_true((ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) >= 0);
-	/* Another test may take the free device first: try the next. */
-	for (l->fd = -1; l->fd < 0 && tries < 20; tries++) {
-		assert_true((n = ioctl(ctl, LOOP_CTL_GET_FREE)) >= 0);
-		snprintf(l->node, sizeof(l->node), "/dev/loop%d", n);
-		assert_true((l->fd = open(l->node, O_RDWR | O_CLOEXEC)) >= 0);
-		if (ioctl(l->fd, LOOP_SET_FD, bf) == 0)
-			break;
-		assert_int_equal(errno, EBUSY);
-		close(l->fd);
-		l->fd = -1;
-	}
-	close(ctl);
-	close(bf);
-	if (l->fd < 0)
-		fail_msg("no free loop device after %d tries", tries);
-	attached = l;
-	assert_int_equal(ioctl(l->fd, LOOP_SET_STATUS64, &info), 0);
-	assert_int_equal(fstat(l->fd, &st), 0);
-	l->rdev = st.st_rdev;
-}
-
-static void loop_drop(struct loop *l)
-{
-	if (ioctl(l->fd, LOOP_CLR_FD) != 0)
-		fprintf(stderr, "cannot detach %s: %s\n", l->node,
-			strerror(errno));
-	close(l->fd);
-	unlink(l->file);
-	attached = NULL;
-}
-
-static int teardown_loop(void **state)
-{
-	(void)state;
-	if (attached)
-		loop_drop(attached);
-	return 0;
-}
-
-/* Partition 1 added to l with BLKPG, as partx does (no partition table
- * support needed in the kernel), from 1 MiB to the end; its node. */
-static void loop_partition(const struct loop *l, off_t size, char *node,
-			   size_t nsize, dev_t *rdev)
-{
-	struct blkpg_partition p = { .start = 1 << 20,
-				     .length = size - (1 << 20), .pno = 1 };
-	struct blkpg_ioctl_arg a = { .op = BLKPG_ADD_PARTITION,
-				     .datalen = sizeof(p), .data = &p };
-	struct stat st;
-
-	if (ioctl(l->fd, BLKPG, &a) != 0)
-		fail_msg("%s: cannot add a partition: %s", l->node,
-			 strerror(errno));
-	snprintf(node, nsize, "%sp1", l->node);
-	for (int i = 0; i < 200 && stat(node, &st) != 0; i++)
-		usleep(10000);
-	if (stat(node, &st) != 0 || !S_ISBLK(st.st_mode))
-		fail_msg("%s: no partition node %s", l->node, node);
-	*rdev = st.st_rdev;
-}
-
-static void mkfs_ext4(const char *node)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F %s >/dev/null 2>&1", node);
-	if (system(cmd) != 0)
-		fail_msg("mkfs.ext4 on %s failed (e2fsprogs is a test "
-			 "dependency)", node);
+	loopdev_make(l, size);
 }
 
 static void free_device_is_accepted(void **state)
@@ -262,7 +172,7 @@ static void device_mounted_by_its_source_node_is_refused(void **state)
 	struct fake *f = *state;
 	struct sv_error err;
 	char mi[256], rel[64];
-	struct loop l;
+	struct loopdev l;
 	int r;
 
 	loop_make(&l, 1 << 20);
@@ -273,7 +183,7 @@ static void device_mounted_by_its_source_node_is_refused(void **state)
 	snprintf(mi, sizeof(mi), "40 27 0:45 / /pool rw - btrfs %s rw\n", l.node);
 	write_file(f->top, "proc/self/mountinfo", mi);
 	r = sv_blockdev_check_unused(&f->roots, l.rdev, &err);
-	loop_drop(&l);
+	loopdev_drop(&l);
 	assert_int_equal(r, -EBUSY);
 	assert_non_null(strstr(err.msg, "mounted at /pool (as"));
 }
@@ -283,7 +193,7 @@ static void device_used_as_swap_is_refused(void **state)
 	struct fake *f = *state;
 	struct sv_error err;
 	char sw[512], rel[64];
-	struct loop l;
+	struct loopdev l;
 	int r;
 
 	loop_make(&l, 1 << 20);
@@ -298,7 +208,7 @@ static void device_used_as_swap_is_refused(void **state)
 		 l.node);
 	write_file(f->top, "proc/swaps", sw);
 	r = sv_blockdev_check_unused(&f->roots, l.rdev, &err);
-	loop_drop(&l);
+	loopdev_drop(&l);
 	assert_int_equal(r, -EBUSY);
 	assert_non_null(strstr(err.msg, "used as swap"));
 }
@@ -483,7 +393,7 @@ static void backing_file_with_a_control_character_is_refused(void **state)
 
 static int teardown_fake_and_loop(void **state)
 {
-	teardown_loop(state);
+	loopdev_teardown(state);
 	return teardown_fake(state);
 }
 
@@ -493,7 +403,7 @@ static void real_loop_device_names_its_file_and_is_free(void **state)
 {
 	char real[PATH_MAX], *backing = NULL;
 	struct sv_error err;
-	struct loop l;
+	struct loopdev l;
 	int fd, r1, r2, r3;
 
 	(void)state;
@@ -504,7 +414,7 @@ static void real_loop_device_names_its_file_and_is_free(void **state)
 	fd = open(l.node, O_PATH | O_CLOEXEC);
 	r3 = sv_blockdev_probe_exclusive(NULL, fd, l.rdev, &err);
 	close(fd);
-	loop_drop(&l);
+	loopdev_drop(&l);
 	assert_int_equal(r1, 0);
 	assert_string_equal(backing, real);
 	free(backing);
@@ -516,7 +426,7 @@ static void real_loop_device_names_its_file_and_is_free(void **state)
 static void real_loop_device_claimed_exclusively_fails_the_probe(void **state)
 {
 	struct sv_error err;
-	struct loop l;
+	struct loopdev l;
 	int fd, claim, r;
 
 	(void)state;
@@ -526,7 +436,7 @@ static void real_loop_device_claimed_exclusively_fails_the_probe(void **state)
 	r = sv_blockdev_probe_exclusive(NULL, fd, l.rdev, &err);
 	close(fd);
 	close(claim);
-	loop_drop(&l);
+	loopdev_drop(&l);
 	assert_true(claim >= 0);
 	assert_int_equal(r, -EBUSY);
 	assert_non_null(strstr(err.msg, "in use by the kernel"));
@@ -598,14 +508,14 @@ static void assert_refused_while_mounted(int rc)
 /* A device dom0 uses, as its root disk is: mounted. */
 static void real_mounted_loop_device_is_refused(void **state)
 {
-	struct loop l;
+	struct loopdev l;
 	int rc;
 
 	(void)state;
 	loop_make(&l, 8 << 20);
-	mkfs_ext4(l.node);
+	loopdev_mkfs_ext4(l.node);
 	rc = while_mounted(l.node, l.node, l.rdev, mounted_refused);
-	loop_drop(&l);
+	loopdev_drop(&l);
 	assert_refused_while_mounted(rc);
 }
 
@@ -615,23 +525,23 @@ static void real_mounted_loop_device_is_refused(void **state)
 static void real_disk_whose_partition_is_mounted_is_refused(void **state)
 {
 	char part[48];
-	struct loop l;
+	struct loopdev l;
 	dev_t rpart;
 	int rc1, rc2;
 
 	(void)state;
 	loop_make(&l, 16 << 20);
-	loop_partition(&l, 16 << 20, part, sizeof(part), &rpart);
-	mkfs_ext4(part);
+	loopdev_partition(&l, 16 << 20, part, sizeof(part), &rpart);
+	loopdev_mkfs_ext4(part);
 	rc1 = while_mounted(part, part, rpart, mounted_refused);
 	rc2 = while_mounted(part, l.node, l.rdev,
 			    disk_of_a_mounted_partition_refused);
-	loop_drop(&l);
+	loopdev_drop(&l);
 	assert_refused_while_mounted(rc1);
 	assert_refused_while_mounted(rc2);
 }
 
-#define L(f) cmocka_unit_test_teardown(f, teardown_loop)
+#define L(f) cmocka_unit_test_teardown(f, loopdev_teardown)
 #define LOOP_TESTS                                                             \
 	L(real_loop_device_names_its_file_and_is_free),                        \
 	L(real_loop_device_claimed_exclusively_fails_the_probe),               \
