@@ -457,7 +457,7 @@ static int while_mounted(const char *node, const char *dev, dev_t rdev,
 	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
 		if (unshare(CLONE_NEWNS) != 0 ||
-		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
 		    mount(node, dir, "ext4", MS_NOATIME, NULL) != 0)
 			_exit(2);
 		_exit(checks(dev, rdev));

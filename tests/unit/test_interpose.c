@@ -494,7 +494,7 @@ static int run_without_host_config(const char *cmd)
 		/* Not root: runs only where there is nothing to hide. */
 		if (geteuid() == 0 &&
 		    (unshare(CLONE_NEWNS) != 0 ||
-		     mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0))
+		     mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0))
 			_exit(126);
 		for (size_t i = 0; i < sizeof(hide) / sizeof(hide[0]); i++)
 			if (stat(hide[i], &d) == 0 &&

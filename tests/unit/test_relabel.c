@@ -648,7 +648,7 @@ static int relabel_while_mounted(const struct env *e, const struct loopdev *l,
 
 		real.sys = NULL;
 		if (unshare(CLONE_NEWNS) != 0 ||
-		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
 		    mount(l->node, dir, "ext4", MS_NOATIME, NULL) != 0)
 			_exit(2);
 		r = sv_relabel_set(&real, p, GUEST1, NULL, &err);
