@@ -7,6 +7,8 @@
 #include <libxlutil.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_scan.h"
 #include "control.h"
@@ -290,4 +292,18 @@ int sv_xl_vif_script_path(const struct sv_xl_conf *c, char *buf, size_t size)
 		snprintf(buf, size, "%s/%s", SV_XL_SCRIPT_DIR, c->vif_script);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int sv_xl_run_dir(const char *dir, struct sv_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return sv_fail(err, errno, "%s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) < 0)
+		return sv_fail(err, errno, "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
+		return sv_fail(err, EPERM, "%s: must be a directory of uid %u "
+			       "with mode 0700", dir, (unsigned)geteuid());
+	return 0;
 }

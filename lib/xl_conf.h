@@ -54,4 +54,10 @@ int sv_xl_flask_label(const struct sv_context *base, struct sv_pair pair,
  * absolute, else under SV_XL_SCRIPT_DIR.  -ENAMETOOLONG if it does not fit. */
 int sv_xl_vif_script_path(const struct sv_xl_conf *c, char *buf, size_t size);
 
+/* run_dir, where svirt-xl writes the configs it derives (a guest's labels
+ * and device model in them): made 0700 if missing, and refused (-EPERM,
+ * err says why) unless it is a directory, not a symlink, of this uid that
+ * no one else can enter.  Other errors: -errno. */
+int sv_xl_run_dir(const char *dir, struct sv_error *err) _nodiscard_;
+
 #endif

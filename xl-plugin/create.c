@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -147,21 +146,6 @@ static int check_vif_script(struct create *c)
 	return 0;
 }
 
-/* A root-only directory for derived configs, made if missing. */
-static int run_dir(const char *dir)
-{
-	struct stat st;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return fail("%s: %s", dir, strerror(errno));
-	if (lstat(dir, &st) < 0)
-		return fail("%s: %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
-		return fail("%s: must be a directory of uid %u with mode 0700",
-			    dir, (unsigned)geteuid());
-	return 0;
-}
-
 static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
 {
 	_cleanup_free_ char *text = NULL;
@@ -172,8 +156,8 @@ static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
 
 	if (sv_xlcfg_derive(&c->cfg, d, &text, &len, &err) < 0)
 		return fail("%s", err.msg);
-	if (run_dir(c->x->conf.run_dir) < 0)
-		return -1;
+	if (sv_xl_run_dir(c->x->conf.run_dir, &err) < 0)
+		return fail("%s", err.msg);
 	n = snprintf(c->derived, sizeof(c->derived), "%s/%s.cfg",
 		     c->x->conf.run_dir, c->uuid);
 	if (n < 0 || (size_t)n >= sizeof(c->derived))

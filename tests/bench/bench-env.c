@@ -37,6 +37,7 @@ const char *bench_begin(const char *name)
 			 bin);
 		return why;
 	}
+	sandbox_enter();
 	if ((skip = tmpfs_private(top, sizeof(top), name,
 				  (const char *const[]){ ORIG, NULL })))
 		return skip;

@@ -1,11 +1,12 @@
-/* test_blockdev.c: block devices dom0 mounts, swaps on or builds on are refused,
- * from fake /proc and /sys trees and from the host's real ones. */
+/* test_blockdev.c: block devices dom0 mounts, swaps on or builds on are refused, from fake
+ * /proc and /sys trees and from loop devices the test makes and mounts in a namespace of its own. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,9 +21,14 @@
 
 #include <cmocka.h>
 
-#include "blockdev.h"
+#include "skip.h"
 
-/* A fresh fake /proc and /sys per test, under a temp dir. */
+#include "blockdev.h"
+#include "loopdev.h"
+#include "tmpfs.h"
+
+/* A fresh fake /proc and /sys per test, under /tmp: as root, the private
+ * tmpfs that tmpfs_private mounts there. */
 struct fake {
 	char top[64];
 	char proc[PATH_MAX], sys[PATH_MAX];
@@ -115,19 +121,16 @@ static void add_partition(struct fake *f, const char *disk, const char *name,
 	write_file(f->top, rel, devno);
 }
 
-/* A real block device node of the host, for the tests that stat one. */
-static const char *host_block_node(dev_t *dev)
-{
-	static const char *const nodes[] = { "/dev/loop0", "/dev/vda", "/dev/sda",
-					     "/dev/nvme0n1", "/dev/xvda" };
-	struct stat st;
+/* Why the tests on real loop devices cannot run here, or NULL. */
+static const char *no_loop;
 
-	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
-		if (stat(nodes[i], &st) == 0 && S_ISBLK(st.st_mode)) {
-			*dev = st.st_rdev;
-			return nodes[i];
-		}
-	return NULL;
+#define loop_make(l, size) loop_make_for(__func__, l, size)
+static void loop_make_for(const char *test, struct loopdev *l, off_t size)
+{
+	if (no_loop) {
+		skip_because("%s: %s", test, no_loop);
+	}
+	loopdev_make(l, size);
 }
 
 static void free_device_is_accepted(void **state)
@@ -170,19 +173,19 @@ static void device_mounted_by_its_source_node_is_refused(void **state)
 	struct fake *f = *state;
 	struct sv_error err;
 	char mi[256], rel[64];
-	const char *node;
-	dev_t dev;
+	struct loopdev l;
+	int r;
 
-	if (!(node = host_block_node(&dev))) {
-		print_message("skipped: no block device node under /dev\n");
-		skip();
-	}
-	snprintf(rel, sizeof(rel), "sys/dev/block/%u:%u", major(dev), minor(dev));
-	if (major(dev) != 7 || minor(dev) != 0)
+	loop_make(&l, 1 << 20);
+	snprintf(rel, sizeof(rel), "sys/dev/block/%u:%u", major(l.rdev),
+		 minor(l.rdev));
+	if (l.rdev != makedev(7, 0))
 		make_dir(f->top, rel);
-	snprintf(mi, sizeof(mi), "40 27 0:45 / /pool rw - btrfs %s rw\n", node);
+	snprintf(mi, sizeof(mi), "40 27 0:45 / /pool rw - btrfs %s rw\n", l.node);
 	write_file(f->top, "proc/self/mountinfo", mi);
-	assert_int_equal(sv_blockdev_check_unused(&f->roots, dev, &err), -EBUSY);
+	r = sv_blockdev_check_unused(&f->roots, l.rdev, &err);
+	loopdev_drop(&l);
+	assert_int_equal(r, -EBUSY);
 	assert_non_null(strstr(err.msg, "mounted at /pool (as"));
 }
 
@@ -191,23 +194,23 @@ static void device_used_as_swap_is_refused(void **state)
 	struct fake *f = *state;
 	struct sv_error err;
 	char sw[512], rel[64];
-	const char *node;
-	dev_t dev;
+	struct loopdev l;
+	int r;
 
-	if (!(node = host_block_node(&dev))) {
-		print_message("skipped: no block device node under /dev\n");
-		skip();
-	}
-	snprintf(rel, sizeof(rel), "sys/dev/block/%u:%u", major(dev), minor(dev));
-	if (major(dev) != 7 || minor(dev) != 0)
+	loop_make(&l, 1 << 20);
+	snprintf(rel, sizeof(rel), "sys/dev/block/%u:%u", major(l.rdev),
+		 minor(l.rdev));
+	if (l.rdev != makedev(7, 0))
 		make_dir(f->top, rel);
 	snprintf(sw, sizeof(sw),
 		 "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 		 "/swap\\040file                              file\t\t1024\t\t0\t\t-3\n"
 		 "%s                               partition\t8388604\t\t0\t\t-2\n",
-		 node);
+		 l.node);
 	write_file(f->top, "proc/swaps", sw);
-	assert_int_equal(sv_blockdev_check_unused(&f->roots, dev, &err), -EBUSY);
+	r = sv_blockdev_check_unused(&f->roots, l.rdev, &err);
+	loopdev_drop(&l);
+	assert_int_equal(r, -EBUSY);
 	assert_non_null(strstr(err.msg, "used as swap"));
 }
 
@@ -389,193 +392,30 @@ static void backing_file_with_a_control_character_is_refused(void **state)
 	assert_null(file);
 }
 
-/* ---- the host's real /proc and /sys ---- */
-
-/* The block device the host's / is mounted from, 0 if there is none. */
-static dev_t host_root_dev(void)
+static int teardown_fake_and_loop(void **state)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char line[8192];
-	struct sv_mount *m = malloc(sizeof(*m));
-	struct stat st;
-	dev_t dev = 0;
-
-	assert_non_null(f);
-	assert_non_null(m);
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (sv_mountinfo_parse_line(line, strlen(line), m, NULL) != 0 ||
-		    strcmp(m->mountpoint, "/") != 0)
-			continue;
-		dev = makedev(m->major, m->minor);
-		if (m->major == 0)
-			dev = stat(m->source, &st) == 0 && S_ISBLK(st.st_mode) ?
-				      st.st_rdev : 0;
-	}
-	fclose(f);
-	free(m);
-	return dev;
+	loopdev_teardown(state);
+	return teardown_fake(state);
 }
 
-static dev_t need_host_root_dev(void)
-{
-	dev_t dev = host_root_dev();
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(dev),
-		 minor(dev));
-	if (dev == 0 || access(path, F_OK) != 0) {
-		print_message("skipped: the host's / is not on a block device "
-			      "this kernel shows in /sys/dev/block\n");
-		skip();
-	}
-	return dev;
-}
-
-static void host_root_disk_is_refused_as_mounted(void **state)
-{
-	dev_t dev = need_host_root_dev();
-	struct sv_error err;
-
-	(void)state;
-	assert_int_equal(sv_blockdev_check_unused(NULL, dev, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "is mounted at /"));
-}
-
-/* If / lives on a partition, the disk holding it must be refused too. */
-static void host_disk_holding_the_root_partition_is_refused(void **state)
-{
-	dev_t dev = need_host_root_dev(), disk;
-	char path[PATH_MAX], real[PATH_MAX];
-	struct sv_error err;
-	unsigned maj, min;
-	FILE *f;
-
-	(void)state;
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/partition", major(dev),
-		 minor(dev));
-	if (access(path, F_OK) != 0) {
-		print_message("skipped: the host's / is on a whole disk, not a "
-			      "partition\n");
-		skip();
-	}
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(dev),
-		 minor(dev));
-	assert_non_null(realpath(path, real));
-	strcat(real, "/../dev");
-	assert_non_null(f = fopen(real, "r"));
-	assert_int_equal(fscanf(f, "%u:%u", &maj, &min), 2);
-	fclose(f);
-	disk = makedev(maj, min);
-	assert_int_equal(sv_blockdev_check_unused(NULL, disk, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "partition"));
-}
-
-/* The node named by the kernel in uevent's DEVNAME=. */
-static int host_node_of(dev_t dev, char *node, size_t size)
-{
-	char path[64], line[256];
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent", major(dev),
-		 minor(dev));
-	if (!(f = fopen(path, "r")))
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		if (strncmp(line, "DEVNAME=", 8) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(node, size, "/dev/%s", line + 8);
-			found = 1;
-		}
-	fclose(f);
-	return found;
-}
-
-static void host_root_disk_fails_the_exclusive_probe(void **state)
-{
-	dev_t dev = need_host_root_dev();
-	struct sv_error err;
-	char node[300];
-	struct stat st;
-	int fd;
-
-	(void)state;
-	if (!host_node_of(dev, node, sizeof(node)) || stat(node, &st) != 0 ||
-	    !S_ISBLK(st.st_mode) || st.st_rdev != dev) {
-		print_message("skipped: no /dev node for the root disk\n");
-		skip();
-	}
-	/* Sandboxes (device cgroups) may deny even root a plain open. */
-	if ((fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		print_message("skipped: this host denies opening %s at all: %s\n",
-			      node, strerror(errno));
-		skip();
-	}
-	close(fd);
-	assert_true((fd = open(node, O_PATH | O_CLOEXEC)) >= 0);
-	assert_int_equal(sv_blockdev_probe_exclusive(NULL, fd, dev, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "in use by the kernel"));
-	close(fd);
-}
-
-/* losetup's device for a fresh 1 MiB file, or skip with the reason. */
-static void attach_loop(char *file, size_t fsize, char *dev, size_t dsize)
-{
-	char cmd[PATH_MAX + 64];
-	FILE *p;
-	int fd;
-
-	if (geteuid() != 0) {
-		print_message("skipped: attaching a loop device needs root\n");
-		skip();
-	}
-	snprintf(file, fsize, "/tmp/svirt-loop-XXXXXX");
-	assert_true((fd = mkstemp(file)) >= 0);
-	assert_int_equal(ftruncate(fd, 1 << 20), 0);
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "losetup -f --show %s 2>/dev/null", file);
-	dev[0] = '\0';
-	if ((p = popen(cmd, "r"))) {
-		if (!fgets(dev, (int)dsize, p))
-			dev[0] = '\0';
-		pclose(p);
-	}
-	dev[strcspn(dev, "\n")] = '\0';
-	if (dev[0] != '/') {
-		unlink(file);
-		print_message("skipped: losetup (util-linux) could not attach a "
-			      "loop device\n");
-		skip();
-	}
-}
-
-static void detach_loop(const char *file, const char *dev)
-{
-	char cmd[PATH_MAX + 32];
-
-	snprintf(cmd, sizeof(cmd), "losetup -d %s", dev);
-	assert_int_equal(system(cmd), 0);
-	unlink(file);
-}
+/* ---- real loop devices, the kernel's own /proc and /sys ---- */
 
 static void real_loop_device_names_its_file_and_is_free(void **state)
 {
-	char file[64], dev[PATH_MAX], real[PATH_MAX], *backing = NULL;
+	char real[PATH_MAX], *backing = NULL;
 	struct sv_error err;
-	struct stat st;
+	struct loopdev l;
 	int fd, r1, r2, r3;
 
 	(void)state;
-	attach_loop(file, sizeof(file), dev, sizeof(dev));
-	assert_non_null(realpath(file, real));
-	assert_int_equal(stat(dev, &st), 0);
-	r1 = sv_blockdev_loop_backing_file(NULL, st.st_rdev, &backing, &err);
-	r2 = sv_blockdev_check_unused(NULL, st.st_rdev, &err);
-	fd = open(dev, O_PATH | O_CLOEXEC);
-	r3 = sv_blockdev_probe_exclusive(NULL, fd, st.st_rdev, &err);
+	loop_make(&l, 1 << 20);
+	assert_non_null(realpath(l.file, real));
+	r1 = sv_blockdev_loop_backing_file(NULL, l.rdev, &backing, &err);
+	r2 = sv_blockdev_check_unused(NULL, l.rdev, &err);
+	fd = open(l.node, O_PATH | O_CLOEXEC);
+	r3 = sv_blockdev_probe_exclusive(NULL, fd, l.rdev, &err);
 	close(fd);
-	detach_loop(file, dev);
+	loopdev_drop(&l);
 	assert_int_equal(r1, 0);
 	assert_string_equal(backing, real);
 	free(backing);
@@ -586,89 +426,128 @@ static void real_loop_device_names_its_file_and_is_free(void **state)
 /* What a mount, swapon or dm does to a device, done by the test itself. */
 static void real_loop_device_claimed_exclusively_fails_the_probe(void **state)
 {
-	char file[64], dev[PATH_MAX];
 	struct sv_error err;
-	struct stat st;
+	struct loopdev l;
 	int fd, claim, r;
 
 	(void)state;
-	attach_loop(file, sizeof(file), dev, sizeof(dev));
-	assert_int_equal(stat(dev, &st), 0);
-	claim = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
-	fd = open(dev, O_PATH | O_CLOEXEC);
-	r = sv_blockdev_probe_exclusive(NULL, fd, st.st_rdev, &err);
+	loop_make(&l, 1 << 20);
+	claim = open(l.node, O_RDONLY | O_EXCL | O_CLOEXEC);
+	fd = open(l.node, O_PATH | O_CLOEXEC);
+	r = sv_blockdev_probe_exclusive(NULL, fd, l.rdev, &err);
 	close(fd);
 	close(claim);
-	detach_loop(file, dev);
+	loopdev_drop(&l);
 	assert_true(claim >= 0);
 	assert_int_equal(r, -EBUSY);
+	assert_non_null(strstr(err.msg, "in use by the kernel"));
 }
 
-/* In a child with a mount namespace of its own, so the host never sees the
- * mount and it goes away with the child.  0 if both checks refused it. */
-static int checks_while_mounted(const char *dev, dev_t rdev, const char *dir)
+/* node mounted on a fresh directory, by a child in a mount namespace of
+ * its own (the mount goes away with it), then checks(dev, rdev) run there:
+ * the child's exit status, 0 if every check refused; 2 if the mount
+ * failed. */
+static int while_mounted(const char *node, const char *dev, dev_t rdev,
+			 int (*checks)(const char *dev, dev_t rdev))
 {
-	pid_t pid = fork();
+	char dir[] = "/tmp/svirt-mnt-XXXXXX";
+	pid_t pid;
 	int status;
 
-	assert_true(pid >= 0);
+	assert_non_null(mkdtemp(dir));
+	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
-		struct sv_error err;
-		int fd, r1, r2;
-
 		if (unshare(CLONE_NEWNS) != 0 ||
 		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
-		    mount(dev, dir, "ext4", MS_NOATIME, NULL) != 0)
+		    mount(node, dir, "ext4", MS_NOATIME, NULL) != 0)
 			_exit(2);
-		r1 = sv_blockdev_check_unused(NULL, rdev, &err);
-		if (r1 != -EBUSY || !strstr(err.msg, "is mounted at"))
-			_exit(3);
-		fd = open(dev, O_PATH | O_CLOEXEC);
-		r2 = sv_blockdev_probe_exclusive(NULL, fd, rdev, &err);
-		_exit(r2 == -EBUSY ? 0 : 4);
+		_exit(checks(dev, rdev));
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	rmdir(dir);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
 }
 
-static void real_mounted_loop_device_is_refused(void **state)
+/* Refused as mounted by the check, and busy to the exclusive probe. */
+static int both_refuse(const char *dev, dev_t rdev, const char *why)
 {
-	char file[64], dev[PATH_MAX], dir[64], cmd[PATH_MAX + 64];
-	struct stat st;
-	int rc;
+	struct sv_error err;
+	int fd, r;
 
-	(void)state;
-	if (access("/sbin/mkfs.ext4", X_OK) != 0 &&
-	    access("/usr/sbin/mkfs.ext4", X_OK) != 0) {
-		print_message("skipped: no mkfs.ext4 (e2fsprogs) to make a "
-			      "filesystem to mount\n");
-		skip();
+	r = sv_blockdev_check_unused(NULL, rdev, &err);
+	if (r != -EBUSY || !strstr(err.msg, why)) {
+		fprintf(stderr, "check of %s: %d: %s\n", dev, r, err.msg);
+		return 3;
 	}
-	attach_loop(file, sizeof(file), dev, sizeof(dev));
-	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F %s >/dev/null 2>&1", dev);
-	strcpy(dir, "/tmp/svirt-mnt-XXXXXX");
-	if (system(cmd) != 0 || !mkdtemp(dir) || stat(dev, &st) != 0) {
-		detach_loop(file, dev);
-		fail_msg("cannot make a filesystem on %s", dev);
+	fd = open(dev, O_PATH | O_CLOEXEC);
+	r = sv_blockdev_probe_exclusive(NULL, fd, rdev, &err);
+	if (r != -EBUSY || !strstr(err.msg, "in use by the kernel")) {
+		fprintf(stderr, "probe of %s: %d: %s\n", dev, r, err.msg);
+		return 4;
 	}
-	rc = checks_while_mounted(dev, st.st_rdev, dir);
-	rmdir(dir);
-	detach_loop(file, dev);
-	if (rc == 2) {
-		print_message("skipped: cannot mount ext4 in a private mount "
-			      "namespace here\n");
-		skip();
-	}
+	return 0;
+}
+
+static int mounted_refused(const char *dev, dev_t rdev)
+{
+	return both_refuse(dev, rdev, "is mounted at");
+}
+
+static int disk_of_a_mounted_partition_refused(const char *dev, dev_t rdev)
+{
+	return both_refuse(dev, rdev, "partition");
+}
+
+static void assert_refused_while_mounted(int rc)
+{
+	if (rc == 2)
+		fail_msg("cannot mount ext4 from a loop device in a private "
+			 "mount namespace");
 	assert_int_equal(rc, 0);
 }
 
-#define HOST_TESTS                                                             \
-	cmocka_unit_test(host_root_disk_is_refused_as_mounted),                \
-	cmocka_unit_test(host_disk_holding_the_root_partition_is_refused),     \
-	cmocka_unit_test(host_root_disk_fails_the_exclusive_probe),            \
-	cmocka_unit_test(real_loop_device_names_its_file_and_is_free),        \
-	cmocka_unit_test(real_loop_device_claimed_exclusively_fails_the_probe), \
-	cmocka_unit_test(real_mounted_loop_device_is_refused)
+/* A device dom0 uses, as its root disk is: mounted. */
+static void real_mounted_loop_device_is_refused(void **state)
+{
+	struct loopdev l;
+	int rc;
+
+	(void)state;
+	loop_make(&l, 8 << 20);
+	loopdev_mkfs_ext4(l.node);
+	rc = while_mounted(l.node, l.node, l.rdev, mounted_refused);
+	loopdev_drop(&l);
+	assert_refused_while_mounted(rc);
+}
+
+/* The disk holding a partition dom0 has mounted, as the disk holding the
+ * root partition is: the partition and the whole disk are refused, and the
+ * disk is busy to the exclusive probe. */
+static void real_disk_whose_partition_is_mounted_is_refused(void **state)
+{
+	char part[48];
+	struct loopdev l;
+	dev_t rpart;
+	int rc1, rc2;
+
+	(void)state;
+	loop_make(&l, 16 << 20);
+	loopdev_partition(&l, 16 << 20, part, sizeof(part), &rpart);
+	loopdev_mkfs_ext4(part);
+	rc1 = while_mounted(part, part, rpart, mounted_refused);
+	rc2 = while_mounted(part, l.node, l.rdev,
+			    disk_of_a_mounted_partition_refused);
+	loopdev_drop(&l);
+	assert_refused_while_mounted(rc1);
+	assert_refused_while_mounted(rc2);
+}
+
+#define L(f) cmocka_unit_test_teardown(f, loopdev_teardown)
+#define LOOP_TESTS                                                             \
+	L(real_loop_device_names_its_file_and_is_free),                        \
+	L(real_loop_device_claimed_exclusively_fails_the_probe),               \
+	L(real_mounted_loop_device_is_refused),                                \
+	L(real_disk_whose_partition_is_mounted_is_refused)
 
 int main(void)
 {
@@ -677,8 +556,10 @@ int main(void)
 		T(free_device_is_accepted),
 		T(device_mounted_by_number_is_refused),
 		T(escaped_mount_point_is_decoded_in_the_refusal),
-		T(device_mounted_by_its_source_node_is_refused),
-		T(device_used_as_swap_is_refused),
+		cmocka_unit_test_setup_teardown(device_mounted_by_its_source_node_is_refused,
+						setup_fake, teardown_fake_and_loop),
+		cmocka_unit_test_setup_teardown(device_used_as_swap_is_refused,
+						setup_fake, teardown_fake_and_loop),
 		T(device_with_a_holder_is_refused),
 		T(disk_whose_partition_is_mounted_is_refused),
 		T(disk_whose_partition_is_held_is_refused),
@@ -693,8 +574,17 @@ int main(void)
 #undef T
 		cmocka_unit_test(mountinfo_line_is_parsed_into_its_fields),
 		cmocka_unit_test(malformed_mountinfo_lines_are_refused),
-		HOST_TESTS
+		LOOP_TESTS
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	char top[64];
+	int rc;
+
+	/* As root: a pid and mount namespace of its own, the host read-only,
+	 * /tmp (fake trees, loop files) a private tmpfs. */
+	sandbox_enter();
+	no_loop = tmpfs_private(top, sizeof(top), "svirt-blockdev", NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	tmpfs_remove(top);
+	return rc;
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "domain_fixture.h"
+#include "tmpfs.h"
 
 /* ---- binding ---- */
 
@@ -338,5 +339,6 @@ int main(void)
 #undef T
 	};
 
+	sandbox_enter();
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "domain_fixture.h"
+#include "tmpfs.h"
 
 /* ---- reconcile: svirtd killed at each step ---- */
 
@@ -207,5 +208,6 @@ int main(void)
 #undef T
 	};
 
+	sandbox_enter();
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

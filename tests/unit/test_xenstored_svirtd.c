@@ -411,6 +411,76 @@ static void second_svirtd_on_the_same_store_refuses_to_start(void **state)
 	svirtd_stop(e);
 }
 
+/* ---- the control socket's directory ---- */
+
+/* svirtd started, expected to give up at once: its exit status (it is
+ * killed, and the test fails, if it is still running after 10 s). */
+static int svirtd_refuses_to_start(struct env *e)
+{
+	int st = 0;
+
+	svirtd_spawn(e);
+	for (int i = 0; i < 1000; i++) {
+		pid_t w = waitpid(e->svirtd, &st, WNOHANG);
+
+		assert_true(w >= 0);
+		if (w == e->svirtd) {
+			e->svirtd = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+		}
+		usleep(10000);
+	}
+	svirtd_kill(e);
+	show_log(e);
+	fail_msg("svirtd started with its control socket at %s", e->sock);
+	return -1;
+}
+
+static void assert_socket_dir_refused(struct env *e, const char *how)
+{
+	struct stat st;
+	char *log;
+	size_t len;
+	FILE *f;
+
+	if (svirtd_refuses_to_start(e) == 0)
+		fail_msg("socket directory %s: svirtd exited 0", how);
+	if (lstat(e->sock, &st) == 0)
+		fail_msg("socket directory %s: svirtd made %s", how, e->sock);
+	assert_non_null(f = fopen(e->log, "r"));
+	log = NULL;
+	len = 0;
+	assert_true(getdelim(&log, &len, '\0', f) > 0);
+	fclose(f);
+	if (!strstr(log, "svirtd.sock: Operation not permitted"))
+		fail_msg("socket directory %s: svirtd logged \"%s\"", how, log);
+	free(log);
+	assert_int_equal(truncate(e->log, 0), 0);
+}
+
+/* The socket is the one door to the allocator: it is never opened in a
+ * directory that someone else could write to, or that is not a real directory. */
+static void socket_directory_others_could_change_is_refused(void **state)
+{
+	struct env *e = *state;
+	char run[PATH_MAX], real[PATH_MAX];
+
+	FMT(run, sizeof(run), "%s/run", e->dir);
+	FMT(real, sizeof(real), "%s/real-run", e->dir);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(chmod(run, 0777), 0);
+	assert_socket_dir_refused(e, "mode 0777");
+	assert_int_equal(chmod(run, 0730), 0);
+	assert_socket_dir_refused(e, "mode 0730 (group-writable)");
+	assert_int_equal(chmod(run, 0700), 0);
+	assert_int_equal(chown(run, 4242, 0), 0);
+	assert_socket_dir_refused(e, "owned by uid 4242");
+	assert_int_equal(rmdir(run), 0);
+	assert_int_equal(mkdir(real, 0700), 0);
+	assert_int_equal(symlink(real, run), 0);
+	assert_socket_dir_refused(e, "a symlink");
+}
+
 /* ---- main ---- */
 
 int main(int argc, char **argv)
@@ -432,6 +502,7 @@ int main(int argc, char **argv)
 		T(bad_or_missing_config_exits_1_with_the_message),
 		T(version_is_printed),
 		T(second_svirtd_on_the_same_store_refuses_to_start),
+		T(socket_directory_others_could_change_is_refused),
 #undef T
 	};
 

@@ -1,15 +1,75 @@
-/* tmpfs.c: the private tmpfs the xattr tests run on (test_relabel, test_domain and
- * the svirtd host tests), in a mount namespace of their own so nothing outside changes. */
+/* tmpfs.c: the private tree the xattr tests run in (test_relabel, test_domain, test_blockdev,
+ * the svirtd host tests): own pid and mount namespaces, the host read-only, a tmpfs to write. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "tmpfs.h"
+
+static void sandbox_fail(const char *what)
+{
+	fprintf(stderr, "sandbox: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+void sandbox_enter(void)
+{
+	int status, alive[2];
+	pid_t pid;
+	char c;
+
+	if (geteuid() != 0)
+		return;
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID) != 0)
+		sandbox_fail("unshare(CLONE_NEWNS | CLONE_NEWPID)");
+	/* The child sees EOF on alive[0] once the parent is gone. */
+	if (pipe2(alive, O_CLOEXEC | O_NONBLOCK) != 0)
+		sandbox_fail("pipe");
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		sandbox_fail("fork");
+	if (pid > 0) {
+		/* The host side: only waits.  If it is killed (a timeout),
+		 * the test goes with it, by PDEATHSIG. */
+		close(alive[0]);
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				sandbox_fail("waitpid");
+		if (WIFSIGNALED(status)) {
+			fprintf(stderr, "sandbox: test killed by signal %d\n",
+				WTERMSIG(status));
+			exit(128 + WTERMSIG(status));
+		}
+		exit(WEXITSTATUS(status));
+	}
+	close(alive[1]);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		sandbox_fail("PR_SET_PDEATHSIG");
+	/* getppid() is 0 across the namespace: the pipe tells whether the
+	 * parent died before PDEATHSIG was armed. */
+	if (read(alive[0], &c, 1) != -1 || errno != EAGAIN)
+		_exit(1);
+	close(alive[0]);
+	/* Pid 1 ignores signals it has no handler for, SIGKILL from
+	 * inside included; the test's own children are still killable. */
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
+		sandbox_fail("cannot make / private");
+	/* A /proc of this pid namespace: /proc/<pid> of a host process,
+	 * and its /proc/<pid>/root, do not exist here. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) != 0)
+		sandbox_fail("cannot mount a private /proc");
+}
 
 /* Why a file on top cannot hold the xattrs the tests use, or NULL. */
 static const char *probe(const char *top, const char *const labels[])
@@ -37,6 +97,118 @@ static const char *probe(const char *top, const char *const labels[])
 	return why;
 }
 
+static int set_ro(const char *path, unsigned int flags, int ro)
+{
+	struct mount_attr attr = { 0 };
+
+	if (ro)
+		attr.attr_set = MOUNT_ATTR_RDONLY;
+	else
+		attr.attr_clr = MOUNT_ATTR_RDONLY;
+	return mount_setattr(AT_FDCWD, path, flags, &attr, sizeof(attr));
+}
+
+/* The MS_ flags to keep of a mount, from mountinfo's per-mount options. */
+static unsigned long mount_flags(const char *opts)
+{
+	static const struct {
+		const char *name;
+		unsigned long flag;
+	} known[] = {
+		{ "nosuid", MS_NOSUID },	 { "nodev", MS_NODEV },
+		{ "noexec", MS_NOEXEC },	 { "noatime", MS_NOATIME },
+		{ "nodiratime", MS_NODIRATIME }, { "relatime", MS_RELATIME },
+		{ "strictatime", MS_STRICTATIME },
+	};
+	unsigned long f = 0;
+	char copy[1024], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", opts);
+	for (char *o = strtok_r(copy, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcmp(o, known[i].name) == 0)
+				f |= known[i].flag;
+	return f;
+}
+
+/* mountinfo's octal escapes (\040 for a space) decoded in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++, w++)
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+				    (s[3] - '0'));
+			s += 3;
+		} else {
+			*w = *s;
+		}
+	*w = '\0';
+}
+
+static bool below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Where mount_setattr(2) is missing (valgrind does not know it, kernels
+ * before 5.12): each mount listed in mountinfo remounted read-only by its
+ * path, but /tmp and /proc, which are this namespace's own, and what lies
+ * below them (hidden under them, and out of reach by path). */
+static const char *lock_each_mount(void)
+{
+	char line[8192], mp[4096], opts[1024];
+	const char *why = NULL;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return "cannot read /proc/self/mountinfo";
+	while (!why && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %1023s", mp, opts) != 2)
+			why = "cannot parse /proc/self/mountinfo";
+		else if (unescape(mp), below(mp, "/tmp") || below(mp, "/proc"))
+			continue;
+		else if (mount("none", mp, "none",
+			       MS_REMOUNT | MS_BIND | MS_RDONLY |
+				       mount_flags(opts), NULL) != 0)
+			why = "cannot remount a host mount read-only";
+	}
+	fclose(f);
+	if (!why && (mount("/proc/sys", "/proc/sys", "none", MS_BIND, NULL) != 0 ||
+		     mount("none", "/proc/sys", "none",
+			   MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				   MS_NODEV | MS_NOEXEC, NULL) != 0))
+		why = "cannot make /proc/sys read-only";
+	return why;
+}
+
+/* Every mount of the namespace read-only, in one call that also reaches
+ * mounts hidden under others; then /tmp (the private tmpfs and top) and
+ * /proc writable again, /proc/sys (the host's sysctls) kept read-only.  The
+ * flags are the mounts' copies in this namespace: the host's stay as they
+ * are. */
+static const char *lock_host(void)
+{
+	if (set_ro("/", AT_RECURSIVE, 1) != 0)
+		return errno == ENOSYS ? lock_each_mount() :
+		       "cannot make the host's mounts read-only "
+		       "(mount_setattr)";
+	if (set_ro("/tmp", AT_RECURSIVE, 0) != 0)
+		return "cannot make the private /tmp writable";
+	/* libselinux writes /proc/thread-self/attr/. */
+	if (set_ro("/proc", 0, 0) != 0)
+		return "cannot make /proc writable";
+	if (mount("/proc/sys", "/proc/sys", "none", MS_BIND, NULL) != 0 ||
+	    set_ro("/proc/sys", 0, 1) != 0)
+		return "cannot make /proc/sys read-only";
+	return NULL;
+}
+
 const char *tmpfs_private(char *top, size_t len, const char *name,
 			  const char *const labels[])
 {
@@ -50,6 +222,12 @@ const char *tmpfs_private(char *top, size_t len, const char *name,
 		return "unshare(CLONE_NEWNS) failed";
 	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return "cannot make / private in the new mount namespace";
+	/* The host's /tmp hidden: the mount point of top is made on a tmpfs
+	 * of this namespace, and the test xenstore's socket goes there too. */
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") != 0)
+		return "cannot mount a private tmpfs on /tmp";
+	setenv("TMPDIR", "/tmp", 1);
 	if ((size_t)snprintf(top, len, "/tmp/%s-XXXXXX", name) >= len) {
 		top[0] = '\0';
 		return "name of the tmpfs too long";
@@ -63,7 +241,7 @@ const char *tmpfs_private(char *top, size_t len, const char *name,
 		top[0] = '\0';
 		return "cannot mount a tmpfs";
 	}
-	if ((why = probe(top, labels)))
+	if ((why = lock_host()) || (why = probe(top, labels)))
 		tmpfs_remove(top);
 	return why;
 }
