@@ -3,33 +3,11 @@
 #include "interpose.h"
 
 #include <errno.h>
-#include <selinux/selinux.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "control.h"
-
-static int real_selinux_mode(void *arg)
-{
-	(void)arg;
-	if (is_selinux_enabled() <= 0)
-		return -1;
-	/* Unknown counts as enforcing: the caller then fails closed. */
-	return security_getenforce() == 0 ? 0 : 1;
-}
-
-static int real_set_exec_context(const char *ctx, void *arg)
-{
-	(void)arg;
-	/* Raw: svirtd's labels are raw contexts, never mcstrans names. */
-	return setexeccon_raw(ctx) == 0 ? 0 : -errno;
-}
-
-const struct sv_interpose_ops sv_interpose_selinux_ops = {
-	.selinux_mode = real_selinux_mode,
-	.set_exec_context = real_set_exec_context,
-};
 
 /* Our own file, by the path the kernel gives (stat of /proc/self/exe
  * itself is not the same under valgrind, which runs us). */
@@ -112,11 +90,19 @@ static int exec_qemu(const char *qemu, int domid, char *const argv[],
 		       strerror(errno));
 }
 
-/* SELinux disabled: no label to give, so qemu runs as we do, if allowed. */
-static int run_unlabelled(const struct sv_interpose_conf *conf, int domid,
-			  char *const argv[], char *const envp[],
+/* SELinux disabled: no label to give, so qemu runs as we do, if allowed.
+ * Not knowing is not "disabled": a kernel with SELinux whose selinuxfs is
+ * out of sight here still enforces, and qemu would run in our label. */
+static int run_unlabelled(const struct sv_interpose_conf *conf, int mode,
+			  int domid, char *const argv[], char *const envp[],
 			  struct sv_error *err)
 {
+	if (mode != SV_SELINUX_DISABLED)
+		return sv_fail(err, EPERM,
+			       "domain %d: cannot tell whether SELinux is enabled: "
+			       "selinuxfs is not mounted here, and /proc/filesystems "
+			       "does not show SELinux absent; not starting qemu "
+			       "unlabelled", domid);
 	if (!conf->allow_disabled)
 		return sv_fail(err, EPERM,
 			       "domain %d: SELinux is disabled and %s forbids "
@@ -135,7 +121,7 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 {
 	char label[SV_CONTEXT_MAX];
 	struct sv_dm_args a;
-	int r;
+	int mode, r;
 
 	if ((r = sv_dm_args_parse(argc, argv, &a, err)) < 0)
 		return sv_fail_prefix(err, -r, "qemu's command line");
@@ -145,8 +131,8 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 			       "dm_restrict=1 in the guest's xl config", a.domid);
 	if ((r = check_qemu(conf->qemu, a.domid, err)) < 0)
 		return r;
-	if (ops->selinux_mode(ops->arg) < 0)
-		return run_unlabelled(conf, a.domid, argv, envp, err);
+	if ((mode = ops->selinux_mode(ops->arg)) < 0)
+		return run_unlabelled(conf, mode, a.domid, argv, envp, err);
 	if ((r = fetch_label(conf, a.domid, label, sizeof(label), err)) < 0)
 		return r;
 	if ((r = ops->set_exec_context(label, ops->arg)) < 0)

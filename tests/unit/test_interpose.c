@@ -405,6 +405,7 @@ static void selinux_disabled_starts_qemu_with_a_warning(void **state)
 	struct fixture *fx = *state;
 
 	fx->mode = -1;
+	fx->conf.allow_disabled = true;
 	assert_int_equal(interpose(fx, RESTRICTED), 0);
 	assert_non_null(strstr(slurp(fx->stderr_path), "warning: domain 7: SELinux is disabled"));
 	assert_int_equal(access(fx->context, F_OK), -1);
@@ -418,6 +419,32 @@ static void selinux_disabled_refuses_when_configured(void **state)
 	fx->mode = -1;
 	fx->conf.allow_disabled = false;
 	assert_refused(fx, interpose(fx, RESTRICTED), "allow_selinux_disabled=0");
+}
+
+/* The README's promise, "in the guest's label or not at all", holds with
+ * no interpose.conf: a disabled SELinux refuses until the admin says so. */
+static void selinux_disabled_refuses_by_default(void **state)
+{
+	struct fixture *fx = *state;
+	struct sv_error err;
+
+	assert_int_equal(sv_interpose_conf_load("/nonexistent", &fx->conf, &err), 0);
+	strcpy(fx->conf.qemu, fx->qemu);
+	fx->mode = SV_SELINUX_DISABLED;
+	assert_refused(fx, interpose(fx, RESTRICTED), "allow_selinux_disabled=0");
+}
+
+/* selinuxfs out of sight (another mount namespace) is not "disabled": even
+ * where a disabled SELinux is allowed, not knowing refuses. */
+static void unknown_selinux_state_refuses_even_if_disabled_is_allowed(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->mode = SV_SELINUX_UNKNOWN;
+	fx->conf.allow_disabled = true;
+	assert_refused(fx, interpose(fx, RESTRICTED),
+		       "domain 7: cannot tell whether SELinux is enabled");
+	assert_int_equal(access(fx->context, F_OK), -1);
 }
 
 static void bad_command_line_refuses(void **state)
@@ -517,6 +544,8 @@ int main(int argc, char **argv)
 		T(setexeccon_failure_refuses),
 		T(selinux_disabled_starts_qemu_with_a_warning),
 		T(selinux_disabled_refuses_when_configured),
+		T(selinux_disabled_refuses_by_default),
+		T(unknown_selinux_state_refuses_even_if_disabled_is_allowed),
 		T(bad_command_line_refuses),
 		T(missing_real_qemu_refuses),
 		T(divert_install_execs_the_moved_aside_qemu),
