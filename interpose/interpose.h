@@ -11,7 +11,8 @@
 
 /* What the interposer needs from qemu's command line. */
 struct sv_dm_args {
-	int domid;		/* -xen-domid: 1..SV_CONTROL_DOMID_MAX */
+	int domid;		/* -xen-domid: 0 (dom0's own qemu) or a guest,
+				 * 1..SV_CONTROL_DOMID_MAX */
 	bool restricted;	/* -xen-domid-restrict (libxl's dm_restrict=1) */
 };
 
@@ -85,7 +86,8 @@ extern const struct sv_interpose_ops sv_interpose_selinux_ops;
 
 /* Asks svirtd for the guest's label, sets it for exec and execs conf->qemu
  * with argv and envp unchanged (argv[0] too: qemu ignores it, and libxl's
- * ps listing stays the same).  Returns only on failure: -errno with err
+ * ps listing stays the same).  -xen-domid 0, dom0's own qemu, is exec'd
+ * unchanged in the caller's label, with a notice on stderr.  Returns only on failure: -errno with err
  * holding the one-line reason.  Never execs anything after a refusal. */
 int sv_interpose_run(const struct sv_interpose_conf *conf,
 		     const struct sv_interpose_ops *ops, int argc,

@@ -114,6 +114,21 @@ static int run_unlabelled(const struct sv_interpose_conf *conf, int mode,
 	return exec_qemu(conf->qemu, domid, argv, envp, err);
 }
 
+/* dom0's own qemu (Debian's xen-qemu-dom0-disk-backend and xencommons run
+ * one with -xen-domid 0 and no restriction): it serves dom0's disks, so it
+ * keeps dom0's label, the caller's.  No guest's label or storage is at
+ * stake, and whoever can run us as root could run the real qemu directly;
+ * still said at notice level, so an unexpected one shows in the log. */
+static int run_dom0(const struct sv_interpose_conf *conf, char *const argv[],
+		    char *const envp[], struct sv_error *err)
+{
+	fprintf(stderr,
+		"svirt-interpose: notice: domain 0: dom0's own qemu "
+		"(-xen-domid 0): exec'ing %s unchanged in the caller's label\n",
+		conf->qemu);
+	return exec_qemu(conf->qemu, 0, argv, envp, err);
+}
+
 int sv_interpose_run(const struct sv_interpose_conf *conf,
 		     const struct sv_interpose_ops *ops, int argc,
 		     char *const argv[], char *const envp[],
@@ -125,12 +140,15 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 
 	if ((r = sv_dm_args_parse(argc, argv, &a, err)) < 0)
 		return sv_fail_prefix(err, -r, "qemu's command line");
-	if (conf->require_restrict && !a.restricted)
+	/* dom0's qemu restricted to dom0 would gain nothing: it is dom0's. */
+	if (conf->require_restrict && !a.restricted && a.domid != 0)
 		return sv_fail(err, EPERM,
 			       "domain %d: qemu has no -xen-domid-restrict: set "
 			       "dm_restrict=1 in the guest's xl config", a.domid);
 	if ((r = check_qemu(conf->qemu, a.domid, err)) < 0)
 		return r;
+	if (a.domid == 0)
+		return run_dom0(conf, argv, envp, err);
 	if ((mode = ops->selinux_mode(ops->arg)) < 0)
 		return run_unlabelled(conf, mode, a.domid, argv, envp, err);
 	if ((r = fetch_label(conf, a.domid, label, sizeof(label), err)) < 0)
