@@ -20,7 +20,7 @@
 #include "../xenstored/svirtd-fixture.h"
 #include "../xenstored/xsd-client.h"
 
-#define BASELINE 8	/* labelled with nothing else going on */
+#define BASELINE 7	/* 7 and 8: labelled with nothing else going on */
 #define FLAPPER 5	/* labelled; its backends' state nodes flap */
 #define FAILING 6	/* FLAPPER's uuid, so its bind fails; flaps too */
 #define NEWCOMER 9	/* introduced while the two flap */
@@ -29,7 +29,7 @@
 /* The newcomer's bound: this many times the unflapped latency, and never
  * less than FLOOR_MS (a loaded test host's scheduling jitter). */
 #define LATENCY_FACTOR 10
-#define FLOOR_MS 150
+#define FLOOR_MS 400
 
 static uint64_t now_ms(void)
 {
@@ -157,7 +157,10 @@ static void flapping_guests_delay_no_newcomer_and_log_once(void **state)
 	unsigned errors, flap_ms;
 
 	svirtd_start(e);
+	/* The faster of two: the first start may pay for warming up. */
 	base = create_and_time(e, BASELINE, NULL);
+	late = create_and_time(e, BASELINE + 1, NULL);
+	base = late < base ? late : base;
 	create_and_time(e, FLAPPER, flapper_params);
 	/* FLAPPER's uuid: its bind fails (the uuid belongs to a live guest). */
 	uuid_of(FLAPPER, uuid, sizeof(uuid));
