@@ -50,13 +50,18 @@ static bool in_table(const char *name, const char *const *table, size_t n)
 	return bsearch(name, table, n, sizeof(*table), cmp_name) != NULL;
 }
 
-/* Decimal 1..SV_CONTROL_DOMID_MAX with no sign, blank or leading zero: the
- * one spelling libxl writes, so no other spelling can name another guest. */
+/* Decimal 0..SV_CONTROL_DOMID_MAX with no sign, blank or leading zero: the
+ * one spelling libxl writes, so no other spelling can name another guest
+ * (and only "0" itself names dom0). */
 static int parse_domid(const char *s, int *out)
 {
 	long v = 0;
 	size_t len = strlen(s);
 
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
 	if (len == 0 || len > 5 || s[0] == '0')
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
@@ -115,7 +120,7 @@ static int scan_option(const char *name, int argc, char *const argv[], int *i,
 		return sv_fail(err, EINVAL, "-xen-domid given twice");
 	if (parse_domid(argv[*i], &sc->args.domid) < 0)
 		return sv_fail(err, EINVAL,
-			       "-xen-domid \"%s\" is not a domid (1..%d, decimal, "
+			       "-xen-domid \"%s\" is not a domid (0..%d, decimal, "
 			       "no sign or leading zero)",
 			       sv_quote(q, sizeof(q), argv[*i], strlen(argv[*i])),
 			       SV_CONTROL_DOMID_MAX);

@@ -170,7 +170,7 @@ int sv_interpose_conf_load(const char *path, struct sv_interpose_conf *out,
 	struct sv_interpose_conf c = {
 		.wait_seconds = SV_INTERPOSE_WAIT_DEFAULT,
 		.require_restrict = true,
-		.allow_disabled = true,
+		.allow_disabled = false,
 	};
 	struct conf_parse p = { .name = path };
 	_cleanup_free_ char *data = malloc(CONF_MAX_SIZE + 1);

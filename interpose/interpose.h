@@ -11,7 +11,8 @@
 
 /* What the interposer needs from qemu's command line. */
 struct sv_dm_args {
-	int domid;		/* -xen-domid: 1..SV_CONTROL_DOMID_MAX */
+	int domid;		/* -xen-domid: 0 (dom0's own qemu) or a guest,
+				 * 1..SV_CONTROL_DOMID_MAX */
 	bool restricted;	/* -xen-domid-restrict (libxl's dm_restrict=1) */
 };
 
@@ -38,7 +39,7 @@ struct sv_interpose_conf {
 	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	unsigned wait_seconds;	/* 1..SV_CONTROL_WAIT_MAX */
 	bool require_restrict;	/* refuse qemu without -xen-domid-restrict */
-	bool allow_disabled;	/* SELinux disabled: exec unlabelled */
+	bool allow_disabled;	/* SELinux (provably) disabled: exec unlabelled */
 };
 
 /* Defaults, then path's keys over them; a missing file is the defaults.
@@ -54,9 +55,26 @@ int sv_interpose_conf_load(const char *path, struct sv_interpose_conf *out,
 int sv_interpose_default_qemu(const char *self, const char *compiled,
 			      char *buf, size_t size);
 
+/* What the interposer knows of SELinux.  UNKNOWN (the kernel has SELinux
+ * but selinuxfs is not mounted where we run, or /proc/filesystems cannot be
+ * read) is never taken for DISABLED: qemu is then refused. */
+enum {
+	SV_SELINUX_UNKNOWN = -2,
+	SV_SELINUX_DISABLED = -1,
+	SV_SELINUX_PERMISSIVE = 0,
+	SV_SELINUX_ENFORCING = 1,
+};
+
+/* The mode from is_selinux_enabled()'s answer, security_getenforce()'s (read
+ * only when enabled > 0; anything but 0 counts as enforcing) and the list of
+ * registered file systems at filesystems ("/proc/filesystems"): DISABLED only
+ * when that list was read whole and lacks selinuxfs. */
+int sv_interpose_selinux_probe(int enabled, int enforce,
+			       const char *filesystems);
+
 /* The SELinux calls, behind a table so host tests can stand in for them. */
 struct sv_interpose_ops {
-	/* -1 disabled, 0 permissive, 1 enforcing */
+	/* one of SV_SELINUX_* */
 	int (*selinux_mode)(void *arg);
 	/* 0, or -errno; the next execve runs in ctx */
 	int (*set_exec_context)(const char *ctx, void *arg);
@@ -68,7 +86,8 @@ extern const struct sv_interpose_ops sv_interpose_selinux_ops;
 
 /* Asks svirtd for the guest's label, sets it for exec and execs conf->qemu
  * with argv and envp unchanged (argv[0] too: qemu ignores it, and libxl's
- * ps listing stays the same).  Returns only on failure: -errno with err
+ * ps listing stays the same).  -xen-domid 0, dom0's own qemu, is exec'd
+ * unchanged in the caller's label, with a notice on stderr.  Returns only on failure: -errno with err
  * holding the one-line reason.  Never execs anything after a refusal. */
 int sv_interpose_run(const struct sv_interpose_conf *conf,
 		     const struct sv_interpose_ops *ops, int argc,

@@ -3,33 +3,11 @@
 #include "interpose.h"
 
 #include <errno.h>
-#include <selinux/selinux.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "control.h"
-
-static int real_selinux_mode(void *arg)
-{
-	(void)arg;
-	if (is_selinux_enabled() <= 0)
-		return -1;
-	/* Unknown counts as enforcing: the caller then fails closed. */
-	return security_getenforce() == 0 ? 0 : 1;
-}
-
-static int real_set_exec_context(const char *ctx, void *arg)
-{
-	(void)arg;
-	/* Raw: svirtd's labels are raw contexts, never mcstrans names. */
-	return setexeccon_raw(ctx) == 0 ? 0 : -errno;
-}
-
-const struct sv_interpose_ops sv_interpose_selinux_ops = {
-	.selinux_mode = real_selinux_mode,
-	.set_exec_context = real_set_exec_context,
-};
 
 /* Our own file, by the path the kernel gives (stat of /proc/self/exe
  * itself is not the same under valgrind, which runs us). */
@@ -112,11 +90,19 @@ static int exec_qemu(const char *qemu, int domid, char *const argv[],
 		       strerror(errno));
 }
 
-/* SELinux disabled: no label to give, so qemu runs as we do, if allowed. */
-static int run_unlabelled(const struct sv_interpose_conf *conf, int domid,
-			  char *const argv[], char *const envp[],
+/* SELinux disabled: no label to give, so qemu runs as we do, if allowed.
+ * Not knowing is not "disabled": a kernel with SELinux whose selinuxfs is
+ * out of sight here still enforces, and qemu would run in our label. */
+static int run_unlabelled(const struct sv_interpose_conf *conf, int mode,
+			  int domid, char *const argv[], char *const envp[],
 			  struct sv_error *err)
 {
+	if (mode != SV_SELINUX_DISABLED)
+		return sv_fail(err, EPERM,
+			       "domain %d: cannot tell whether SELinux is enabled: "
+			       "selinuxfs is not mounted here, and /proc/filesystems "
+			       "does not show SELinux absent; not starting qemu "
+			       "unlabelled", domid);
 	if (!conf->allow_disabled)
 		return sv_fail(err, EPERM,
 			       "domain %d: SELinux is disabled and %s forbids "
@@ -128,6 +114,21 @@ static int run_unlabelled(const struct sv_interpose_conf *conf, int domid,
 	return exec_qemu(conf->qemu, domid, argv, envp, err);
 }
 
+/* dom0's own qemu (Debian's xen-qemu-dom0-disk-backend and xencommons run
+ * one with -xen-domid 0 and no restriction): it serves dom0's disks, so it
+ * keeps dom0's label, the caller's.  No guest's label or storage is at
+ * stake, and whoever can run us as root could run the real qemu directly;
+ * still said at notice level, so an unexpected one shows in the log. */
+static int run_dom0(const struct sv_interpose_conf *conf, char *const argv[],
+		    char *const envp[], struct sv_error *err)
+{
+	fprintf(stderr,
+		"svirt-interpose: notice: domain 0: dom0's own qemu "
+		"(-xen-domid 0): exec'ing %s unchanged in the caller's label\n",
+		conf->qemu);
+	return exec_qemu(conf->qemu, 0, argv, envp, err);
+}
+
 int sv_interpose_run(const struct sv_interpose_conf *conf,
 		     const struct sv_interpose_ops *ops, int argc,
 		     char *const argv[], char *const envp[],
@@ -135,18 +136,21 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 {
 	char label[SV_CONTEXT_MAX];
 	struct sv_dm_args a;
-	int r;
+	int mode, r;
 
 	if ((r = sv_dm_args_parse(argc, argv, &a, err)) < 0)
 		return sv_fail_prefix(err, -r, "qemu's command line");
-	if (conf->require_restrict && !a.restricted)
+	/* dom0's qemu restricted to dom0 would gain nothing: it is dom0's. */
+	if (conf->require_restrict && !a.restricted && a.domid != 0)
 		return sv_fail(err, EPERM,
 			       "domain %d: qemu has no -xen-domid-restrict: set "
 			       "dm_restrict=1 in the guest's xl config", a.domid);
 	if ((r = check_qemu(conf->qemu, a.domid, err)) < 0)
 		return r;
-	if (ops->selinux_mode(ops->arg) < 0)
-		return run_unlabelled(conf, a.domid, argv, envp, err);
+	if (a.domid == 0)
+		return run_dom0(conf, argv, envp, err);
+	if ((mode = ops->selinux_mode(ops->arg)) < 0)
+		return run_unlabelled(conf, mode, a.domid, argv, envp, err);
 	if ((r = fetch_label(conf, a.domid, label, sizeof(label), err)) < 0)
 		return r;
 	if ((r = ops->set_exec_context(label, ops->arg)) < 0)

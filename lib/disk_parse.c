@@ -234,24 +234,37 @@ static bool take_format(const char *s, const char *colon,
 	return is_one_of(fmt, list, n);
 }
 
-/* A tapdisk image "[tapdisk:|tap2:|tap:]FMT:/path": FMT up to the first
- * colon after the prefix, as tapdisk reads it; aio (raw) and vhd are the
- * formats libxl hands to tapdisk. */
-static int tap_image(const struct where *w, const char *node, const char *v,
-		     char fmt[16], const char **path)
+/* params without its tapdisk prefix, and whether it names a tapdisk format
+ * ("aio:" or "vhd:") in front of the first colon. */
+static const char *tap_spec(const char *v, char fmt[16], bool *known)
 {
 	static const char *const prefixes[] = { "tapdisk:", "tap2:", "tap:" };
 	static const char *const formats[] = { "aio", "vhd" };
-	const char *s = v, *colon, *why;
+	const char *s = v, *colon;
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (strncmp(s, prefixes[i], strlen(prefixes[i])) == 0) {
 			s += strlen(prefixes[i]);
 			break;
 		}
-	if (!(colon = strchr(s, ':')))
+	colon = strchr(s, ':');
+	*known = colon && take_format(s, colon, formats, ARRAY_SIZE(formats),
+				      fmt);
+	return colon;
+}
+
+/* A tapdisk image "[tapdisk:|tap2:|tap:]FMT:/path": FMT up to the first
+ * colon after the prefix, as tapdisk reads it; aio (raw) and vhd are the
+ * formats libxl hands to tapdisk. */
+static int tap_image(const struct where *w, const char *node, const char *v,
+		     char fmt[16], const char **path)
+{
+	const char *colon, *why;
+	bool known;
+
+	if (!(colon = tap_spec(v, fmt, &known)))
 		return bad(w, node, v, "is neither a path nor FORMAT:/path");
-	if (!take_format(s, colon, formats, ARRAY_SIZE(formats), fmt))
+	if (!known)
 		return bad(w, node, v, "names a tapdisk format other than "
 			   "aio or vhd");
 	if ((why = sv_disk_path_problem(colon + 1)))
@@ -308,11 +321,15 @@ static int add_block(struct found *f, const struct where *w, dev_t rdev,
 /* The image a vbd's tapdisk opens: from tapdisk-params (blktap2-era libxl,
  * OpenXT; params then names the tapdev node), else a prefixed params (the
  * block-tap script).  A plain params names a device or a file the block
- * script loop-mounted: blkback opens physical-device, not that name. */
+ * script loop-mounted: blkback opens physical-device, not that name.  For
+ * a phy device any other params (drbd's "r0", an iSCSI IQN) is a custom
+ * block script's own argument, no file: blkback opens physical-device
+ * whatever that script was told, and that device is what gets labelled. */
 static int vbd_image(const struct where *w, const struct sv_backend_values *v,
 		     char fmt[16], const char **image)
 {
 	const char *why;
+	bool known;
 
 	if (v->tapdisk_params) {
 		if (v->params && v->params[0] &&
@@ -329,6 +346,9 @@ static int vbd_image(const struct where *w, const struct sv_backend_values *v,
 		why = sv_disk_path_problem(v->params);
 		return why ? bad(w, "params", v->params, why) : 0;
 	}
+	if (strcmp(v->type, "phy") == 0 &&
+	    (!tap_spec(v->params, fmt, &known) || !known))
+		return 0;
 	return tap_image(w, "params", v->params, fmt, image);
 }
 

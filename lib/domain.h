@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "control.h"
@@ -41,6 +42,7 @@ struct sv_domain {
 	bool dirty;			/* its backend changed: label again */
 	bool seen;			/* the caller's mark while rescanning */
 	bool published;			/* the caller's: state as last shown */
+	uint64_t refreshed_ms;		/* the caller's: last label pass */
 	enum sv_dom_state published_state;
 	size_t published_objects;
 };

@@ -1,5 +1,5 @@
 /* loop.c: svirtd's event loop: xenstore watches, signals and the control socket, in poll(2).
- * Every batch of events ends in a cheap rescan, so a coalesced event never loses a domain. */
+ * Watch events only mark guests dirty; each dirty guest is labelled once, fairly, in bounded time. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include <xenstore.h>
 
+#include "backend_event.h"
 #include "discover.h"
 #include "reap.h"
 #include "svirtd.h"
@@ -18,7 +19,7 @@
 #define TOKEN_INTRO "svirtd-intro"
 #define TOKEN_RELEASE "svirtd-release"
 #define TOKEN_BACKEND "svirtd-backend"
-#define BACKEND "/local/domain/0/backend/"
+#define BACKEND SV_BACKEND_ROOT
 /* How long a dead guest's leftover device models get to end after SIGKILL. */
 #define REAP_WAIT_MS 5000
 
@@ -35,6 +36,10 @@ uint64_t svd_now_ms(void)
 /* What one batch of watch events asks for. */
 struct batch {
 	bool introduced, released;
+	/* Domains not in the table that backend events named, each once; more
+	 * than fit count as an introduction (scan_new looks at all). */
+	size_t nunknown;
+	int unknown[32];
 };
 
 static int parse_domid(const char *s, const char **end)
@@ -55,32 +60,40 @@ static int parse_domid(const char *s, const char **end)
 
 static void bind_new(struct svirtd *s, int domid);
 
-/* /local/domain/0/backend/<type>/<domid>/...: that domain is dirty. */
-static void backend_event(struct svirtd *s, const char *path)
+/* /local/domain/0/backend/<type>/<domid>/...: that domain is dirty, if
+ * the event touches what discovery reads.  The label pass itself waits for
+ * svd_relabel_dirty, so a burst of events costs one pass. */
+static void backend_event(struct svirtd *s, struct batch *b, const char *path)
 {
-	const char *p, *end;
+	struct sv_backend_event ev;
 	struct sv_domain *d;
-	int domid;
 
-	if (strncmp(path, BACKEND, strlen(BACKEND)) != 0 ||
-	    !(p = strchr(path + strlen(BACKEND), '/')))
+	if (sv_backend_event_parse(path, &ev) < 0 || !ev.relevant)
 		return;
-	if ((domid = parse_domid(p + 1, &end)) < SV_DOMID_MIN ||
-	    (*end && *end != '/'))
-		return;
-	/* A domain we have not seen: its @introduceDomain may have been
-	 * lost (xenstored drops events past a quota); look at it now. */
-	if (!(d = sv_domains_by_domid(&s->doms, domid)))
-		bind_new(s, domid);
-	else
+	if ((d = sv_domains_by_domid(&s->doms, ev.domid))) {
 		d->dirty = true;
+		return;
+	}
+	/* A domain we have not seen: its @introduceDomain may have been
+	 * lost (xenstored drops events past a quota); looked at once the
+	 * batch is read, however many events named it. */
+	for (size_t i = 0; i < b->nunknown; i++)
+		if (b->unknown[i] == ev.domid)
+			return;
+	if (b->nunknown < ARRAY_SIZE(b->unknown))
+		b->unknown[b->nunknown++] = ev.domid;
+	else
+		b->introduced = true;
 }
 
+/* At most SVIRTD_EVENTS_PER_BATCH: the rest stay queued (xs_fileno stays
+ * readable), so a guest's flood of events cannot keep the loop here. */
 static void drain_watches(struct svirtd *s, struct batch *b)
 {
 	char **ev;
 
-	while ((ev = xs_check_watch(s->xs))) {
+	for (int i = 0; i < SVIRTD_EVENTS_PER_BATCH &&
+			(ev = xs_check_watch(s->xs)); i++) {
 		const char *tok = ev[XS_WATCH_TOKEN];
 
 		if (strcmp(tok, TOKEN_INTRO) == 0)
@@ -88,15 +101,32 @@ static void drain_watches(struct svirtd *s, struct batch *b)
 		else if (strcmp(tok, TOKEN_RELEASE) == 0)
 			b->released = true;
 		else if (strcmp(tok, TOKEN_BACKEND) == 0)
-			backend_event(s, ev[XS_WATCH_PATH]);
+			backend_event(s, b, ev[XS_WATCH_PATH]);
 		free(ev);
 	}
+}
+
+/* A bind failure, retried on the guest's every event: logged once, then
+ * at most once per SVIRTD_LOG_REPEAT_MS with the count held back. */
+static void bind_failed(struct svirtd *s, int domid, const char *name,
+			const char *msg)
+{
+	unsigned held;
+
+	if (!sv_log_limit_pass(&s->bind_log, domid, msg, svd_now_ms(), &held))
+		return;
+	if (held)
+		sv_log_dom(&s->log, LOG_ERR, domid, name,
+			   "%s (%u more times in the last %d s)", msg, held,
+			   SVIRTD_LOG_REPEAT_MS / 1000);
+	else
+		sv_log_dom(&s->log, LOG_ERR, domid, name, "%s", msg);
 }
 
 static void bind_new(struct svirtd *s, int domid)
 {
 	_cleanup_free_ char *name = NULL;
-	char uuid[SV_UUID_BUF];
+	char uuid[SV_UUID_BUF], msg[sizeof(((struct sv_error *)0)->msg) + 32];
 	struct sv_domain *d;
 	struct sv_error err;
 	int r;
@@ -104,17 +134,20 @@ static void bind_new(struct svirtd *s, int domid)
 	if (!xs_is_domain_introduced(s->xs, (unsigned)domid))
 		return;
 	if ((r = svd_read_identity(s, domid, uuid, &name)) < 0) {
-		if (r != -ENOENT)
-			sv_log_dom(&s->log, LOG_ERR, domid, NULL,
-				   "cannot read its name and uuid: %s",
-				   strerror(-r));
+		if (r != -ENOENT) {
+			snprintf(msg, sizeof(msg),
+				 "cannot read its name and uuid: %s",
+				 strerror(-r));
+			bind_failed(s, domid, NULL, msg);
+		}
 		return;
 	}
 	if ((r = sv_domains_bind(&s->doms, domid, uuid, name, &d, &err)) < 0) {
-		sv_log_dom(&s->log, LOG_ERR, domid, name, "no label: %s",
-			   err.msg);
+		snprintf(msg, sizeof(msg), "no label: %s", err.msg);
+		bind_failed(s, domid, name, msg);
 		return;
 	}
+	sv_log_limit_forget(&s->bind_log, domid);
 	sv_log_dom(&s->log, LOG_INFO, domid, name, "uuid %s: c%u,c%u", uuid,
 		   d->pair.a, d->pair.b);
 	d->dirty = true;
@@ -211,6 +244,7 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 		d->dirty = false;
 		return;
 	}
+	d->refreshed_ms = svd_now_ms();
 	r = sv_discover_disks(s->xs, (unsigned)d->domid, &disks, &err);
 	if (r == -EAGAIN) {
 		/* Hotplug still filling values: the next event retries. */
@@ -239,16 +273,41 @@ struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid)
 	return d;
 }
 
-static void relabel_dirty(struct svirtd *s)
+/* The dirty domain labelled longest ago (a new one: never), or NULL. */
+static struct sv_domain *next_dirty(struct svirtd *s)
 {
-	for (size_t i = 0; i < s->doms.n; i++)
-		if (s->doms.v[i]->dirty)
-			svd_domain_refresh(s, s->doms.v[i]);
+	struct sv_domain *best = NULL;
+
+	for (size_t i = 0; i < s->doms.n; i++) {
+		struct sv_domain *d = s->doms.v[i];
+
+		if (d->dirty && (!best || d->refreshed_ms < best->refreshed_ms))
+			best = d;
+	}
+	return best;
+}
+
+int svd_relabel_dirty(struct svirtd *s)
+{
+	uint64_t start = svd_now_ms(), now = start;
+	struct sv_domain *d;
+
+	/* Least recently labelled first: a guest whose backends keep
+	 * changing goes behind every other, and a new guest before it. */
+	while ((d = next_dirty(s))) {
+		if (now < d->refreshed_ms + SVIRTD_RELABEL_GAP_MS)
+			return (int)(d->refreshed_ms + SVIRTD_RELABEL_GAP_MS - now);
+		if (now - start >= SVIRTD_RELABEL_BUDGET_MS)
+			return 0;	/* the rest after a look at the sockets */
+		svd_domain_refresh(s, d);
+		now = svd_now_ms();
+	}
+	return -1;
 }
 
 static void handle_xenstore(struct svirtd *s)
 {
-	struct batch b = { false, false };
+	struct batch b = { .nunknown = 0 };
 
 	drain_watches(s, &b);
 	/* Releases first: a rebooted guest keeps its uuid, and its old record
@@ -257,7 +316,9 @@ static void handle_xenstore(struct svirtd *s)
 		scan_gone(s);
 	if (b.introduced)
 		scan_new(s);
-	relabel_dirty(s);
+	for (size_t i = 0; i < b.nunknown; i++)
+		if (!sv_domains_by_domid(&s->doms, b.unknown[i]))
+			bind_new(s, b.unknown[i]);
 }
 
 static void handle_signal(struct svirtd *s)
@@ -298,9 +359,12 @@ int svd_loop_run(struct svirtd *s)
 		return r;
 	}
 	while (!s->quit) {
+		int relabel = svd_relabel_dirty(s);
 		int timeout = svd_server_tick(s);
 		size_t n = 2;
 
+		if (relabel >= 0 && (timeout < 0 || relabel < timeout))
+			timeout = relabel;
 		p[0] = (struct pollfd){ .fd = xs_fileno(s->xs), .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
 		n += svd_server_pollfds(s, p + 2, ARRAY_SIZE(p) - 2);

@@ -165,6 +165,7 @@ static void cleanup(struct svirtd *s)
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	sv_config_free(&s->cfg);
+	sv_log_limit_free(&s->bind_log);
 }
 
 int main(int argc, char **argv)
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sv_log_open(&s.log, "svirtd", a.foreground, s.cfg.log_level);
+	sv_log_limit_init(&s.bind_log, SVIRTD_LOG_REPEAT_MS);
 	r = run(&s, &a);
 	sv_log(&s.log, r < 0 ? LOG_ERR : LOG_NOTICE, "exiting%s",
 	       r < 0 ? " on error" : "");

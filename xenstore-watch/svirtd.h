@@ -11,6 +11,7 @@
 #include "control.h"
 #include "domain.h"
 #include "log.h"
+#include "log_limit.h"
 #include "mcs.h"
 #include "net.h"
 #include "relabel.h"
@@ -18,6 +19,11 @@
 
 #define SVIRTD_CLIENTS_MAX 64
 #define SVIRTD_READ_TIMEOUT_MS 5000	/* a client must send its line by then */
+/* Guest-driven work, bounded (loop.c): */
+#define SVIRTD_EVENTS_PER_BATCH 4096	/* watch events read before other work */
+#define SVIRTD_RELABEL_BUDGET_MS 100	/* label passes in a row, at most */
+#define SVIRTD_RELABEL_GAP_MS 50	/* between two passes of one guest */
+#define SVIRTD_LOG_REPEAT_MS 60000	/* the same error of a guest, again */
 
 struct xs_handle;
 
@@ -49,6 +55,7 @@ struct svirtd {
 	struct xs_handle *xs;
 	int sigfd;
 	struct svd_server srv;
+	struct sv_log_limit bind_log;	/* bind failures, per domid */
 	struct sv_net net;		/* when net_on */
 	bool net_on;
 	bool quit;
@@ -61,6 +68,10 @@ void svd_reload(struct svirtd *s);
 
 /* loop.c */
 int svd_loop_run(struct svirtd *s);
+/* Labels dirty domains again, least recently labelled first, each at most
+ * once per SVIRTD_RELABEL_GAP_MS, for SVIRTD_RELABEL_BUDGET_MS at most;
+ * returns the ms until the next one is due (-1: none dirty). */
+int svd_relabel_dirty(struct svirtd *s);
 /* Looks at /local/domain/<domid> now and binds it if it is a new, live,
  * introduced domain; then labels it if dirty.  NULL if there is none. */
 struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid);

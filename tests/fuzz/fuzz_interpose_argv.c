@@ -38,7 +38,7 @@ static void check(int argc, char **argv, const struct sv_dm_args *a)
 	char want[16];
 	bool seen_domid = false, seen_restrict = false;
 
-	if (a->domid < 1 || a->domid > SV_CONTROL_DOMID_MAX)
+	if (a->domid < 0 || a->domid > SV_CONTROL_DOMID_MAX)
 		abort();
 	snprintf(want, sizeof(want), "%d", a->domid);
 	for (int i = 1; i < argc; i++) {

@@ -347,6 +347,7 @@ static void relative_path_is_refused(void **state)
 	v.physical_device_path = "dev/dm-3";
 	expect_refused("vbd", &v, EINVAL, "physical-device-path");
 	v = phy();
+	v.type = "tap";	/* phy: a custom script's argument, see below */
 	v.params = "vg0/guest1";
 	expect_refused("vbd", &v, EINVAL, "params");
 }
@@ -507,6 +508,7 @@ static void unknown_formats_are_refused(void **state)
 	expect_refused("qdisk", &q1, EINVAL, "unknown format");
 	expect_refused("qdisk", &q2, EINVAL, "unknown format");
 	expect_refused("qdisk", &q3, EINVAL, "unknown format");
+	v.type = "tap";	/* phy: a custom script's argument, see below */
 	v.params = "qcow2:/var/lib/xen/images/g.qcow2";
 	expect_refused("vbd", &v, EINVAL, "other than aio or vhd");
 	v.params = "vhd:";
@@ -532,6 +534,67 @@ static void unfinished_hotplug_is_eagain(void **state)
 	v.physical_device = v.physical_device_path = NULL;
 	expect_refused("vbd", &v, EAGAIN, "has not written physical-device");
 	expect_refused("vbd", &t, EAGAIN, "has not written physical-device");
+}
+
+/* Custom block scripts (script=block-drbd, block-iscsi) get their own
+ * argument in params; blkback opens only physical-device, which is what
+ * is labelled: no file is made of "r0" or an IQN. */
+static void custom_block_script_phy_is_its_physical_device(void **state)
+{
+	static const char *const params[] = {
+		"r0", "iqn.2001-04.com.example:storage.disk1.sys1.xyz",
+		"iqn.2001-04.com.example:storage,iscsi-portal=10.0.0.1:3260",
+		"nbd:10.0.0.1:10809", "raw:r0", "aio", "vg0/guest1",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++) {
+		vals v = { .params = params[i], .type = "phy", .mode = "w",
+			   .physical_device = "93:0",
+			   .physical_device_path = "/dev/drbd0" };
+
+		expect_one("vbd", &v, SV_DISK_BLOCK, "/dev/drbd0",
+			   makedev(0x93, 0), false, "phy");
+		v.physical_device_path = NULL;
+		expect_one("vbd", &v, SV_DISK_BLOCK, "/dev/block/147:0",
+			   makedev(0x93, 0), false, "phy");
+	}
+}
+
+/* Until the script wrote physical-device, such a device is pending. */
+static void custom_block_script_without_physical_device_is_pending(void **state)
+{
+	vals drbd = { .params = "r0", .type = "phy", .mode = "w" };
+	vals iscsi = { .params = "iqn.2001-04.com.example:storage.disk1",
+		       .type = "phy", .mode = "r" };
+
+	(void)state;
+	expect_refused("vbd", &drbd, EAGAIN, "has not written physical-device");
+	expect_refused("vbd", &iscsi, EAGAIN, "has not written physical-device");
+}
+
+/* Only phy: a tap device's params is the image tapdisk opens, so one that
+ * cannot be read as one stays refused; so do a phy's hostile paths and
+ * control characters. */
+static void non_path_params_is_still_refused_beyond_phy(void **state)
+{
+	vals tap = { .params = "r0", .type = "tap", .mode = "w",
+		     .physical_device = "fe:0" };
+	vals file = { .params = "iqn.2001-04.com.example:disk", .type = "file",
+		      .mode = "w", .physical_device = "7:0" };
+	vals dotdot = { .params = "/dev/../etc/shadow", .type = "phy",
+			.mode = "w", .physical_device = "93:0" };
+	vals tapfmt = { .params = "vhd:/var/lib/../../etc/shadow",
+			.type = "phy", .mode = "w", .physical_device = "fe:0" };
+	vals ctl = { .params = "r0\n", .type = "phy", .mode = "w",
+		     .physical_device = "93:0" };
+
+	(void)state;
+	expect_refused("vbd", &tap, EINVAL, "params");
+	expect_refused("vbd", &file, EINVAL, "params");
+	expect_refused("vbd", &dotdot, EINVAL, "params");
+	expect_refused("vbd", &tapfmt, EINVAL, "params");
+	expect_refused("vbd", &ctl, EINVAL, "holds a control character");
 }
 
 static void hostile_value_is_reported_before_hotplug(void **state)
@@ -711,6 +774,9 @@ int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(phy_vbd_gives_the_block_device_set_up),
+		cmocka_unit_test(custom_block_script_phy_is_its_physical_device),
+		cmocka_unit_test(custom_block_script_without_physical_device_is_pending),
+		cmocka_unit_test(non_path_params_is_still_refused_beyond_phy),
 		cmocka_unit_test(file_vbd_gives_its_loop_device_not_the_image),
 		cmocka_unit_test(xend_file_type_is_read_like_phy),
 		cmocka_unit_test(vbd_without_device_path_names_the_udev_link),

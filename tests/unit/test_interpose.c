@@ -409,6 +409,7 @@ static void selinux_disabled_starts_qemu_with_a_warning(void **state)
 	struct fixture *fx = *state;
 
 	fx->mode = -1;
+	fx->conf.allow_disabled = true;
 	assert_int_equal(interpose(fx, RESTRICTED), 0);
 	assert_non_null(strstr(slurp(fx->stderr_path), "warning: domain 7: SELinux is disabled"));
 	assert_int_equal(access(fx->context, F_OK), -1);
@@ -422,6 +423,74 @@ static void selinux_disabled_refuses_when_configured(void **state)
 	fx->mode = -1;
 	fx->conf.allow_disabled = false;
 	assert_refused(fx, interpose(fx, RESTRICTED), "allow_selinux_disabled=0");
+}
+
+/* The README's promise, "in the guest's label or not at all", holds with
+ * no interpose.conf: a disabled SELinux refuses until the admin says so. */
+static void selinux_disabled_refuses_by_default(void **state)
+{
+	struct fixture *fx = *state;
+	struct sv_error err;
+
+	assert_int_equal(sv_interpose_conf_load("/nonexistent", &fx->conf, &err), 0);
+	strcpy(fx->conf.qemu, fx->qemu);
+	fx->mode = SV_SELINUX_DISABLED;
+	assert_refused(fx, interpose(fx, RESTRICTED), "allow_selinux_disabled=0");
+}
+
+/* selinuxfs out of sight (another mount namespace) is not "disabled": even
+ * where a disabled SELinux is allowed, not knowing refuses. */
+static void unknown_selinux_state_refuses_even_if_disabled_is_allowed(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->mode = SV_SELINUX_UNKNOWN;
+	fx->conf.allow_disabled = true;
+	assert_refused(fx, interpose(fx, RESTRICTED),
+		       "domain 7: cannot tell whether SELinux is enabled");
+	assert_int_equal(access(fx->context, F_OK), -1);
+}
+
+/* Debian's xen-qemu-dom0-disk-backend.service, word for word. */
+#define DOM0_DISK_BACKEND                                                      \
+	ARGV("-xen-domid", "0", "-xen-attach", "-name", "dom0", "-nographic",  \
+	     "-M", "xenpv", "-daemonize", "-monitor", "/dev/null", "-serial",  \
+	     "/dev/null", "-parallel", "/dev/null", "-nodefaults",             \
+	     "-no-user-config", "-pidfile", "/var/run/xen/qemu-dom0.pid")
+
+/* Under the divert install dom0's own qdisk backend passes through us too:
+ * it starts unchanged, in the caller's label, with no svirtd to ask (none
+ * runs here) and no -xen-domid-restrict, and says so at notice level. */
+static void dom0_disk_backend_runs_unchanged_in_the_callers_label(void **state)
+{
+	struct fixture *fx = *state;
+	char lines[1024] = "";
+	char *const *argv = DOM0_DISK_BACKEND;
+
+	for (int i = 0; argv[i]; i++)
+		snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines),
+			 "arg %s\n", argv[i]);
+	assert_int_equal(interpose(fx, argv), 0);
+	assert_int_equal(access(fx->context, F_OK), -1);	/* no setexeccon */
+	assert_report(fx, lines);
+	assert_non_null(strstr(slurp(fx->stderr_path),
+			       "svirt-interpose: notice: domain 0: dom0's own qemu"));
+}
+
+/* Only "0" itself is dom0: another spelling or a second -xen-domid is no
+ * way to slip a guest's qemu through unlabelled. */
+static void dom0_must_be_spelled_plainly_and_once(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "00", "-xen-attach")),
+		       "-xen-domid \"00\" is not a domid");
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "0", "-xen-domid", "7",
+					      "-xen-domid-restrict")),
+		       "-xen-domid given twice");
+	assert_refused(fx, interpose(fx, ARGV("-name", "-xen-domid", "0",
+					      "-xen-domid", "7")),
+		       "domain 7: qemu has no -xen-domid-restrict");
 }
 
 static void bad_command_line_refuses(void **state)
@@ -560,6 +629,10 @@ int main(int argc, char **argv)
 		T(setexeccon_failure_refuses),
 		T(selinux_disabled_starts_qemu_with_a_warning),
 		T(selinux_disabled_refuses_when_configured),
+		T(selinux_disabled_refuses_by_default),
+		T(unknown_selinux_state_refuses_even_if_disabled_is_allowed),
+		T(dom0_disk_backend_runs_unchanged_in_the_callers_label),
+		T(dom0_must_be_spelled_plainly_and_once),
 		T(bad_command_line_refuses),
 		T(missing_real_qemu_refuses),
 		T(divert_install_execs_the_moved_aside_qemu),

@@ -74,6 +74,8 @@ static void domid_range_ends_are_accepted(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&a, "-xen-domid", "1"), 0);
 	assert_int_equal(a.domid, 1);
+	assert_int_equal(PARSE(&a, "-xen-domid", "0"), 0);	/* dom0's own */
+	assert_int_equal(a.domid, 0);
 	assert_int_equal(PARSE(&a, "-xen-domid", "32751"), 0);
 	assert_int_equal(a.domid, 32751);
 }
@@ -81,7 +83,7 @@ static void domid_range_ends_are_accepted(void **state)
 static void bad_domids_are_refused(void **state)
 {
 	static const char *const bad[] = {
-		"0", "07", "+7", "-7", "32752", "32767", "65535", "100000",
+		"00", "-0", "+0", "07", "+7", "-7", "32752", "32767", "65535", "100000",
 		"99999999999999999999", "0x10", " 5", "5 ", "5x", "", "1e3",
 	};
 	struct sv_dm_args a = { .domid = 77 };

@@ -63,7 +63,7 @@ static void missing_conf_means_defaults(void **state)
 	assert_string_equal(c.socket, SV_CONTROL_SOCKET);
 	assert_int_equal(c.wait_seconds, 30);
 	assert_true(c.require_restrict);
-	assert_true(c.allow_disabled);
+	assert_false(c.allow_disabled);	/* fails closed */
 }
 
 static void conf_sets_every_key(void **state)
@@ -80,6 +80,18 @@ static void conf_sets_every_key(void **state)
 	assert_int_equal(fx->conf.wait_seconds, 600);
 	assert_false(fx->conf.require_restrict);
 	assert_false(fx->conf.allow_disabled);
+}
+
+/* Unlabelled qemu only when the admin opts in. */
+static void allow_selinux_disabled_is_an_opt_in(void **state)
+{
+	struct fixture *fx = *state;
+	struct sv_error err = { "" };
+
+	if (load_conf(fx, "allow_selinux_disabled = 1\n", &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(fx->conf.allow_disabled);
+	assert_true(fx->conf.require_restrict);
 }
 
 static void bad_conf_is_refused_and_leaves_conf_untouched(void **state)
@@ -136,6 +148,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(missing_conf_means_defaults),
 		cmocka_unit_test_setup_teardown(conf_sets_every_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(allow_selinux_disabled_is_an_opt_in,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_conf_is_refused_and_leaves_conf_untouched,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(default_qemu_follows_the_divert_install,

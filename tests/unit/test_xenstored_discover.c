@@ -292,6 +292,34 @@ static void unfinished_hotplug_is_eagain_until_physical_device(void **state)
 	xs_close(xs);
 }
 
+/* block-drbd's disk: params "r0", pending until the script writes the
+ * device number, then that device, named by the kernel where it can. */
+static void drbd_disk_is_pending_then_labelled_from_its_device(void **state)
+{
+	static const char *const drbd[] = {
+		"params", "r0", "type", "phy", "mode", "w", NULL,
+	};
+	struct xs_handle *xs = xsd_open_dom0();
+	struct sv_disks out = { .n = 0 };
+	struct sv_error err;
+	char path[160];
+
+	(void)state;
+	put_device(xs, "vbd", GUEST, "51712", drbd);
+	expect_refused(xs, EAGAIN, "domain 5: vbd 51712: hotplug has not "
+		       "written physical-device yet");
+	node(path, sizeof(path), "vbd", "51712", "physical-device");
+	xsd_put(xs, path, "93:7f");	/* no such device on a test host */
+	if (sv_discover_disks(xs, GUEST, &out, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.v[0].kind, SV_DISK_BLOCK);
+	assert_int_equal(out.v[0].rdev, makedev(0x93, 0x7f));
+	assert_string_equal(out.v[0].path, "/dev/block/147:127");
+	sv_disks_clear(&out);
+	xs_close(xs);
+}
+
 static void hostile_value_is_refused_naming_domain_and_device(void **state)
 {
 	static const char *const hostile[] = {
@@ -401,6 +429,7 @@ int main(void)
 		T(frontend_written_by_the_guest_is_never_read),
 		T(device_known_by_number_gets_the_kernels_name),
 		T(unfinished_hotplug_is_eagain_until_physical_device),
+		T(drbd_disk_is_pending_then_labelled_from_its_device),
 		T(hostile_value_is_refused_naming_domain_and_device),
 		T(value_with_a_nul_byte_is_refused),
 		T(read_dom0_gives_a_dom0_value_and_enoent_for_none),

@@ -34,3 +34,29 @@ check_qemu_of_guest k3 "$d"
 q=$(dm_pid "$d")
 check_eq "the process is the real qemu, moved aside" "$QEMU.real" "$(readlink "/proc/$q/exe")"
 check "xl destroy k3" xl destroy k3
+
+# dom0's own qdisk backend, started as Debian's xen-qemu-dom0-disk-backend
+# service starts it (-xen-domid 0, no -xen-domid-restrict): under the divert
+# install it must keep working, unchanged, in dom0's label, with a notice.
+DOM0_PID=/run/xen/qemu-dom0-svirt-test.pid
+dom0_undo() {
+	[ ! -s "$DOM0_PID" ] || kill "$(cat "$DOM0_PID")" 2>/dev/null || true
+	rm -f "$DOM0_PID"
+	undo
+}
+trap dom0_undo EXIT
+mkdir -p /run/xen
+check "dom0's qdisk backend starts through the interposer" \
+	"$QEMU" -xen-domid 0 -xen-attach -name dom0 -nographic -M xenpv -daemonize \
+	-monitor /dev/null -serial /dev/null -parallel /dev/null \
+	-nodefaults -no-user-config -pidfile "$DOM0_PID" 2>dom0-qemu.err
+cat dom0-qemu.err
+check "the interposer says it let dom0's qemu through" \
+	grep -q "notice: domain 0: dom0's own qemu" dom0-qemu.err
+q=$(cat "$DOM0_PID")
+check "dom0's qemu is running" kill -0 "$q"
+check_eq "dom0's qemu is the real qemu, moved aside" "$QEMU.real" "$(readlink "/proc/$q/exe")"
+ctx=$(context_of_pid "$q")
+mine=$(context_of_pid $$)
+check_eq "dom0's qemu runs in the label of whoever started it" "$mine" "$ctx"
+case $ctx in *svirt_xen_t*) fail "dom0's qemu runs in a guest's label: $ctx" ;; esac
