@@ -158,7 +158,9 @@ static int reconcile_objects(struct sv_domains *t, const struct sv_live *live,
 			l[n++] = (struct listing){
 				.path = t->v[i]->rec.objects[k].path,
 				.d = t->v[i],
-				.live = is_live(t->v[i], live, nlive) };
+				/* one whose leftovers would not end holds on */
+				.live = is_live(t->v[i], live, nlive) ||
+					t->v[i]->reap_failed };
 	qsort(l, n, sizeof(*l), by_path);
 	/* Paths are copied: rec_drop frees the strings l points at. */
 	for (size_t i = 0; i < n;) {
@@ -188,11 +190,23 @@ int sv_domains_reconcile(struct sv_domains *t, const struct sv_live *live,
 	struct sv_error err;
 	int released = 0, r;
 
+	/* A dead guest's labels are restored and its pair freed only once
+	 * nothing runs in its label (a device model libxl left behind). */
+	for (size_t i = 0; i < t->n; i++)
+		if (!is_live(t->v[i], live, nlive))
+			(void)sv_domain_reap(t, t->v[i]);
 	if ((r = reconcile_objects(t, live, nlive)) < 0)
 		return r;
 	for (size_t i = t->n; i-- > 0;) {
 		struct sv_domain *d = t->v[i];
 
+		if (!is_live(d, live, nlive) && d->reap_failed) {
+			d->state = SV_STATE_ERROR;
+			snprintf(d->reason, sizeof(d->reason), "gone, but a "
+				 "process in its label would not end; the pair "
+				 "stays held");
+			continue;
+		}
 		if (is_live(d, live, nlive)) {
 			if (d->dirty && sv_domain__store(t, d, &err) < 0)
 				sv_log_dom(t->log, LOG_WARNING, d->domid, d->name,

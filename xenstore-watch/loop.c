@@ -12,15 +12,12 @@
 #include <xenstore.h>
 
 #include "discover.h"
-#include "reap.h"
 #include "svirtd.h"
 
 #define TOKEN_INTRO "svirtd-intro"
 #define TOKEN_RELEASE "svirtd-release"
 #define TOKEN_BACKEND "svirtd-backend"
 #define BACKEND "/local/domain/0/backend/"
-/* How long a dead guest's leftover device models get to end after SIGKILL. */
-#define REAP_WAIT_MS 5000
 
 static const char *const backends[] = { "vbd", "qdisk", "vif" };
 
@@ -151,28 +148,6 @@ static bool same_domain(struct svirtd *s, const struct sv_domain *d)
 	return strncmp(vm, "/vm/", 4) != 0 || strcmp(vm + 4, d->uuid) == 0;
 }
 
-/* Ends every process still in d's device-model label (reap.h); false if one
- * stays: its record and pair are kept, and the next scan tries again. */
-static bool reap_leftovers(struct svirtd *s, struct sv_domain *d)
-{
-	struct sv_reap r;
-	struct sv_error err;
-	int q;
-
-	if (!d->labels.process)
-		return true;
-	q = sv_reap_label(NULL, d->labels.process, REAP_WAIT_MS, &r, &err);
-	for (size_t i = 0; i < r.n; i++)
-		sv_log_dom(&s->log, LOG_WARNING, d->domid, d->name,
-			   "killed leftover device model pid %d (%s)",
-			   (int)r.pid[i], d->labels.process);
-	if (q == 0)
-		return true;
-	sv_log_dom(&s->log, LOG_ERR, d->domid, d->name,
-		   "keeping its pair: %s", err.msg);
-	return false;
-}
-
 /* Known domains that are no longer introduced, or no longer themselves. */
 static void scan_gone(struct svirtd *s)
 {
@@ -187,7 +162,7 @@ static void scan_gone(struct svirtd *s)
 			continue;
 		/* Nothing may hold the pair once it is freed: the guest's
 		 * leftover device models end first, or the pair stays. */
-		if (!reap_leftovers(s, d))
+		if (sv_domain_reap(&s->doms, d) < 0)
 			continue;
 		/* Network labels first: the pair is freed last. */
 		svd_net_release(s, d);

@@ -83,6 +83,9 @@ static void open_table(struct env *e)
 	if (sv_store_open(e->state, &e->store, &err) != 0)
 		fail_msg("store: %s", err.msg);
 	sv_domains_init(&e->t, &e->cfg, &e->rctx, &e->log, e->mcs, e->store);
+	/* Never the host's processes: the reaper looks at a tree of ours. */
+	e->reaper = (struct sv_reaper){ .proc_root = e->proc, .wait_ms = 300 };
+	e->t.reaper = &e->reaper;
 }
 
 static void close_table(struct env *e)
@@ -114,7 +117,8 @@ int setup(void **state)
 	e->n++;
 	snprintf(e->images, sizeof(e->images), "%s/img%d", e->top, e->n);
 	snprintf(e->state, sizeof(e->state), "%s/state%d", e->top, e->n);
-	if (mkdir(e->images, 0755) < 0)
+	snprintf(e->proc, sizeof(e->proc), "%s/proc%d", e->top, e->n);
+	if (mkdir(e->images, 0755) < 0 || mkdir(e->proc, 0755) < 0)
 		return -1;
 	snprintf(conf, sizeof(conf),
 		 "image_context = \"" IMAGE "\"\n"

@@ -19,6 +19,8 @@ struct env {
 	const char *skip;
 	char top[64];
 	char images[128], state[128];
+	char proc[128];			/* a fake, empty /proc for the reaper */
+	struct sv_reaper reaper;
 	int n;				/* per-test directory counter */
 	struct sv_config cfg;
 	struct sv_relabel_ctx rctx;
