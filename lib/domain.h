@@ -119,10 +119,12 @@ void sv_domain_fail(struct sv_domains *t, struct sv_domain *d, int errnum,
  * records are logged and left alone. */
 int sv_domains_load(struct sv_domains *t, struct sv_error *err);
 
-/* A domain xenstore says is alive. */
+/* A domain xenstore says is alive, or could not say is gone (unknown:
+ * every record of that domid is kept as if alive, uuid unused). */
 struct sv_live {
 	int domid;
 	char uuid[SV_UUID_BUF];
+	bool unknown;
 };
 
 /* Then, given every live domain: records of domains that died meanwhile

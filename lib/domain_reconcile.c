@@ -51,7 +51,7 @@ static bool is_live(const struct sv_domain *d, const struct sv_live *live,
 		return true;	/* a reservation is kept */
 	for (size_t i = 0; i < n; i++)
 		if (live[i].domid == d->domid &&
-		    strcmp(live[i].uuid, d->uuid) == 0)
+		    (live[i].unknown || strcmp(live[i].uuid, d->uuid) == 0))
 			return true;
 	return false;
 }

@@ -134,18 +134,23 @@ static void scan_new(struct svirtd *s)
 	free(ents);
 }
 
-/* Whether domid still names the domain d was bound to: a domid given back
- * and reused (a fixed domid in the guest's config) between two looks must
- * not inherit the old guest's pair.  Unreadable: assume it does. */
-static bool same_domain(struct svirtd *s, const struct sv_domain *d)
+/* Whether d is gone: xenstore says its domid is not introduced, or names
+ * another guest now (*reused).  An error is no answer: d is kept, and the
+ * next scan asks again. */
+static bool gone(struct svirtd *s, struct sv_domain *d, bool *reused)
 {
-	_cleanup_free_ char *vm = NULL;
-	char path[64];
+	int in = svd_domain_introduced(s, d->domid);
 
-	snprintf(path, sizeof(path), "/local/domain/%d/vm", d->domid);
-	if (sv_xs_read_dom0(s->xs, path, &vm, NULL) < 0)
+	*reused = false;
+	if (in == 0)
 		return true;
-	return strncmp(vm, "/vm/", 4) != 0 || strcmp(vm + 4, d->uuid) == 0;
+	if (in > 0 && svd_same_domain(s, d) == 0)
+		return *reused = true;
+	if (in < 0)
+		sv_log_dom(&s->log, LOG_WARNING, d->domid, d->name, "cannot "
+			   "tell whether it is alive (%s): keeping it",
+			   strerror(-in));
+	return false;
 }
 
 /* Known domains that are no longer introduced, or no longer themselves. */
@@ -154,11 +159,9 @@ static void scan_gone(struct svirtd *s)
 	for (size_t i = s->doms.n; i-- > 0;) {
 		struct sv_domain *d = s->doms.v[i];
 		int domid = d->domid;
-		bool reused = false;
+		bool reused;
 
-		if (domid == SV_DOMID_NONE ||
-		    (xs_is_domain_introduced(s->xs, (unsigned)domid) &&
-		     !(reused = !same_domain(s, d))))
+		if (domid == SV_DOMID_NONE || !gone(s, d, &reused))
 			continue;
 		/* Nothing may hold the pair once it is freed: the guest's
 		 * leftover device models end first, or the pair stays. */
