@@ -105,8 +105,12 @@ static int fix_count(struct sv_domains *t, struct sv_relabel_obj *o,
 			l[i].d->dirty = true;
 		}
 	}
-	if (holders == 0)
-		return sv_relabel_reset_obj(t->rctx, o, NULL, &err);
+	if (holders == 0) {
+		if ((r = sv_relabel_reset_obj(t->rctx, o, &info, &err)) == 0)
+			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
+					       l[0].path, &info);
+		return r;
+	}
 	if ((r = sv_relabel_set_obj(t->rctx, o, rec->label, &info, &err)) < 0)
 		return r;
 	while (info.refs > holders)
@@ -132,8 +136,12 @@ static int reconcile_path(struct sv_domains *t, struct listing *l, size_t n)
 		drop_live(l, n, l[0].path);	/* never labelled */
 		r = 0;
 	} else if (strcmp(rec.boot_id, t->rctx->boot_id) != 0) {
+		struct sv_relabel_info info;
+
 		drop_live(l, n, l[0].path);
-		r = sv_relabel_reset_obj(t->rctx, &o, NULL, &err);
+		if ((r = sv_relabel_reset_obj(t->rctx, &o, &info, &err)) == 0)
+			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
+					       l[0].path, &info);
 	} else
 		r = fix_count(t, &o, &rec, l, n);
 	sv_relabel_close(&o);

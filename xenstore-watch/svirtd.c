@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <selinux/label.h>
 #include <xenstore.h>
 
 #include "svirtd.h"
@@ -118,6 +119,14 @@ static int open_state(struct svirtd *s)
 		sv_log(&s->log, LOG_ERR, "%s", err.msg);
 		return r;
 	}
+	/* Once: the default label of a path, for a restore that must not
+	 * believe a remembered original (relabel.h). */
+	if (!(s->selabel = selabel_open(SELABEL_CTX_FILE, NULL, 0)))
+		sv_log(&s->log, LOG_WARNING, "no file contexts (%s): an image "
+		       "whose trusted.svirt names svirt's own label as its "
+		       "original keeps its record", strerror(errno));
+	s->rctx.default_label = sv_relabel_selabel_default;
+	s->rctx.default_arg = s->selabel;
 	sv_domains_init(&s->doms, &s->cfg, &s->rctx, &s->log, s->mcs, s->store);
 	return 0;
 }
@@ -161,6 +170,8 @@ static void cleanup(struct svirtd *s)
 	if (s->xs)
 		xs_close(s->xs);
 	sv_store_close(s->store);
+	if (s->selabel)
+		selabel_close(s->selabel);
 	sv_mcs_free(s->mcs);
 	if (s->sigfd >= 0)
 		close(s->sigfd);

@@ -20,6 +20,7 @@
 #define SVIRTD_READ_TIMEOUT_MS 5000	/* a client must send its line by then */
 
 struct xs_handle;
+struct selabel_handle;
 
 /* One control connection: reading its line, or holding a GET ... WAIT. */
 struct svd_client {
@@ -45,6 +46,7 @@ struct svirtd {
 	struct sv_mcs *mcs;
 	struct sv_store *store;
 	struct sv_relabel_ctx rctx;
+	struct selabel_handle *selabel;	/* file contexts, for rctx */
 	struct sv_domains doms;
 	struct xs_handle *xs;
 	int sigfd;

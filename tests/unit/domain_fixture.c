@@ -106,6 +106,22 @@ void restart(struct env *e)
 	assert_int_equal(sv_domains_load(&e->t, &err), 0);
 }
 
+/* rctx's default_label: e->policy_default for every path. */
+static int fixture_default(void *arg, const char *path, mode_t mode,
+			   char *out, size_t size)
+{
+	const struct env *e = arg;
+
+	(void)path;
+	(void)mode;
+	if (!e->policy_default)
+		return -ENOENT;
+	if (strlen(e->policy_default) >= size)
+		return -ERANGE;
+	memcpy(out, e->policy_default, strlen(e->policy_default) + 1);
+	return 0;
+}
+
 int setup(void **state)
 {
 	struct env *e = *state;
@@ -133,6 +149,9 @@ int setup(void **state)
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
+	e->policy_default = ORIG;
+	e->rctx.default_label = fixture_default;
+	e->rctx.default_arg = e;
 	sv_log_open(&e->log, "test_domain", true, LOG_CRIT);
 	open_table(e);
 	return 0;
