@@ -10,8 +10,9 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
-/* Opens a path from a record for restoring: under a root, or a whole block
- * device under /dev (what sv_relabel_open_blockdev accepted when set). */
+/* Opens a path from a record for restoring: under a root, a whole block
+ * device under /dev (what sv_relabel_open_blockdev accepted when set), or
+ * one under a root the config no longer lists (relabel.h). */
 int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
 			 struct sv_relabel_obj *o, struct sv_error *err)
 {
@@ -20,9 +21,10 @@ int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
 
 	if (r != -EPERM)
 		return r;
-	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
-		return r;
-	return sv_relabel_open_blockdev(path, st.st_rdev, o, err);
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
+	    sv_relabel_open_blockdev(path, st.st_rdev, o, NULL) == 0)
+		return 0;
+	return sv_relabel_open_recorded(path, o, err);
 }
 
 static void fd_path(int fd, char buf[static 32])

@@ -171,6 +171,14 @@ int sv_relabel_open(const struct sv_relabel_ctx *c, const char *path,
 	return open_resolved(resolved, obj, err);
 }
 
+int sv_relabel_open_recorded(const char *resolved, struct sv_relabel_obj *obj,
+			     struct sv_error *err)
+{
+	if (!resolved || strnlen(resolved, PATH_MAX) >= PATH_MAX)
+		return sv_fail(err, EINVAL, "recorded path missing or too long");
+	return open_resolved(resolved, obj, err);
+}
+
 int sv_relabel_open_blockdev(const char *node, dev_t dev,
 			     struct sv_relabel_obj *obj, struct sv_error *err)
 {

@@ -95,6 +95,14 @@ struct sv_relabel_obj {
  * roots), -ELOOP (a component became a symlink), -EISDIR, -EMLINK. */
 int sv_relabel_open(const struct sv_relabel_ctx *c, const char *path,
 		    struct sv_relabel_obj *obj, struct sv_error *err);
+/* A path a guest's record lists, for putting back what svirt set: opened as
+ * recorded (it was resolved when set) without following any symlink, with
+ * the same type checks, but whether or not it is under today's roots, so
+ * a root removed from the config never strands a guest's pair.  Only a
+ * restore may use it: it changes nothing that trusted.svirt, which only
+ * root can write, does not say svirt labelled. */
+int sv_relabel_open_recorded(const char *resolved, struct sv_relabel_obj *obj,
+			     struct sv_error *err);
 /* A whole block device found by number (xenstore physical-device), which no
  * relabel root lists: node must resolve to a block node under /dev whose
  * number is dev.  Whether dom0 uses the device is checked when it is set. */

@@ -64,12 +64,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 void svd_reload(struct svirtd *s)
 {
-	struct sv_config c;
+	struct sv_config c = { 0 };
 	struct sv_error err;
 
-	if (sv_config_load(s->config_path, NULL, &c, &err) < 0) {
+	if (sv_config_load(s->config_path, NULL, &c, &err) < 0 ||
+	    sv_config_check_roots(&c, &err) < 0) {
 		sv_log(&s->log, LOG_ERR, "reload: %s; keeping the old config",
 		       err.msg);
+		sv_config_free(&c);
 		return;
 	}
 	/* Pairs already handed out and the store's place cannot change under
@@ -190,6 +192,11 @@ int main(int argc, char **argv)
 	s.config_path = a.config;
 	if (sv_config_load(a.config, NULL, &s.cfg, &err) < 0) {
 		fprintf(stderr, "svirtd: %s\n", err.msg);
+		return 1;
+	}
+	if (sv_config_check_roots(&s.cfg, &err) < 0) {
+		fprintf(stderr, "svirtd: %s: %s\n", a.config, err.msg);
+		sv_config_free(&s.cfg);
 		return 1;
 	}
 	/* Before any thread (libxenstore starts one) or open descriptor that

@@ -1,6 +1,7 @@
-/* test_xenstored_svirtd_liveness.c: the real svirtd frees a guest only on xenstore's
- * definite word that it is gone, and never answers for a domid another guest now holds. */
+/* test_xenstored_svirtd_pairs.c: the real svirtd frees a guest only on xenstore's definite
+ * word, never answers for a domid another guest holds, and never strands a pair on a root. */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,6 +152,97 @@ static void get_for_a_reused_domid_is_not_ready(void **state)
 	svirtd_stop(e);
 }
 
+/* ---- relabel roots ---- */
+
+/* svirtd's config with root as its only relabel root. */
+static void config_with_root(struct env *e, const char *root)
+{
+	char buf[4096];
+
+	FMT(buf, sizeof(buf),
+	    "categories = \"c1.c1023\"\n"
+	    "process_context = \"system_u:system_r:svirt_xen_t:s0\"\n"
+	    "image_context = \"" IMAGE_TYPE "\"\n"
+	    "content_context = \"" CONTENT "\"\n"
+	    "state_dir = \"%s/state\"\n"
+	    "relabel_roots = [ \"%s\" ]\n"
+	    "log_level = \"debug\"\n"
+	    "network = \"off\"\n", e->dir, root);
+	put_file(e->conf, buf);
+}
+
+/* The root a guest's disk is under leaves the config (SIGHUP) while the
+ * guest runs: its release still puts back what svirtd set, and frees. */
+static void root_removed_on_sighup_still_restores_and_frees(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], other[PATH_MAX];
+
+	snprintf(p, sizeof(p), "raw:%s", image(e, "moved.img", ORIG));
+	FMT(other, sizeof(other), "%s/other", e->dir);
+	assert_int_equal(mkdir(other, 0755), 0);
+	svirtd_start(e);
+	guest_create(e, 44, &(struct disk){ p, "w" }, 1);
+	wait_labelled(e, 44);
+	config_with_root(e, other);
+	assert_int_equal(kill(e->svirtd, SIGHUP), 0);
+	free(control(e, "LIST\n"));	/* the signal is handled by then */
+	assert_true(log_has(e, "reloaded"));
+	guest_destroy(e, 44);
+	wait_gone(e, 44);
+	assert_label(p + 4, ORIG);
+	assert_false(has_xattr(p + 4, "trusted.svirt"));
+	svirtd_stop(e);
+}
+
+static void symlink_root_is_refused_at_startup_naming_it(void **state)
+{
+	struct env *e = *state;
+	char link[PATH_MAX];
+	int st = 0;
+	pid_t w = 0;
+
+	FMT(link, sizeof(link), "%s/images-link", e->dir);
+	assert_int_equal(symlink(e->img, link), 0);
+	config_with_root(e, link);
+	svirtd_spawn(e);
+	/* Bounded: a svirtd that takes the root runs on. */
+	for (int i = 0; i < 500 && (w = waitpid(e->svirtd, &st, WNOHANG)) == 0; i++)
+		usleep(10 * 1000);
+	if (w == 0) {
+		svirtd_kill(e);
+		fail_msg("svirtd started with the symlink root %s", link);
+	}
+	e->svirtd = 0;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	if (!log_has(e, link) || !log_has(e, "resolves to")) {
+		show_log(e);
+		fail_msg("svirtd's refusal does not name the root");
+	}
+}
+
+static void symlink_root_on_sighup_keeps_the_old_config(void **state)
+{
+	struct env *e = *state;
+	char link[PATH_MAX], p[PATH_MAX + 8];
+
+	FMT(link, sizeof(link), "%s/images-link", e->dir);
+	assert_int_equal(symlink(e->img, link), 0);
+	svirtd_start(e);
+	config_with_root(e, link);
+	assert_int_equal(kill(e->svirtd, SIGHUP), 0);
+	free(control(e, "LIST\n"));
+	if (!log_has(e, "keeping the old config") || !log_has(e, link)) {
+		show_log(e);
+		fail_msg("a symlink root was taken on SIGHUP");
+	}
+	/* The old roots still hold. */
+	snprintf(p, sizeof(p), "raw:%s", image(e, "still.img", ORIG));
+	guest_create(e, 45, &(struct disk){ p, "w" }, 1);
+	wait_labelled(e, 45);
+	svirtd_stop(e);
+}
+
 /* ---- main ---- */
 
 int main(void)
@@ -158,6 +252,9 @@ int main(void)
 		T(xenstore_error_on_a_release_keeps_the_live_guest),
 		T(xenstore_error_at_startup_keeps_the_record),
 		T(get_for_a_reused_domid_is_not_ready),
+		T(root_removed_on_sighup_still_restores_and_frees),
+		T(symlink_root_is_refused_at_startup_naming_it),
+		T(symlink_root_on_sighup_keeps_the_old_config),
 #undef T
 	};
 
