@@ -54,22 +54,32 @@ static void put_label(struct env *e, pid_t pid, const char *ctx,
  * test binary, and teardown kills its group. */
 static pid_t leftover(struct env *e, const char *ctx)
 {
-	pid_t parent = getpid(), p = fork();
+	pid_t parent = getpid(), p;
+	int ready[2];
+	char c;
 
-	assert_true(p >= 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_true((p = fork()) >= 0);
 	if (p == 0) {
-		/* Not holding the store's lock past a restart. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent ||
-		    close_range(3, ~0U, 0) < 0)
+		/* Holds none of the test's descriptors (the store's lock
+		 * must not outlive a restart) before the parent goes on. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(1);
+		if (dup2(ready[1], 3) != 3 || close_range(4, ~0U, 0) < 0 ||
+		    write(3, "r", 1) != 1)
+			_exit(1);
+		close(3);
 		for (;;)
 			pause();
 	}
-	if (setpgid(p, group) < 0) {
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1 || setpgid(p, group) < 0) {
+		close(ready[0]);
 		kill(p, SIGKILL);
 		waitpid(p, NULL, 0);
-		fail_msg("setpgid: %s", strerror(errno));
+		fail_msg("child not ready or setpgid: %s", strerror(errno));
 	}
+	close(ready[0]);
 	if (!group)
 		group = p;
 	put_label(e, p, ctx, NULL);
