@@ -86,10 +86,9 @@ static void drop_live(struct listing *l, size_t n, const char *path)
  * live listings with its label, without the label ever leaving it. */
 static int fix_count(struct sv_domains *t, struct sv_relabel_obj *o,
 		     const struct sv_relabel_record *rec, struct listing *l,
-		     size_t n)
+		     size_t n, struct sv_error *err)
 {
 	struct sv_relabel_info info;
-	struct sv_error err;
 	unsigned holders = 0;
 	int r;
 
@@ -106,15 +105,15 @@ static int fix_count(struct sv_domains *t, struct sv_relabel_obj *o,
 		}
 	}
 	if (holders == 0) {
-		if ((r = sv_relabel_reset_obj(t->rctx, o, &info, &err)) == 0)
+		if ((r = sv_relabel_reset_obj(t->rctx, o, &info, err)) == 0)
 			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
 					       l[0].path, &info);
 		return r;
 	}
-	if ((r = sv_relabel_set_obj(t->rctx, o, rec->label, &info, &err)) < 0)
+	if ((r = sv_relabel_set_obj(t->rctx, o, rec->label, &info, err)) < 0)
 		return r;
 	while (info.refs > holders)
-		if ((r = sv_relabel_restore_obj(t->rctx, o, &info, &err)) < 0)
+		if ((r = sv_relabel_restore_obj(t->rctx, o, &info, err)) < 0)
 			return r;
 	return 0;
 }
@@ -143,7 +142,7 @@ static int reconcile_path(struct sv_domains *t, struct listing *l, size_t n)
 			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
 					       l[0].path, &info);
 	} else
-		r = fix_count(t, &o, &rec, l, n);
+		r = fix_count(t, &o, &rec, l, n, &err);
 	sv_relabel_close(&o);
 	if (r < 0)
 		sv_log(t->log, LOG_ERR, "reconciling %s: %s", l[0].path,
