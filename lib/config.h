@@ -85,6 +85,12 @@ void sv_config_free(struct sv_config *c);
 bool sv_config_path_under_root(const struct sv_config *c,
 			       const char *resolved_path);
 
+/* Each relabel root that exists must be a directory whose realpath is the
+ * root as written (no symlink in it); a missing one is skipped.  -EINVAL
+ * (or the error of realpath, -ENOTDIR) with err naming the root.  svirtd
+ * refuses to start, and a SIGHUP keeps the old config, on an error. */
+int sv_config_check_roots(const struct sv_config *c, struct sv_error *err);
+
 /* "built-in", "config", "policy file". */
 const char *sv_base_origin_name(enum sv_base_origin o);
 /* The base of one kind, e.g. for logging where each came from. */

@@ -230,6 +230,9 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 		return sv_fail(err, ENOENT, "no reservation for %s", uuid);
 	if (d->domid != SV_DOMID_NONE)
 		return sv_fail(err, EBUSY, "%s is domain %d", uuid, d->domid);
+	if (sv_domain_reap(t, d) < 0)
+		return sv_fail(err, EBUSY, "a process in the label of %s would "
+			       "not end; the reservation stays", uuid);
 	if ((r = sv_store_remove(t->store, uuid, err)) < 0 && r != -ENOENT)
 		return r;
 	sv_mcs_release(t->mcs, d->pair);
@@ -271,6 +274,27 @@ int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 
 /* ---- release ---- */
 
+int sv_domain_reap(struct sv_domains *t, struct sv_domain *d)
+{
+	struct sv_reap r;
+	struct sv_error err;
+	int q;
+
+	if (!d->labels.process)
+		return 0;
+	q = sv_reap_label(t->reaper, d->labels.process, &r, &err);
+	for (size_t i = 0; i < r.n && i < SV_REAP_MAX; i++)
+		sv_log_dom(t->log, LOG_WARNING, d->domid, d->name,
+			   "killed leftover device model pid %d (%s)",
+			   (int)r.pid[i], d->labels.process);
+	d->reap_failed = q < 0;
+	if (q == 0)
+		return 0;
+	sv_log_dom(t->log, LOG_ERR, d->domid, d->name, "keeping its pair: %s",
+		   err.msg);
+	return -EBUSY;
+}
+
 /* Restores every object, dropping each from the record once restored. */
 static int restore_all(struct sv_domains *t, struct sv_domain *d, bool reset)
 {
@@ -287,13 +311,16 @@ static int restore_all(struct sv_domains *t, struct sv_domain *d, bool reset)
 	return bad ? -EIO : 0;
 }
 
-/* Record removed, then pair freed, then gone from memory. */
+/* Record removed, then pair freed, then gone from memory; and before any
+ * of it, nothing left running in its label. */
 int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
 {
 	struct sv_error err;
-	int r = sv_store_remove(t->store, d->uuid, &err);
+	int r;
 
-	if (r < 0 && r != -ENOENT) {
+	if ((r = sv_domain_reap(t, d)) < 0)
+		return r;
+	if ((r = sv_store_remove(t->store, d->uuid, &err)) < 0 && r != -ENOENT) {
 		sv_log_dom(t->log, LOG_ERR, d->domid, d->name,
 			   "cannot remove its record: %s", err.msg);
 		return r;
@@ -307,9 +334,16 @@ int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
 int sv_domain_release(struct sv_domains *t, struct sv_domain *d)
 {
 	struct sv_error err;
-	int r = restore_all(t, d, false);
+	int r;
 
-	if (r < 0) {
+	/* Before the labels: a device model still running could otherwise
+	 * keep using storage about to become another guest's. */
+	if ((r = sv_domain_reap(t, d)) < 0) {
+		sv_domain_fail(t, d, EBUSY, "a process in its label would not "
+			       "end; the pair stays held");
+		return r;
+	}
+	if ((r = restore_all(t, d, false)) < 0) {
 		/* Keep the pair: a label that still names it may remain. */
 		if (sv_domain__store(t, d, &err) < 0)
 			sv_log_dom(t->log, LOG_WARNING, d->domid, d->name,

@@ -13,6 +13,7 @@
 #include "labels.h"
 #include "log.h"
 #include "mcs.h"
+#include "reap.h"
 #include "relabel.h"
 #include "store.h"
 
@@ -40,6 +41,7 @@ struct sv_domain {
 	struct sv_domain_labels labels;
 	struct sv_record rec;
 	bool dirty;			/* its backend changed: label again */
+	bool reap_failed;		/* a process in its label would not end */
 	bool seen;			/* the caller's mark while rescanning */
 	bool published;			/* the caller's: state as last shown */
 	uint64_t refreshed_ms;		/* the caller's: last label pass */
@@ -54,6 +56,9 @@ struct sv_domains {
 	const struct sv_log *log;
 	struct sv_mcs *mcs;
 	struct sv_store *store;
+	/* How leftover device models are found and ended (NULL: /proc and
+	 * kill(2)); tests point it at a fake proc tree. */
+	const struct sv_reaper *reaper;
 	size_t n, cap;
 	struct sv_domain **v;
 };
@@ -96,9 +101,15 @@ int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 int sv_domain_label(struct sv_domains *t, struct sv_domain *d,
 		    const struct sv_disks *disks);
 
-/* The domain is gone: restore every label, drop the record, free the pair
- * (in that order) and free d.  If a label cannot be restored the record and
- * pair are kept (-EIO; d stays, state error) so nothing is freed early. */
+/* Ends every process still in d's process label (reap.h), logging each;
+ * -EBUSY (logged, d->reap_failed set) if one stays: then nothing of d may
+ * be freed.  Every path that frees a pair calls it first. */
+int sv_domain_reap(struct sv_domains *t, struct sv_domain *d);
+
+/* The domain is gone: end what runs in its label, restore every label, drop
+ * the record, free the pair (in that order) and free d.  If a process stays
+ * (-EBUSY) or a label cannot be restored (-EIO) the record and pair are
+ * kept (d stays, state error) so nothing is freed early. */
 int sv_domain_release(struct sv_domains *t, struct sv_domain *d);
 
 /* Sets state error with a reason and logs it (LOG_ERR). */
@@ -110,10 +121,12 @@ void sv_domain_fail(struct sv_domains *t, struct sv_domain *d, int errnum,
  * records are logged and left alone. */
 int sv_domains_load(struct sv_domains *t, struct sv_error *err);
 
-/* A domain xenstore says is alive. */
+/* A domain xenstore says is alive, or could not say is gone (unknown:
+ * every record of that domid is kept as if alive, uuid unused). */
 struct sv_live {
 	int domid;
 	char uuid[SV_UUID_BUF];
+	bool unknown;
 };
 
 /* Then, given every live domain: records of domains that died meanwhile

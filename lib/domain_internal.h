@@ -34,6 +34,11 @@ void sv_domain__peek_orig(const struct sv_domains *t,
 int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,
 			    const char *path, bool reset);
 
+/* Logs a restore that would not write back a forged original. */
+void sv_domain__log_refused(const struct sv_domains *t, int domid,
+			    const char *name, const char *path,
+			    const struct sv_relabel_info *info);
+
 void sv_record__drop(struct sv_record *r, size_t i);
 ssize_t sv_record__find(const struct sv_record *r, const char *path);
 

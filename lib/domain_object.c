@@ -10,8 +10,9 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
-/* Opens a path from a record for restoring: under a root, or a whole block
- * device under /dev (what sv_relabel_open_blockdev accepted when set). */
+/* Opens a path from a record for restoring: under a root, a whole block
+ * device under /dev (what sv_relabel_open_blockdev accepted when set), or
+ * one under a root the config no longer lists (relabel.h). */
 int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
 			 struct sv_relabel_obj *o, struct sv_error *err)
 {
@@ -20,9 +21,10 @@ int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
 
 	if (r != -EPERM)
 		return r;
-	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
-		return r;
-	return sv_relabel_open_blockdev(path, st.st_rdev, o, err);
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
+	    sv_relabel_open_blockdev(path, st.st_rdev, o, NULL) == 0)
+		return 0;
+	return sv_relabel_open_recorded(path, o, err);
 }
 
 static void fd_path(int fd, char buf[static 32])
@@ -81,17 +83,31 @@ ssize_t sv_record__find(const struct sv_record *r, const char *path)
 
 /* Restores one recorded object; an object that is gone, or that svirt no
  * longer holds, counts as restored. */
+void sv_domain__log_refused(const struct sv_domains *t, int domid,
+			    const char *name, const char *path,
+			    const struct sv_relabel_info *info)
+{
+	if (info->orig_refused)
+		sv_log_dom(t->log, LOG_WARNING, domid, name, "%s: its "
+			   SV_RELABEL_XATTR " named svirt's own label %s as "
+			   "the original; restored the policy's default %s",
+			   path, info->orig, info->restored);
+}
+
 int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,
 			    const char *path, bool reset)
 {
+	struct sv_relabel_info info;
 	struct sv_relabel_obj o;
 	struct sv_error err;
 	int r = sv_domain__open_recorded(t, path, &o, &err);
 
 	if (r == 0) {
-		r = reset ? sv_relabel_reset_obj(t->rctx, &o, NULL, &err)
-			  : sv_relabel_restore_obj(t->rctx, &o, NULL, &err);
+		r = reset ? sv_relabel_reset_obj(t->rctx, &o, &info, &err)
+			  : sv_relabel_restore_obj(t->rctx, &o, &info, &err);
 		sv_relabel_close(&o);
+		if (r == 0)
+			sv_domain__log_refused(t, d->domid, d->name, path, &info);
 	}
 	if (r == -ENOENT || r == -ENODATA)
 		return 0;

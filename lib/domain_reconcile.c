@@ -51,7 +51,7 @@ static bool is_live(const struct sv_domain *d, const struct sv_live *live,
 		return true;	/* a reservation is kept */
 	for (size_t i = 0; i < n; i++)
 		if (live[i].domid == d->domid &&
-		    strcmp(live[i].uuid, d->uuid) == 0)
+		    (live[i].unknown || strcmp(live[i].uuid, d->uuid) == 0))
 			return true;
 	return false;
 }
@@ -86,10 +86,9 @@ static void drop_live(struct listing *l, size_t n, const char *path)
  * live listings with its label, without the label ever leaving it. */
 static int fix_count(struct sv_domains *t, struct sv_relabel_obj *o,
 		     const struct sv_relabel_record *rec, struct listing *l,
-		     size_t n)
+		     size_t n, struct sv_error *err)
 {
 	struct sv_relabel_info info;
-	struct sv_error err;
 	unsigned holders = 0;
 	int r;
 
@@ -105,12 +104,16 @@ static int fix_count(struct sv_domains *t, struct sv_relabel_obj *o,
 			l[i].d->dirty = true;
 		}
 	}
-	if (holders == 0)
-		return sv_relabel_reset_obj(t->rctx, o, NULL, &err);
-	if ((r = sv_relabel_set_obj(t->rctx, o, rec->label, &info, &err)) < 0)
+	if (holders == 0) {
+		if ((r = sv_relabel_reset_obj(t->rctx, o, &info, err)) == 0)
+			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
+					       l[0].path, &info);
+		return r;
+	}
+	if ((r = sv_relabel_set_obj(t->rctx, o, rec->label, &info, err)) < 0)
 		return r;
 	while (info.refs > holders)
-		if ((r = sv_relabel_restore_obj(t->rctx, o, &info, &err)) < 0)
+		if ((r = sv_relabel_restore_obj(t->rctx, o, &info, err)) < 0)
 			return r;
 	return 0;
 }
@@ -132,10 +135,14 @@ static int reconcile_path(struct sv_domains *t, struct listing *l, size_t n)
 		drop_live(l, n, l[0].path);	/* never labelled */
 		r = 0;
 	} else if (strcmp(rec.boot_id, t->rctx->boot_id) != 0) {
+		struct sv_relabel_info info;
+
 		drop_live(l, n, l[0].path);
-		r = sv_relabel_reset_obj(t->rctx, &o, NULL, &err);
+		if ((r = sv_relabel_reset_obj(t->rctx, &o, &info, &err)) == 0)
+			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
+					       l[0].path, &info);
 	} else
-		r = fix_count(t, &o, &rec, l, n);
+		r = fix_count(t, &o, &rec, l, n, &err);
 	sv_relabel_close(&o);
 	if (r < 0)
 		sv_log(t->log, LOG_ERR, "reconciling %s: %s", l[0].path,
@@ -158,7 +165,9 @@ static int reconcile_objects(struct sv_domains *t, const struct sv_live *live,
 			l[n++] = (struct listing){
 				.path = t->v[i]->rec.objects[k].path,
 				.d = t->v[i],
-				.live = is_live(t->v[i], live, nlive) };
+				/* one whose leftovers would not end holds on */
+				.live = is_live(t->v[i], live, nlive) ||
+					t->v[i]->reap_failed };
 	qsort(l, n, sizeof(*l), by_path);
 	/* Paths are copied: rec_drop frees the strings l points at. */
 	for (size_t i = 0; i < n;) {
@@ -188,11 +197,23 @@ int sv_domains_reconcile(struct sv_domains *t, const struct sv_live *live,
 	struct sv_error err;
 	int released = 0, r;
 
+	/* A dead guest's labels are restored and its pair freed only once
+	 * nothing runs in its label (a device model libxl left behind). */
+	for (size_t i = 0; i < t->n; i++)
+		if (!is_live(t->v[i], live, nlive))
+			(void)sv_domain_reap(t, t->v[i]);
 	if ((r = reconcile_objects(t, live, nlive)) < 0)
 		return r;
 	for (size_t i = t->n; i-- > 0;) {
 		struct sv_domain *d = t->v[i];
 
+		if (!is_live(d, live, nlive) && d->reap_failed) {
+			d->state = SV_STATE_ERROR;
+			snprintf(d->reason, sizeof(d->reason), "gone, but a "
+				 "process in its label would not end; the pair "
+				 "stays held");
+			continue;
+		}
 		if (is_live(d, live, nlive)) {
 			if (d->dirty && sv_domain__store(t, d, &err) < 0)
 				sv_log_dom(t->log, LOG_WARNING, d->domid, d->name,

@@ -121,34 +121,55 @@ static unsigned now_ms(void)
 	return (unsigned)(t.tv_sec * 1000 + t.tv_nsec / 1000000);
 }
 
-int sv_reap_label(const char *proc_root, const char *label, unsigned wait_ms,
+static int kill_one(const struct sv_reaper *rp, pid_t pid)
+{
+	return rp && rp->kill ? rp->kill(pid, SIGKILL, rp->arg) : kill(pid, SIGKILL);
+}
+
+/* A process still dying is found again: it is counted once. */
+static bool killed_before(const struct sv_reap *out, pid_t pid)
+{
+	for (size_t i = 0; i < out->n && i < SV_REAP_MAX; i++)
+		if (out->pid[i] == pid)
+			return true;
+	return false;
+}
+
+int sv_reap_label(const struct sv_reaper *rp, const char *label,
 		  struct sv_reap *out, struct sv_error *err)
 {
+	const char *proc_root = rp ? rp->proc_root : NULL;
 	const char *root = root_of(proc_root);
+	unsigned wait_ms = rp && rp->wait_ms ? rp->wait_ms : SV_REAP_WAIT_MS;
 	unsigned start = now_ms();
-	int r = sv_reap_find(proc_root, label, out, err);
+	struct sv_reap found;
 
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < out->n; i++)
-		if (in_label(root, out->pid[i], label))
-			(void)kill(out->pid[i], SIGKILL);
+	out->n = 0;
+	out->alive = 0;
 	for (;;) {
-		pid_t left = 0;
+		/* More than SV_REAP_MAX: kill those, the next scan finds more. */
+		int r = sv_reap_find(proc_root, label, &found, err);
 
-		out->alive = 0;
-		for (size_t i = 0; i < out->n; i++)
-			if (running(root, out->pid[i]) &&
-			    in_label(root, out->pid[i], label)) {
-				out->alive++;
-				left = out->pid[i];
-			}
-		if (!out->alive)
+		if (r < 0 && r != -E2BIG)
+			return r;
+		out->alive = found.n;
+		if (found.n == 0)
 			return 0;
 		if (now_ms() - start >= wait_ms)
 			return sv_fail(err, EBUSY, "%zu process(es) in %s still "
 				       "running after SIGKILL (pid %d)",
-				       out->alive, label, (int)left);
-		usleep(20 * 1000);
+				       found.n, label, (int)found.pid[0]);
+		for (size_t i = 0; i < found.n; i++) {
+			if (!in_label(root, found.pid[i], label))
+				continue;
+			(void)kill_one(rp, found.pid[i]);
+			if (!killed_before(out, found.pid[i])) {
+				if (out->n < SV_REAP_MAX)
+					out->pid[out->n] = found.pid[i];
+				out->n++;
+			}
+		}
+		/* SIGKILLed processes take a moment to become zombies. */
+		usleep(5 * 1000);
 	}
 }

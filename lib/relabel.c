@@ -36,6 +36,8 @@ int sv_relabel_ctx_init(struct sv_relabel_ctx *c, const struct sv_config *cfg,
 		return sv_fail(err, EINVAL, "%s: not a boot id", path);
 	c->cfg = cfg;
 	c->sys = sys;
+	c->default_label = NULL;
+	c->default_arg = NULL;
 	memcpy(c->boot_id, buf, SV_BOOT_ID_LEN);
 	c->boot_id[SV_BOOT_ID_LEN] = '\0';
 	return 0;
@@ -166,6 +168,14 @@ int sv_relabel_open(const struct sv_relabel_ctx *c, const char *path,
 	if (!sv_config_path_under_root(c->cfg, resolved))
 		return sv_fail(err, EPERM, "%.200s resolves to %.200s, outside "
 			       "the relabel roots", path, resolved);
+	return open_resolved(resolved, obj, err);
+}
+
+int sv_relabel_open_recorded(const char *resolved, struct sv_relabel_obj *obj,
+			     struct sv_error *err)
+{
+	if (!resolved || strnlen(resolved, PATH_MAX) >= PATH_MAX)
+		return sv_fail(err, EINVAL, "recorded path missing or too long");
 	return open_resolved(resolved, obj, err);
 }
 
@@ -360,6 +370,8 @@ static void fill_info(struct sv_relabel_info *info, unsigned refs,
 	info->has_orig = rec->has_orig;
 	memcpy(info->orig, rec->orig, sizeof(info->orig));
 	info->stale = stale;
+	info->orig_refused = false;
+	info->restored[0] = '\0';
 }
 
 /* ---- set ---- */
@@ -462,9 +474,10 @@ static int restore_obj(const struct sv_relabel_ctx *c,
 		       struct sv_relabel_info *info, struct sv_error *err)
 {
 	enum sv_relabel_stale stale = SV_STALE_NONE;
+	char orig[SV_RELABEL_LABEL_MAX + 1] = "";
 	struct state s;
 	bool live, put_back = true;
-	int r;
+	int r, refused = 0;
 
 	if ((r = read_state(obj, &s, err)) < 0)
 		return r;
@@ -483,15 +496,24 @@ static int restore_obj(const struct sv_relabel_ctx *c,
 		put_back = label_is(&s, s.rec.label);
 		stale = put_back ? SV_STALE_KEPT_ORIGINAL : SV_STALE_DROPPED;
 	}
+	/* Never one of svirt's own labels as an original (relabel_orig.c);
+	 * without a default the record stays, and so does the guest's. */
+	if (put_back && s.rec.has_orig &&
+	    (refused = sv_relabel_trusted_orig(c, obj, s.rec.orig, orig,
+					       err)) < 0)
+		return refused;
 	/* Label first, record last: a crash in between leaves the record,
 	 * and restoring again is harmless. */
-	if (put_back &&
-	    (r = write_label(obj, s.rec.has_orig, s.rec.orig, err)) < 0)
+	if (put_back && (r = write_label(obj, s.rec.has_orig, orig, err)) < 0)
 		return r;
 	if ((r = xremove(obj->fd, SV_RELABEL_XATTR)) < 0)
 		return sv_fail(err, -r, "%.300s: cannot remove " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror(-r));
 	fill_info(info, 0, &s.rec, stale);
+	if (info && refused) {
+		info->orig_refused = true;
+		memcpy(info->restored, orig, sizeof(info->restored));
+	}
 	return 0;
 }
 

@@ -65,6 +65,13 @@ struct sv_relabel_ctx {
 	/* NULL: the real /proc and /sys, plus the kernel's O_EXCL probe of
 	 * block devices; tests point it at fake trees (no probe then). */
 	const struct sv_sysroots *sys;
+	/* The policy's default label of a path (svirtd: selabel_lookup_raw
+	 * on a handle opened once; tests inject their own), written back
+	 * instead of an original that is one of svirt's own labels.  NULL
+	 * (sv_relabel_ctx_init's): none, and such a restore fails. */
+	int (*default_label)(void *arg, const char *path, mode_t mode,
+			     char *out, size_t size);
+	void *default_arg;
 };
 
 /* Reads the boot id from boot_id_path (NULL: SV_BOOT_ID_PATH). */
@@ -88,12 +95,37 @@ struct sv_relabel_obj {
  * roots), -ELOOP (a component became a symlink), -EISDIR, -EMLINK. */
 int sv_relabel_open(const struct sv_relabel_ctx *c, const char *path,
 		    struct sv_relabel_obj *obj, struct sv_error *err);
+/* A path a guest's record lists, for putting back what svirt set: opened as
+ * recorded (it was resolved when set) without following any symlink, with
+ * the same type checks, but whether or not it is under today's roots, so
+ * a root removed from the config never strands a guest's pair.  Only a
+ * restore may use it: it changes nothing that trusted.svirt, which only
+ * root can write, does not say svirt labelled. */
+int sv_relabel_open_recorded(const char *resolved, struct sv_relabel_obj *obj,
+			     struct sv_error *err);
 /* A whole block device found by number (xenstore physical-device), which no
  * relabel root lists: node must resolve to a block node under /dev whose
  * number is dev.  Whether dom0 uses the device is checked when it is set. */
 int sv_relabel_open_blockdev(const char *node, dev_t dev,
 			     struct sv_relabel_obj *obj, struct sv_error *err);
 void sv_relabel_close(struct sv_relabel_obj *obj);
+
+/* An original remembered in trusted.svirt is believed only if it is not one
+ * of svirt-xen's own labels (the configured process, image, content and
+ * packet types, at any level): an image copied with its xattrs from another
+ * host (rsync -aX) brings a record whose orig could name another guest's
+ * label.  True for such a label. */
+bool sv_relabel_is_own_label(const struct sv_config *cfg, const char *label);
+/* The label a restore writes for orig: orig itself (0), or for one of
+ * svirt's own, the policy's default for the object's path (1); -EPERM,
+ * with err naming both, when there is no usable default. */
+int sv_relabel_trusted_orig(const struct sv_relabel_ctx *c,
+			    const struct sv_relabel_obj *obj, const char *orig,
+			    char out[static SV_RELABEL_LABEL_MAX + 1],
+			    struct sv_error *err);
+/* default_label on a struct selabel_handle * (NULL: no default). */
+int sv_relabel_selabel_default(void *handle, const char *path, mode_t mode,
+			       char *out, size_t size);
 
 /* Opens a resolved path (absolute, no ".", "..", "//") component by
  * component with O_PATH|O_NOFOLLOW; -ELOOP if any component is a symlink. */
@@ -117,6 +149,10 @@ struct sv_relabel_info {
 	bool has_orig;			/* the remembered original ... */
 	char orig[SV_RELABEL_LABEL_MAX + 1];	/* ... if any */
 	enum sv_relabel_stale stale;
+	/* A restore that would not write back orig (one of svirt's own
+	 * labels) and wrote the policy's default instead. */
+	bool orig_refused;
+	char restored[SV_RELABEL_LABEL_MAX + 1];	/* then: what it wrote */
 };
 
 /* Gives the object label.  The first holder's call remembers the original;

@@ -13,15 +13,12 @@
 
 #include "backend_event.h"
 #include "discover.h"
-#include "reap.h"
 #include "svirtd.h"
 
 #define TOKEN_INTRO "svirtd-intro"
 #define TOKEN_RELEASE "svirtd-release"
 #define TOKEN_BACKEND "svirtd-backend"
 #define BACKEND SV_BACKEND_ROOT
-/* How long a dead guest's leftover device models get to end after SIGKILL. */
-#define REAP_WAIT_MS 5000
 
 static const char *const backends[] = { "vbd", "qdisk", "vif" };
 
@@ -170,39 +167,22 @@ static void scan_new(struct svirtd *s)
 	free(ents);
 }
 
-/* Whether domid still names the domain d was bound to: a domid given back
- * and reused (a fixed domid in the guest's config) between two looks must
- * not inherit the old guest's pair.  Unreadable: assume it does. */
-static bool same_domain(struct svirtd *s, const struct sv_domain *d)
+/* Whether d is gone: xenstore says its domid is not introduced, or names
+ * another guest now (*reused).  An error is no answer: d is kept, and the
+ * next scan asks again. */
+static bool gone(struct svirtd *s, struct sv_domain *d, bool *reused)
 {
-	_cleanup_free_ char *vm = NULL;
-	char path[64];
+	int in = svd_domain_introduced(s, d->domid);
 
-	snprintf(path, sizeof(path), "/local/domain/%d/vm", d->domid);
-	if (sv_xs_read_dom0(s->xs, path, &vm, NULL) < 0)
+	*reused = false;
+	if (in == 0)
 		return true;
-	return strncmp(vm, "/vm/", 4) != 0 || strcmp(vm + 4, d->uuid) == 0;
-}
-
-/* Ends every process still in d's device-model label (reap.h); false if one
- * stays: its record and pair are kept, and the next scan tries again. */
-static bool reap_leftovers(struct svirtd *s, struct sv_domain *d)
-{
-	struct sv_reap r;
-	struct sv_error err;
-	int q;
-
-	if (!d->labels.process)
-		return true;
-	q = sv_reap_label(NULL, d->labels.process, REAP_WAIT_MS, &r, &err);
-	for (size_t i = 0; i < r.n; i++)
-		sv_log_dom(&s->log, LOG_WARNING, d->domid, d->name,
-			   "killed leftover device model pid %d (%s)",
-			   (int)r.pid[i], d->labels.process);
-	if (q == 0)
-		return true;
-	sv_log_dom(&s->log, LOG_ERR, d->domid, d->name,
-		   "keeping its pair: %s", err.msg);
+	if (in > 0 && svd_same_domain(s, d) == 0)
+		return *reused = true;
+	if (in < 0)
+		sv_log_dom(&s->log, LOG_WARNING, d->domid, d->name, "cannot "
+			   "tell whether it is alive (%s): keeping it",
+			   strerror(-in));
 	return false;
 }
 
@@ -212,15 +192,13 @@ static void scan_gone(struct svirtd *s)
 	for (size_t i = s->doms.n; i-- > 0;) {
 		struct sv_domain *d = s->doms.v[i];
 		int domid = d->domid;
-		bool reused = false;
+		bool reused;
 
-		if (domid == SV_DOMID_NONE ||
-		    (xs_is_domain_introduced(s->xs, (unsigned)domid) &&
-		     !(reused = !same_domain(s, d))))
+		if (domid == SV_DOMID_NONE || !gone(s, d, &reused))
 			continue;
 		/* Nothing may hold the pair once it is freed: the guest's
 		 * leftover device models end first, or the pair stays. */
-		if (!reap_leftovers(s, d))
+		if (sv_domain_reap(&s->doms, d) < 0)
 			continue;
 		/* Network labels first: the pair is freed last. */
 		svd_net_release(s, d);

@@ -69,32 +69,61 @@ int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
 	return 0;
 }
 
-/* Every introduced domain whose identity can be read. */
+int svd_domain_introduced(struct svirtd *s, int domid)
+{
+	/* A reply "F" leaves errno alone; an error sets it. */
+	errno = 0;
+	if (xs_is_domain_introduced(s->xs, (unsigned)domid))
+		return 1;
+	return errno ? -errno : 0;
+}
+
+int svd_same_domain(struct svirtd *s, const struct sv_domain *d)
+{
+	_cleanup_free_ char *vm = NULL;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/local/domain/%d/vm", d->domid);
+	if ((r = sv_xs_read_dom0(s->xs, path, &vm, NULL)) < 0)
+		return r;
+	if (strncmp(vm, VM_PREFIX, strlen(VM_PREFIX)) != 0)
+		return -EINVAL;
+	return strcmp(vm + strlen(VM_PREFIX), d->uuid) == 0;
+}
+
+/* What xenstore says of each record's domain: alive with its uuid, or
+ * unknown (an error: the record is kept as if alive); a record whose
+ * domain xenstore definitely does not have is left out, so it is freed. */
 static int live_domains(struct svirtd *s, struct sv_live **out, size_t *nout)
 {
-	unsigned n = 0;
-	char **ents = xs_directory(s->xs, XBT_NULL, "/local/domain", &n);
-	struct sv_live *live = calloc(n + 1, sizeof(*live));
+	struct sv_live *live = calloc(s->doms.n + 1, sizeof(*live));
 	size_t k = 0;
 
-	if (!live) {
-		free(ents);
+	if (!live)
 		return -ENOMEM;
-	}
-	for (unsigned i = 0; ents && i < n; i++) {
-		char *end, *name = NULL;
-		long domid = strtol(ents[i], &end, 10);
+	for (size_t i = 0; i < s->doms.n; i++) {
+		int domid = s->doms.v[i]->domid, in;
+		char *name = NULL;
 
-		if (*end || end == ents[i] || domid < SV_DOMID_MIN ||
-		    domid > SV_DOMID_MAX ||
-		    !xs_is_domain_introduced(s->xs, (unsigned)domid))
+		if (domid == SV_DOMID_NONE || (in = svd_domain_introduced(s, domid)) == 0)
 			continue;
-		if (svd_read_identity(s, (int)domid, live[k].uuid, &name) == 0) {
-			live[k++].domid = (int)domid;
+		live[k].domid = domid;
+		if (in < 0) {
+			sv_log_dom(&s->log, LOG_WARNING, domid, NULL, "cannot "
+				   "tell whether it is alive (%s): keeping its "
+				   "record", strerror(-in));
+			live[k++].unknown = true;
+		} else if (svd_read_identity(s, domid, live[k].uuid, &name) == 0) {
 			free(name);
+			k++;
+		} else {
+			/* Logged by svd_read_identity unless missing. */
+			sv_log_dom(&s->log, LOG_WARNING, domid, NULL, "cannot "
+				   "read its identity: keeping its record");
+			live[k++].unknown = true;
 		}
 	}
-	free(ents);
 	*out = live;
 	*nout = k;
 	return 0;

@@ -152,6 +152,15 @@ static bool done(const struct sv_domain *d)
 	return d->state == SV_STATE_LABELLED || d->state == SV_STATE_ERROR;
 }
 
+/* Whether the entry of d may be given for its domid now: the domid must
+ * still name d's guest.  A domid given back and taken by another guest
+ * before svirtd has handled the release (or one xenstore cannot tell
+ * about) is not ready: the old guest's pair must never reach the new one. */
+static bool answerable(struct svirtd *s, const struct sv_domain *d)
+{
+	return svd_same_domain(s, d) == 1;
+}
+
 /* ---- requests ---- */
 
 /* Returns true when the connection is finished (replied or refused). */
@@ -164,7 +173,12 @@ static bool do_get(struct svirtd *s, struct svd_client *c,
 		send_error(s, c->fd, ENOENT, "no domain %d", q->domid);
 		return true;
 	}
-	if (q->wait_seconds && !done(d)) {
+	if (!q->wait_seconds && !answerable(s, d)) {
+		send_error(s, c->fd, EAGAIN, "domain %d is not yet known as "
+			   "the guest now holding that domid", q->domid);
+		return true;
+	}
+	if (q->wait_seconds && !(done(d) && answerable(s, d))) {
 		c->waiting = true;
 		c->domid = q->domid;
 		c->deadline_ms = svd_now_ms() + q->wait_seconds * 1000ull;
@@ -216,6 +230,11 @@ static bool do_vif(struct svirtd *s, struct svd_client *c,
 
 	if (!d) {
 		send_error(s, c->fd, ENOENT, "no domain %d", q->domid);
+		return true;
+	}
+	if (!answerable(s, d)) {
+		send_error(s, c->fd, EAGAIN, "domain %d is not yet known as "
+			   "the guest now holding that domid", q->domid);
 		return true;
 	}
 	if ((r = svd_net_vif(s, d, q->devid, &err)) < 0)
@@ -370,11 +389,14 @@ int svd_server_tick(struct svirtd *s)
 		if (c->waiting && !d)
 			send_error(s, c->fd, ENOENT, "domain %d is gone",
 				   c->domid);
-		else if (c->waiting && done(d))
+		else if (c->waiting && done(d) && answerable(s, d))
 			reply_entries(s, c->fd, &d, 1);
 		else if (c->waiting && now >= c->deadline_ms)
-			send_error(s, c->fd, ETIMEDOUT, "domain %d is still %s",
-				   c->domid, sv_dom_state_name(d->state));
+			send_error(s, c->fd, ETIMEDOUT, done(d) ?
+				   "domain %d is not yet known as the guest now "
+				   "holding that domid%s" : "domain %d is still %s",
+				   c->domid, done(d) ? "" :
+				   sv_dom_state_name(d->state));
 		else if (c->waiting || now < c->deadline_ms) {
 			if (c->deadline_ms < next)
 				next = c->deadline_ms;

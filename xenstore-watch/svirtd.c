@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <selinux/label.h>
 #include <xenstore.h>
 
 #include "svirtd.h"
@@ -63,12 +64,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 void svd_reload(struct svirtd *s)
 {
-	struct sv_config c;
+	struct sv_config c = { 0 };
 	struct sv_error err;
 
-	if (sv_config_load(s->config_path, NULL, &c, &err) < 0) {
+	if (sv_config_load(s->config_path, NULL, &c, &err) < 0 ||
+	    sv_config_check_roots(&c, &err) < 0) {
 		sv_log(&s->log, LOG_ERR, "reload: %s; keeping the old config",
 		       err.msg);
+		sv_config_free(&c);
 		return;
 	}
 	/* Pairs already handed out and the store's place cannot change under
@@ -118,6 +121,14 @@ static int open_state(struct svirtd *s)
 		sv_log(&s->log, LOG_ERR, "%s", err.msg);
 		return r;
 	}
+	/* Once: the default label of a path, for a restore that must not
+	 * believe a remembered original (relabel.h). */
+	if (!(s->selabel = selabel_open(SELABEL_CTX_FILE, NULL, 0)))
+		sv_log(&s->log, LOG_WARNING, "no file contexts (%s): an image "
+		       "whose trusted.svirt names svirt's own label as its "
+		       "original keeps its record", strerror(errno));
+	s->rctx.default_label = sv_relabel_selabel_default;
+	s->rctx.default_arg = s->selabel;
 	sv_domains_init(&s->doms, &s->cfg, &s->rctx, &s->log, s->mcs, s->store);
 	return 0;
 }
@@ -161,6 +172,8 @@ static void cleanup(struct svirtd *s)
 	if (s->xs)
 		xs_close(s->xs);
 	sv_store_close(s->store);
+	if (s->selabel)
+		selabel_close(s->selabel);
 	sv_mcs_free(s->mcs);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
@@ -180,6 +193,11 @@ int main(int argc, char **argv)
 	s.config_path = a.config;
 	if (sv_config_load(a.config, NULL, &s.cfg, &err) < 0) {
 		fprintf(stderr, "svirtd: %s\n", err.msg);
+		return 1;
+	}
+	if (sv_config_check_roots(&s.cfg, &err) < 0) {
+		fprintf(stderr, "svirtd: %s: %s\n", a.config, err.msg);
+		sv_config_free(&s.cfg);
 		return 1;
 	}
 	/* Before any thread (libxenstore starts one) or open descriptor that

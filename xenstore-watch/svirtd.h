@@ -26,6 +26,7 @@
 #define SVIRTD_LOG_REPEAT_MS 60000	/* the same error of a guest, again */
 
 struct xs_handle;
+struct selabel_handle;
 
 /* One control connection: reading its line, or holding a GET ... WAIT. */
 struct svd_client {
@@ -51,6 +52,7 @@ struct svirtd {
 	struct sv_mcs *mcs;
 	struct sv_store *store;
 	struct sv_relabel_ctx rctx;
+	struct selabel_handle *selabel;	/* file contexts, for rctx */
 	struct sv_domains doms;
 	struct xs_handle *xs;
 	int sigfd;
@@ -84,6 +86,13 @@ void svd_unpublish(struct svirtd *s, int domid);
 
 /* reconcile.c */
 int svd_reconcile(struct svirtd *s);
+/* xenstore's definite answer on whether domid is introduced: 1 yes, 0 no;
+ * -errno when it could not say (libxenstore's xs_is_domain_introduced
+ * answers false on errors too).  Only a 0 may free a guest. */
+int svd_domain_introduced(struct svirtd *s, int domid);
+/* Whether d's domid still names d's guest (its uuid): 1 yes, 0 another
+ * guest has it (a domid given back and reused), -errno if unreadable. */
+int svd_same_domain(struct svirtd *s, const struct sv_domain *d);
 /* The name and uuid of domid from dom0-owned nodes; -ENOENT while the
  * toolstack has not written them, -EPERM if a node is not dom0's. */
 int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],

@@ -83,6 +83,9 @@ static void open_table(struct env *e)
 	if (sv_store_open(e->state, &e->store, &err) != 0)
 		fail_msg("store: %s", err.msg);
 	sv_domains_init(&e->t, &e->cfg, &e->rctx, &e->log, e->mcs, e->store);
+	/* Never the host's processes: the reaper looks at a tree of ours. */
+	e->reaper = (struct sv_reaper){ .proc_root = e->proc, .wait_ms = 300 };
+	e->t.reaper = &e->reaper;
 }
 
 static void close_table(struct env *e)
@@ -103,6 +106,22 @@ void restart(struct env *e)
 	assert_int_equal(sv_domains_load(&e->t, &err), 0);
 }
 
+/* rctx's default_label: e->policy_default for every path. */
+static int fixture_default(void *arg, const char *path, mode_t mode,
+			   char *out, size_t size)
+{
+	const struct env *e = arg;
+
+	(void)path;
+	(void)mode;
+	if (!e->policy_default)
+		return -ENOENT;
+	if (strlen(e->policy_default) >= size)
+		return -ERANGE;
+	memcpy(out, e->policy_default, strlen(e->policy_default) + 1);
+	return 0;
+}
+
 int setup(void **state)
 {
 	struct env *e = *state;
@@ -114,7 +133,8 @@ int setup(void **state)
 	e->n++;
 	snprintf(e->images, sizeof(e->images), "%s/img%d", e->top, e->n);
 	snprintf(e->state, sizeof(e->state), "%s/state%d", e->top, e->n);
-	if (mkdir(e->images, 0755) < 0)
+	snprintf(e->proc, sizeof(e->proc), "%s/proc%d", e->top, e->n);
+	if (mkdir(e->images, 0755) < 0 || mkdir(e->proc, 0755) < 0)
 		return -1;
 	snprintf(conf, sizeof(conf),
 		 "image_context = \"" IMAGE "\"\n"
@@ -129,6 +149,9 @@ int setup(void **state)
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
+	e->policy_default = ORIG;
+	e->rctx.default_label = fixture_default;
+	e->rctx.default_arg = e;
 	sv_log_open(&e->log, "test_domain", true, LOG_CRIT);
 	open_table(e);
 	return 0;

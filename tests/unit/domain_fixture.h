@@ -19,6 +19,11 @@ struct env {
 	const char *skip;
 	char top[64];
 	char images[128], state[128];
+	char proc[128];			/* a fake, empty /proc for the reaper */
+	/* The "policy's" default label of every path (NULL: none); never
+	 * the host's file contexts. */
+	const char *policy_default;
+	struct sv_reaper reaper;
 	int n;				/* per-test directory counter */
 	struct sv_config cfg;
 	struct sv_relabel_ctx rctx;

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +28,8 @@
 
 struct env {
 	char root[64];
+	pid_t pgid;		/* every child's process group, 0 before the first */
+	pid_t parent;
 };
 
 static void put(const char *path, const char *text)
@@ -59,24 +63,46 @@ static void label(struct env *e, pid_t pid, const char *ctx)
 	assert_int_equal(symlink(real, path), 0);
 }
 
-static pid_t child(void)
+/* A child that waits to be killed.  It dies with the test binary
+ * (PDEATHSIG) and is in the test's process group, which teardown kills: a
+ * failing test leaves nothing holding run-tests' output pipe open. */
+static pid_t child(struct env *e)
 {
 	pid_t p = fork();
 
 	assert_true(p >= 0);
 	if (p == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+		    getppid() != e->parent)
+			_exit(1);
 		for (;;)
 			pause();
 	}
+	if (setpgid(p, e->pgid) < 0) {
+		kill(p, SIGKILL);
+		waitpid(p, NULL, 0);
+		fail_msg("setpgid: %s", strerror(errno));
+	}
+	if (!e->pgid)
+		e->pgid = p;
 	return p;
 }
 
-/* Killed by SIGKILL (reaps it). */
+/* Killed by SIGKILL within a second (reaps it); never blocks for longer. */
 static bool killed(pid_t p)
 {
 	int st;
 
-	return waitpid(p, &st, 0) == p && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+	for (int i = 0; i < 100; i++) {
+		pid_t w = waitpid(p, &st, WNOHANG);
+
+		if (w == p)
+			return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+		if (w < 0)
+			return false;
+		usleep(10 * 1000);
+	}
+	return false;
 }
 
 static bool alive(pid_t p)
@@ -91,6 +117,8 @@ static int setup(void **state)
 	snprintf(e.root, sizeof(e.root), "/tmp/svirt-reap-XXXXXX");
 	if (!mkdtemp(e.root))
 		return -1;
+	e.pgid = 0;
+	e.parent = getpid();
 	*state = &e;
 	return 0;
 }
@@ -100,6 +128,12 @@ static int teardown(void **state)
 	struct env *e = *state;
 	char cmd[128];
 
+	/* Whatever a failed test left running. */
+	if (e->pgid) {
+		kill(-e->pgid, SIGKILL);
+		while (waitpid(-e->pgid, NULL, 0) > 0)
+			;
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->root);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -107,7 +141,7 @@ static int teardown(void **state)
 static void finds_exactly_the_label(void **state)
 {
 	struct env *e = *state;
-	pid_t a1 = child(), a2 = child(), b = child(), c = child();
+	pid_t a1 = child(e), a2 = child(e), b = child(e), c = child(e);
 	struct sv_reap r;
 	struct sv_error err;
 
@@ -127,14 +161,14 @@ static void finds_exactly_the_label(void **state)
 static void kills_the_label_and_nothing_else(void **state)
 {
 	struct env *e = *state;
-	pid_t a1 = child(), a2 = child(), b = child();
+	pid_t a1 = child(e), a2 = child(e), b = child(e);
 	struct sv_reap r;
 	struct sv_error err;
 
 	label(e, a1, A);
 	label(e, a2, A);
 	label(e, b, B);
-	assert_int_equal(sv_reap_label(e->root, A, 5000, &r, &err), 0);
+	assert_int_equal(sv_reap_label(&(struct sv_reaper){ .proc_root = e->root, .wait_ms = 5000 }, A, &r, &err), 0);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.alive, 0);
 	assert_true(killed(a1));
@@ -147,7 +181,7 @@ static void kills_the_label_and_nothing_else(void **state)
 static void a_zombie_counts_as_gone(void **state)
 {
 	struct env *e = *state;
-	pid_t a = child();
+	pid_t a = child(e);
 	struct sv_reap r;
 	struct sv_error err;
 
@@ -168,7 +202,7 @@ static void a_zombie_counts_as_gone(void **state)
 			break;
 		usleep(10 * 1000);
 	}
-	assert_int_equal(sv_reap_label(e->root, A, 1000, &r, &err), 0);
+	assert_int_equal(sv_reap_label(&(struct sv_reaper){ .proc_root = e->root, .wait_ms = 1000 }, A, &r, &err), 0);
 	assert_int_equal(r.n, 0);
 	assert_true(killed(a));
 }
@@ -190,10 +224,70 @@ static void one_that_stays_is_an_error_naming_it(void **state)
 	put(path, A "\n");
 	snprintf(path, sizeof(path), "%s/stat", dir);
 	put(path, "999999999 (qemu) S 1 1 1 0 -1\n");
-	assert_int_equal(sv_reap_label(e->root, A, 200, &r, &err), -EBUSY);
+	assert_int_equal(sv_reap_label(&(struct sv_reaper){ .proc_root = e->root, .wait_ms = 200 }, A, &r, &err), -EBUSY);
 	assert_int_equal(r.alive, 1);
 	assert_non_null(strstr(err.msg, "pid 999999999"));
 	assert_non_null(strstr(err.msg, A));
+}
+
+/* A kill that lets the victim fork first: the child appears, in the same
+ * label, between the scan that found the parent and the kill. */
+struct forker {
+	struct env *e;
+	int forks;		/* how many kills fork; -1: every one */
+	pid_t last;
+};
+
+static int forking_kill(pid_t pid, int sig, void *arg)
+{
+	struct forker *f = arg;
+
+	if (f->forks != 0) {
+		if (f->forks > 0)
+			f->forks--;
+		f->last = child(f->e);
+		label(f->e, f->last, A);
+	}
+	return kill(pid, sig);
+}
+
+static void a_child_forked_before_the_kill_is_killed_too(void **state)
+{
+	struct env *e = *state;
+	pid_t a = child(e);
+	struct forker f = { e, 1, 0 };
+	struct sv_reaper rp = { e->root, forking_kill, &f, 5000 };
+	struct sv_reap r;
+	struct sv_error err = { "" };
+
+	label(e, a, A);
+	assert_int_equal(sv_reap_label(&rp, A, &r, &err), 0);
+	assert_int_not_equal(f.last, 0);
+	assert_true(killed(a));
+	assert_true(killed(f.last));
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.alive, 0);
+}
+
+/* One that forks at every kill never leaves a clean scan: bounded, and an
+ * error, so the caller keeps the pair. */
+static void a_process_forking_forever_is_an_error_in_bounded_time(void **state)
+{
+	struct env *e = *state;
+	pid_t a = child(e);
+	struct forker f = { e, -1, 0 };
+	struct sv_reaper rp = { e->root, forking_kill, &f, 200 };
+	struct sv_reap r;
+	struct sv_error err = { "" };
+	struct timespec t0, t1;
+
+	label(e, a, A);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sv_reap_label(&rp, A, &r, &err), -EBUSY);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(r.alive >= 1);
+	assert_non_null(strstr(err.msg, A));
+	assert_true(t1.tv_sec - t0.tv_sec < 3);
 }
 
 static void no_label_or_no_proc_is_an_error(void **state)
@@ -215,6 +309,8 @@ int main(void)
 		T(kills_the_label_and_nothing_else),
 		T(a_zombie_counts_as_gone),
 		T(one_that_stays_is_an_error_naming_it),
+		T(a_child_forked_before_the_kill_is_killed_too),
+		T(a_process_forking_forever_is_an_error_in_bounded_time),
 		T(no_label_or_no_proc_is_an_error),
 	};
 

@@ -237,6 +237,10 @@ static void process(struct xsd_conn *c)
 		reply_error(&r, EACCES);
 		return;
 	}
+	if (c->srv->fail[r.hdr.type]) {
+		reply_error(&r, c->srv->fail[r.hdr.type]);
+		return;
+	}
 	if (!(op->flags & OP_NOTID) && r.hdr.tx_id != 0) {
 		r.tx = xsd_tx_find(c, r.hdr.tx_id);
 		if (!r.tx) {

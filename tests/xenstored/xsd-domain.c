@@ -175,6 +175,24 @@ static int control_domid(struct xsd_req *r, const char *arg)
 	return 0;
 }
 
+/* "fail T E": from now on every request of type T (a number of xs_wire.h,
+ * not CONTROL) gets error E (an errno number known to xsd_errors), from
+ * every connection; "fail T 0" ends it.  For tests of a client's handling
+ * of xenstore errors. */
+static int control_fail(struct xsd_req *r, const char *arg)
+{
+	unsigned type;
+	int err, end = 0;
+
+	if (sscanf(arg, "%u %d%n", &type, &err, &end) != 2 || arg[end] ||
+	    type >= XS_TYPE_COUNT || type == XS_CONTROL || err < 0 ||
+	    err > 4095)
+		return -EINVAL;
+	r->srv->fail[type] = err;
+	xsd_reply_ok(r);
+	return 0;
+}
+
 int xsd_op_control(struct xsd_req *r)
 {
 	const char *nul = memchr(r->body, '\0', r->len);
@@ -192,6 +210,8 @@ int xsd_op_control(struct xsd_req *r)
 	memcpy(arg, nul + 1, alen);
 	if (strcmp(r->body, "domid") == 0)
 		return control_domid(r, arg);
+	if (strcmp(r->body, "fail") == 0)
+		return control_fail(r, arg);
 	if (strcmp(r->body, "check") == 0) {
 		if (!xsd_tree_check(r->srv->root))
 			return -EIO;
@@ -199,7 +219,7 @@ int xsd_op_control(struct xsd_req *r)
 		return 0;
 	}
 	if (strcmp(r->body, "help") == 0) {
-		xsd_reply_string(r, "check\ndomid <domid>\nhelp\n");
+		xsd_reply_string(r, "check\ndomid <domid>\nfail <type> <errno>\nhelp\n");
 		return 0;
 	}
 	return -EINVAL;

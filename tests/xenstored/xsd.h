@@ -116,6 +116,8 @@ struct xsd_server {
 	struct xsd_domain *doms;
 	size_t ndoms, capdoms;
 	bool verbose;
+	/* Control "fail T E": every request of type T gets error E. */
+	int fail[XS_TYPE_COUNT];
 };
 
 /* One request being served: where it acts and for whom. */
