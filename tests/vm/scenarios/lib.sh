@@ -1,5 +1,6 @@
 # tests/vm/scenarios/lib.sh: helpers the scenario scripts source inside an emulated host (as ". "$VM_LIB"").
 # A scenario passes by exiting 0, skips through `skip REASON` (exit 77), and fails otherwise.
+# What the project installs is what the scenarios test: one that is missing fails them (need_installed).
 
 # Where a scenario leaves what a later one of the same boot checks.
 SCENARIO_STATE=/run/vm-scenario-state
@@ -12,6 +13,20 @@ fail() {
 skip() {
 	echo "SKIP: $*"
 	exit 77
+}
+
+# need_installed PATH...: each is in this host, and executable if it is a
+# program (in a bin, sbin or libexec directory). The host carries the project's
+# `make install` tree: a file missing from it is a failure of what is tested,
+# never a reason to skip.
+need_installed() {
+	local f
+	for f; do
+		[ -e "$f" ] || fail "$f is not installed in this host"
+		case $f in
+		*/bin/* | */sbin/* | */libexec/*) [ -x "$f" ] || fail "$f is installed but not executable" ;;
+		esac
+	done
 }
 
 # check DESCRIPTION COMMAND...: the command must succeed.
@@ -120,8 +135,33 @@ standin_install() {
 	echo "$STANDIN_DIR/$1"
 }
 
-# Asks dom0's init to start svirtd, as an administrator asks the init system.
-init_start_svirtd() { echo start-svirtd >/run/svirt-vm/init.ctl; }
+# init_request REQUEST: asks dom0's init (tests/vm/guest/init-dom0) to do it, as an
+# administrator asks the init system, and prints init's answer. The request is one
+# line "ID REQUEST" in a single write shorter than PIPE_BUF, so no other writer's
+# can mix into it; init answers in INIT_REPLIES/ID. A refusal fails at once, and
+# so does silence for 60 s.
+INIT_CTL=/run/svirt-vm/init.ctl
+INIT_REPLIES=/run/svirt-vm/replies
+init_request() {
+	local id=$$-$BASHPID-$RANDOM answer i
+	[ -p "$INIT_CTL" ] || fail "dom0's init takes no requests: no $INIT_CTL"
+	[ $((${#id} + ${#1} + 2)) -le 512 ] || fail "init request too long: $1"
+	printf '%s %s\n' "$id" "$1" >"$INIT_CTL"
+	for ((i = 0; i < 300; i++)); do
+		if [ -e "$INIT_REPLIES/$id" ]; then
+			answer=$(cat "$INIT_REPLIES/$id")
+			rm -f "$INIT_REPLIES/$id"
+			case $answer in
+			"ok "*) echo "init: ${answer#ok }"; return 0 ;;
+			*) fail "dom0's init refused '$1': ${answer#error }" ;;
+			esac
+		fi
+		sleep 0.2
+	done
+	fail "dom0's init did not answer '$1' within 60 s"
+}
+# Asks dom0's init to start svirtd (as the shipped unit runs it).
+init_start_svirtd() { init_request start-svirtd; }
 xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
 xs_gone() { ! xenstore-exists "$1" 2>/dev/null; }
 
@@ -184,14 +224,14 @@ context_of_pid() { tr -d '\0' <"/proc/$1/attr/current"; }
 
 # --- svirt-interpose (scenarios 60 and 61)
 
-# The installed interposer, or one a job brought; skips the scenario if none.
+# The installed interposer, or one a job brought; fails the scenario if none.
 INTERPOSE_CONF=/etc/svirt/interpose.conf
 interposer() {
 	local f
 	for f in /usr/libexec/svirt-xen/svirt-interpose /vm/job/*/svirt-interpose; do
 		[ -x "$f" ] && { echo "$f"; return 0; }
 	done
-	skip "svirt-interpose is not installed"
+	fail "svirt-interpose is not installed in this host"
 }
 # Keeps the installed interpose.conf aside until interpose_conf_restore.
 interpose_conf_save() { [ ! -e "$INTERPOSE_CONF" ] || cp "$INTERPOSE_CONF" "$INTERPOSE_CONF.orig"; }

@@ -23,10 +23,9 @@ check_eq "a library" system_u:object_r:lib_t:s0 "$(stat -c %C /usr/lib/svirt-vm/
 check_eq "/dev/null" system_u:object_r:null_device_t:s0 "$(stat -c %C /dev/null)"
 check_eq "/tmp" system_u:object_r:tmp_t:s0 "$(stat -c %C /tmp)"
 check_eq "/dev/console" system_u:object_r:console_device_t:s0 "$(stat -c %C /dev/console)"
-if [ -e /usr/sbin/svirtd ]; then
-	check_eq "svirtd, from svirt_xen.fc" system_u:object_r:svirtd_exec_t:s0 "$(stat -c %C /usr/sbin/svirtd)"
-	check_eq "/etc/svirt, from svirt_xen.fc" system_u:object_r:svirtd_conf_t:s0 "$(stat -c %C /etc/svirt)"
-fi
+need_installed /usr/sbin/svirtd /etc/svirt
+check_eq "svirtd, from svirt_xen.fc" system_u:object_r:svirtd_exec_t:s0 "$(stat -c %C /usr/sbin/svirtd)"
+check_eq "/etc/svirt, from svirt_xen.fc" system_u:object_r:svirtd_conf_t:s0 "$(stat -c %C /etc/svirt)"
 
 touch f
 check "the kernel accepts a device model's image label" chcon system_u:object_r:svirt_xen_image_t:s0:c1,c2 f

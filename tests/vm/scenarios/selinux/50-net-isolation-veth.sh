@@ -5,7 +5,7 @@ set -euo pipefail
 . "$VM_LIB"
 
 TOOL=/usr/libexec/svirt-xen/tests/svirt-nettool
-[ -x "$TOOL" ] || skip "svirt-nettool is not installed (make install-vm-tests)"
+[ -x "$TOOL" ] || fail "svirt-nettool is not installed (make install-vm-tests)"
 # crc32c_generic first: busybox modprobe ignores the softdep libcrc32c (nf_conntrack) has on it.
 for m in crc32c_generic br_netfilter veth nf_tables nft_ct nft_objref nft_meta_bridge; do modprobe "$m"; done
 

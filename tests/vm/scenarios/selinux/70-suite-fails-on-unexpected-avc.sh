@@ -1,6 +1,6 @@
 #!/bin/bash
-# Scenario: the suite driver's AVC accounting: a sub-scenario whose device model is denied /etc/passwd fails for
-# that denial alone (the AVC line printed), passes once it declares it with expect_avc; this scenario expects both.
+# Scenario: the suite driver's AVC accounting: a sub-scenario fails for an undeclared denial alone (the AVC line printed),
+# passes once it declares it (both expected here), and fails when the driver cannot mark the kernel log to account for it.
 set -euo pipefail
 . "$VM_LIB"
 
@@ -34,3 +34,14 @@ timed "$DRIVER" --one "$PWD/declared.sh" >declared.out 2>&1
 cat declared.out
 check "declared, the same denial passes" grep -q '^PASS declared ' declared.out
 check "and is counted as expected" grep -q '(declared: 1 AVC denials, 1 expected)' declared.out
+
+# A scenario whose denials the driver cannot be sure to have (it cannot mark the kernel log, so it cannot
+# wait for its collector) fails, whatever its own checks say: here /dev/kmsg is read-only for the driver.
+printf '#!/bin/bash\nset -euo pipefail\n. "$VM_LIB"\necho "ok: nothing to check"\n' >unmarked.sh
+: >kmsg-ro
+timed unshare -m bash -c 'mount --bind "$1" /dev/kmsg && mount -o remount,bind,ro /dev/kmsg && exec "$2" --one "$3"' \
+	unmarked "$PWD/kmsg-ro" "$DRIVER" "$PWD/unmarked.sh" >unmarked.out 2>&1
+cat unmarked.out
+check "a scenario whose denials cannot be accounted for fails" \
+	grep -q '^FAIL unmarked (its AVC denials cannot be accounted for' unmarked.out
+check "the driver says why" grep -q 'AVC accounting: cannot write a mark to /dev/kmsg' unmarked.out

@@ -14,9 +14,9 @@ check_eq "the suite runs as the administrator" unconfined_u:unconfined_r:unconfi
 check_eq "init" system_u:system_r:init_t:s0 "$(tr -d '\0' </proc/1/attr/current)"
 check_eq "xenstored" system_u:system_r:xenstored_t:s0 "$(ctx_of xenstored)"
 check_eq "xenconsoled" system_u:system_r:xenconsoled_t:s0 "$(ctx_of xenconsoled)"
-if [ -x /usr/sbin/svirtd ]; then
-	check_eq "svirtd, started by init" system_u:system_r:svirtd_t:s0-s0:c0.c1023 "$(ctx_of svirtd)"
-fi
+need_installed /usr/sbin/svirtd
+check "svirtd runs" running svirtd
+check_eq "svirtd, started by init" system_u:system_r:svirtd_t:s0-s0:c0.c1023 "$(ctx_of svirtd)"
 check_eq "xl's label" system_u:object_r:xm_exec_t:s0 "$(stat -c %C /usr/lib/xen-4.17/bin/xl)"
 check_eq "qemu's label (svirt_xen.fc: the device model's entry point)" system_u:object_r:qemu_exec_t:s0 \
 	"$(stat -c %C /usr/libexec/xen-qemu-system-i386)"

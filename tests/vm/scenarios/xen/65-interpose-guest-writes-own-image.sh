@@ -5,7 +5,7 @@ set -euo pipefail
 . "$VM_LIB"
 
 IP=/usr/libexec/svirt-xen/svirt-interpose
-[ -x "$IP" ] || skip "svirt-interpose is not installed"
+[ -x "$IP" ] || fail "svirt-interpose is not installed"
 running svirtd || fail "svirtd is not running in dom0"
 CONF=/etc/svirt/interpose.conf
 [ ! -e "$CONF" ] || cp "$CONF" "$CONF.orig"

@@ -7,7 +7,7 @@ set -euo pipefail
 # user_tmp_t): a device model has no business there, and the policy refuses it.
 expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
 
-command -v svirt-xl >/dev/null || skip "svirt-xl is not installed"
+command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
 GUESTS="s1 s2 s3 s4"
 cleanup() {
