@@ -108,9 +108,11 @@ size_t sv_frame_build(uint8_t *f, enum sv_frame_kind k, uint16_t seq)
 		l += 5;
 		break;
 	case SV_FRAME_LLC:
-		l += put16(f + l, 3);		/* a length, not a type */
-		f[l++] = 0x42;
-		f[l++] = 0x42;
+		/* A length, not a type; SAP 0xf0 (NetBIOS), not 0x42, which
+		 * is the bridges' own STP. */
+		l += put16(f + l, 46);
+		f[l++] = 0xf0;
+		f[l++] = 0xf0;
 		f[l++] = 0x03;
 		break;
 	default:
