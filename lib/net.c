@@ -84,7 +84,9 @@ static int write_one(const char *path, struct sv_error *err)
 int sv_net_bridge_setup(const char *proc, struct sv_error *err)
 {
 	static const char *const knobs[] = { "bridge-nf-call-iptables",
-					     "bridge-nf-call-ip6tables" };
+					     "bridge-nf-call-ip6tables",
+					     "bridge-nf-filter-vlan-tagged",
+					     "bridge-nf-filter-pppoe-tagged" };
 	char path[256];
 	int r;
 
@@ -106,6 +108,91 @@ const struct sv_net_port *sv_net_port_find(const struct sv_net *n,
 			return &n->ports[i];
 	return NULL;
 }
+
+static struct sv_net_port *port_get(struct sv_net *n, const char *name)
+{
+	for (size_t i = 0; i < n->nports; i++)
+		if (strcmp(n->ports[i].name, name) == 0)
+			return &n->ports[i];
+	return NULL;
+}
+
+/* Appends more (freed) to *cmds: several changes in one transaction. */
+static int join(char **cmds, char *more, struct sv_error *err)
+{
+	size_t a = *cmds ? strlen(*cmds) : 0, b = strlen(more);
+	char *c = realloc(*cmds, a + b + 1);
+
+	if (!c) {
+		free(more);
+		return sv_fail(err, ENOMEM, "out of memory");
+	}
+	memcpy(c + a, more, b + 1);
+	free(more);
+	*cmds = c;
+	return 0;
+}
+
+/* The names of the held ports other than skip whose guest has object obj
+ * (the same pair), in *out (malloc'd, *n of them). */
+static int pair_peers(const struct sv_net *n, const char *obj, const char *skip,
+		      const char ***out, size_t *count, struct sv_error *err)
+{
+	const char **v = calloc(n->nports + 1, sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return sv_fail(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n->nports; i++)
+		if (strcmp(n->ports[i].name, skip) != 0 &&
+		    strcmp(n->guests[n->ports[i].guest].obj, obj) == 0)
+			v[k++] = n->ports[i].name;
+	*out = v;
+	*count = k;
+	return 0;
+}
+
+/* The commands that put port name in or out of set same_pair with its
+ * pair's other ports, and in or out of set unlabelled, appended to *cmds. */
+static int pair_and_unlabelled(const struct sv_net *n, const char *obj,
+			       const char *name, bool add, char **cmds,
+			       struct sv_error *err)
+{
+	_cleanup_free_ const char **peers = NULL;
+	const char *one[] = { name };
+	char *c = NULL;
+	size_t np = 0;
+	int r;
+
+	if ((r = pair_peers(n, obj, name, &peers, &np, err)) < 0)
+		return r;
+	if ((r = sv_secmark_cmd_same_pair(add, name, peers, np, &c, err)) < 0 ||
+	    (r = join(cmds, c, err)) < 0)
+		return r;
+	if ((r = sv_secmark_cmd_unlabelled(add, one, 1, &c, err)) < 0 ||
+	    (r = join(cmds, c, err)) < 0)
+		return r;
+	return 0;
+}
+
+/* p into or out of set unlabelled. */
+static int set_unlabelled(struct sv_net *n, struct sv_net_port *p, bool in,
+			  struct sv_error *err)
+{
+	const char *one[] = { p->name };
+	_cleanup_free_ char *c = NULL;
+	int r;
+
+	if ((r = sv_secmark_cmd_unlabelled(in, one, 1, &c, err)) < 0 ||
+	    (r = sv_secmark_run(n->sm, c, err)) < 0)
+		return sv_fail_prefix(err, -r, "%s: %s its frames", p->name,
+				      in ? "cannot drop" : "cannot let through");
+	p->unlabelled = in;
+	return 0;
+}
+
+static int relabel_port(struct sv_net *n, struct sv_net_port *p,
+			struct sv_error *err);
 
 static ssize_t guest_find(const struct sv_net *n, int domid)
 {
@@ -216,14 +303,17 @@ int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 {
 	const struct sv_net_port *old = sv_net_port_find(n, v->name);
 	_cleanup_free_ char *cmds = NULL, *undo = NULL;
+	char *tail = NULL;
 	struct sv_secmark_guest sg;
 	struct sv_net_port *pv;
 	bool created;
 	size_t gi;
 	int r;
 
+	/* Held already: labelled again only if its entries are not known to
+	 * be in place (a failure, a link down). */
 	if (old && old->domid == v->domid)
-		return 0;
+		return old->unlabelled ? relabel_port(n, port_get(n, v->name), err) : 0;
 	if ((r = default_entries(n, err)) < 0)
 		return r;
 	if (old && (r = sv_net_vif_del(n, v->name, err)) < 0)
@@ -231,8 +321,13 @@ int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 	if ((r = guest_get(n, v, &gi, &created, err)) < 0)
 		return r;
 	sg = sm_guest(&n->guests[gi]);
+	/* In set unlabelled from the first moment: its frames are dropped
+	 * until its NetLabel entries are in place. */
 	if ((r = sv_secmark_cmd_port_add(&sg, created, v->name, &cmds, err)) < 0 ||
-	    (r = sv_secmark_cmd_port_del(&sg, created, v->name, &undo, err)) < 0)
+	    (r = pair_and_unlabelled(n, sg.obj, v->name, true, &cmds, err)) < 0 ||
+	    (r = pair_and_unlabelled(n, sg.obj, v->name, false, &undo, err)) < 0 ||
+	    (r = sv_secmark_cmd_port_del(&sg, created, v->name, &tail, err)) < 0 ||
+	    (r = join(&undo, tail, err)) < 0)
 		goto fail;
 	pv = reallocarray(n->ports, n->nports + 1, sizeof(*pv));
 	if (!pv) {
@@ -250,11 +345,13 @@ int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 			       v->name, e2.msg);
 		goto fail;
 	}
-	n->ports[n->nports] = (struct sv_net_port){ .domid = v->domid, .guest = gi };
+	n->ports[n->nports] = (struct sv_net_port){ .domid = v->domid, .guest = gi,
+						    .unlabelled = true };
 	strcpy(n->ports[n->nports].name, v->name);
 	n->nports++;
 	n->guests[gi].nports++;
-	return 0;
+	/* Should this fail, the vif stays held with its frames dropped. */
+	return set_unlabelled(n, &n->ports[n->nports - 1], false, err);
 fail:
 	if (created)
 		guest_drop(n, gi);
@@ -263,8 +360,9 @@ fail:
 
 int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
 {
-	const struct sv_net_port *p = sv_net_port_find(n, name);
+	struct sv_net_port *p = port_get(n, name);
 	_cleanup_free_ char *cmds = NULL;
+	char *tail = NULL;
 	struct sv_secmark_guest sg;
 	struct sv_net_guest *g;
 	size_t pi, gi;
@@ -276,11 +374,15 @@ int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
 	gi = p->guest;
 	g = &n->guests[gi];
 	sg = sm_guest(g);
-	if ((r = sv_secmark_cmd_port_del(&sg, g->nports == 1, name, &cmds, err)) < 0)
+	if ((r = pair_and_unlabelled(n, sg.obj, name, false, &cmds, err)) < 0 ||
+	    (r = sv_secmark_cmd_port_del(&sg, g->nports == 1, name, &tail, err)) < 0 ||
+	    (r = join(&cmds, tail, err)) < 0)
 		return r;
-	/* Peer label first: with it gone the vif's traffic is unlabelled,
-	 * which the policy treats as outside, never as another guest.  On a
-	 * failure nothing is forgotten, so a later attempt starts over. */
+	/* Its frames dropped while its peer label goes, so none passes as
+	 * traffic of no guest while it is still held.  On a failure nothing
+	 * is forgotten, so a later attempt starts over. */
+	if (!p->unlabelled && (r = set_unlabelled(n, p, true, err)) < 0)
+		return r;
 	if ((r = sv_nlbl_unlabel_iface(n->nl, name, err)) < 0)
 		return r;
 	if ((r = sv_secmark_run(n->sm, cmds, err)) < 0)
@@ -391,8 +493,10 @@ int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
 			break;
 		}
 		n->ports = pv;
+		/* The rebuild puts every port in set unlabelled. */
 		n->ports[n->nports] = (struct sv_net_port){ .domid = v[i].domid,
-							    .guest = gi };
+							    .guest = gi,
+							    .unlabelled = true };
 		strcpy(n->ports[n->nports++].name, v[i].name);
 		n->guests[gi].nports++;
 	}
@@ -416,9 +520,69 @@ int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
 	for (size_t i = 0; r == 0 && i < n->nports; i++)
 		r = sv_nlbl_label_iface(n->nl, n->ports[i].name,
 					n->guests[n->ports[i].guest].peer, err);
+	if (r == 0 && n->nports) {
+		_cleanup_free_ const char **names = calloc(n->nports, sizeof(*names));
+		_cleanup_free_ char *c = NULL;
+
+		for (size_t i = 0; names && i < n->nports; i++)
+			names[i] = n->ports[i].name;
+		if (!names)
+			r = sv_fail(err, ENOMEM, "out of memory");
+		else if ((r = sv_secmark_cmd_unlabelled(false, names, n->nports, &c,
+							 err)) == 0 &&
+			 (r = sv_secmark_run(n->sm, c, err)) == 0)
+			for (size_t i = 0; i < n->nports; i++)
+				n->ports[i].unlabelled = false;
+	}
 	if (r < 0) {
 		forget_all(n);
 		return r;
 	}
 	return remove_stale(n, n->peer_type, err);
+}
+
+/* p's NetLabel entries written again, then its frames let through. */
+static int relabel_port(struct sv_net *n, struct sv_net_port *p,
+			struct sv_error *err)
+{
+	const char *peer = n->guests[p->guest].peer;
+	int r;
+
+	if (!p->unlabelled && (r = set_unlabelled(n, p, true, err)) < 0)
+		return r;
+	if ((r = sv_nlbl_label_iface(n->nl, p->name, peer, err)) < 0)
+		return sv_fail_prefix(err, -r, "%s: its peer label", p->name);
+	if ((r = set_unlabelled(n, p, false, err)) < 0)
+		return r;
+	sv_log(n->log, LOG_NOTICE, "%s: peer label %s put back, its frames pass again",
+	       p->name, peer);
+	return 0;
+}
+
+int sv_net_link(struct sv_net *n, const char *name, bool up, struct sv_error *err)
+{
+	struct sv_net_port *p = port_get(n, name);
+	int r;
+
+	if (!p)
+		return 0;
+	if (up)
+		return p->unlabelled ? relabel_port(n, p, err) : 0;
+	if (p->unlabelled)
+		return 0;
+	if ((r = set_unlabelled(n, p, true, err)) < 0)
+		return r;
+	sv_log(n->log, LOG_NOTICE, "%s: link down, the kernel dropped its peer "
+	       "label: its frames are dropped until it is back up and labelled", name);
+	return 0;
+}
+
+int sv_net_relabel_all(struct sv_net *n, struct sv_error *err)
+{
+	int first = 0, r;
+
+	for (size_t i = 0; i < n->nports; i++)
+		if ((r = relabel_port(n, &n->ports[i], first ? NULL : err)) < 0 && !first)
+			first = r;
+	return first;
 }

@@ -26,6 +26,9 @@ struct sv_net_port {
 	char name[IFNAMSIZ];
 	int domid;
 	size_t guest;
+	/* In the table's set unlabelled (its frames dropped): its NetLabel
+	 * entries are not known to be in place. */
+	bool unlabelled;
 };
 
 struct sv_net_guest {
@@ -66,7 +69,10 @@ void sv_net_close(struct sv_net *n);
 
 /* Bridged IPv4/IPv6 frames must pass the IP hooks where SELinux checks them:
  * sets bridge-nf-call-iptables and -ip6tables to 1 under proc (NULL:
- * "/proc/sys/net/bridge").  -ENOENT when br_netfilter is not loaded. */
+ * "/proc/sys/net/bridge"), and bridge-nf-filter-vlan-tagged and
+ * -pppoe-tagged, so that IP in a VLAN tag or a PPPoE session is checked too
+ * (between guests' ports svirt's table drops those frames anyway).
+ * -ENOENT when br_netfilter is not loaded. */
 int sv_net_bridge_setup(const char *proc, struct sv_error *err);
 
 /* Start-up: NetLabel's default entries first (once one interface has a peer
@@ -92,6 +98,16 @@ int sv_net_domain_del(struct sv_net *n, int domid, struct sv_error *err);
 /* domid's vifs brought in line with want (those not listed are removed). */
 int sv_net_domain_sync(struct sv_net *n, int domid, const struct sv_net_vif *want,
 		       size_t nwant, struct sv_error *err);
+
+/* A link event for interface name (RTNLGRP_LINK): the kernel drops an
+ * interface's NetLabel entries when it goes down.  A held vif going down is
+ * put in the table's set unlabelled, so its frames are dropped rather than
+ * pass with the peer label of no guest; coming up, its entries are written
+ * again and it is taken out.  Interfaces svirt does not hold are 0. */
+int sv_net_link(struct sv_net *n, const char *name, bool up, struct sv_error *err);
+/* Link events were lost (the socket overflowed): every held vif's entries
+ * written again, each in set unlabelled meanwhile. */
+int sv_net_relabel_all(struct sv_net *n, struct sv_error *err);
 
 /* The port svirt holds by that name, or NULL. */
 const struct sv_net_port *sv_net_port_find(const struct sv_net *n,

@@ -149,6 +149,9 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 		"delete table inet " SV_NFT_TABLE "\n"
 		"add table bridge " SV_NFT_TABLE "\n"
 		"add set bridge " SV_NFT_TABLE " ports { type ifname ; }\n"
+		"add set bridge " SV_NFT_TABLE
+		" same_pair { type ifname . ifname ; }\n"
+		"add set bridge " SV_NFT_TABLE " unlabelled { type ifname ; }\n"
 		"add map bridge " SV_NFT_TABLE
 		" port_secmark { type ifname : secmark ; }\n");
 	for (size_t i = 0; i < ng; i++)
@@ -158,14 +161,37 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 			"add element bridge " SV_NFT_TABLE
 			" port_secmark { \"%s\" : \"%s\" }\n",
 		    p[i].name, p[i].name, g[p[i].guest].obj);
+	/* Every port starts unlabelled: svirtd takes it out once its NetLabel
+	 * entries are in place (sv_secmark_cmd_unlabelled). */
+	for (size_t i = 0; i < np; i++)
+		put(&t, "add element bridge " SV_NFT_TABLE " unlabelled { \"%s\" }\n",
+		    p[i].name);
+	for (size_t i = 0; i < np; i++)
+		for (size_t j = 0; j < np; j++)
+			if (i != j && strcmp(g[p[i].guest].obj, g[p[j].guest].obj) == 0)
+				put(&t, "add element bridge " SV_NFT_TABLE
+				    " same_pair { \"%s\" . \"%s\" }\n",
+				    p[i].name, p[j].name);
 	/* Bridged frames: labelled by the port they come in on (traffic to
 	 * the outside), then by the port they leave by, so a frame bound for
 	 * guest B carries B's label and the sender's peer label must dominate
 	 * it.  Before br_netfilter (priority -1) hands them to the IP hooks,
 	 * where SELinux checks them. */
 	put(&t, "add chain bridge " SV_NFT_TABLE
-		" forward { type filter hook forward priority -200 ; policy accept ; }\n"
-		"add rule bridge " SV_NFT_TABLE
+		" forward { type filter hook forward priority -200 ; policy accept ; }\n");
+	/* A guest's port whose NetLabel entries are not (or no longer: the
+	 * kernel drops them when the link goes down) in place: its frames
+	 * would carry the peer label of no guest. */
+	put(&t, "add rule bridge " SV_NFT_TABLE " forward iifname @unlabelled drop\n");
+	/* br_netfilter hands the IP hooks, where SELinux checks forwarded
+	 * packets, only IPv4 and IPv6 (tagged ones only with its knobs set);
+	 * everything else (VLAN and 802.1ad tags, PPPoE, ARP, any other
+	 * ethertype) between the ports of two guests of different pairs is
+	 * dropped here.  ether type sees a tag the driver took off. */
+	put(&t, "add rule bridge " SV_NFT_TABLE " forward iifname @ports "
+		"oifname @ports iifname . oifname != @same_pair "
+		"ether type != { ip, ip6 } drop\n");
+	put(&t, "add rule bridge " SV_NFT_TABLE
 		" forward meta secmark set iifname map @port_secmark\n"
 		"add rule bridge " SV_NFT_TABLE
 		" forward meta secmark set oifname map @port_secmark\n");
@@ -178,6 +204,7 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 		" input { type filter hook input priority -200 ; policy accept ; }\n"
 		"add chain bridge " SV_NFT_TABLE
 		" output { type filter hook output priority -200 ; policy accept ; }\n");
+	put(&t, "add rule bridge " SV_NFT_TABLE " input iifname @unlabelled drop\n");
 	if (!pol->dom0)
 		put(&t, "add rule bridge " SV_NFT_TABLE " input iifname @ports drop\n"
 			"add rule bridge " SV_NFT_TABLE " output oifname @ports drop\n");
@@ -223,6 +250,45 @@ int sv_secmark_cmd_port_del(const struct sv_secmark_guest *g, bool last,
 	    port, port);
 	if (last)
 		put(&t, "delete secmark bridge " SV_NFT_TABLE " %s\n", g->obj);
+	return finish(&t, out, err);
+}
+
+int sv_secmark_cmd_same_pair(bool add, const char *port,
+			     const char *const *peers, size_t n, char **out,
+			     struct sv_error *err)
+{
+	const char *verb = add ? "add" : "delete";
+	struct text t = { .buf = NULL };
+	int r;
+
+	if ((r = check_port(port, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if ((r = check_port(peers[i], err)) < 0)
+			return r;
+	for (size_t i = 0; i < n; i++)
+		put(&t, "%s element bridge " SV_NFT_TABLE " same_pair { \"%s\" . \"%s\" }\n"
+			"%s element bridge " SV_NFT_TABLE " same_pair { \"%s\" . \"%s\" }\n",
+		    verb, port, peers[i], verb, peers[i], port);
+	if (n == 0)	/* an empty text is no command: touch the table alone */
+		put(&t, "add table bridge " SV_NFT_TABLE "\n");
+	return finish(&t, out, err);
+}
+
+int sv_secmark_cmd_unlabelled(bool add, const char *const *ports, size_t n,
+			      char **out, struct sv_error *err)
+{
+	struct text t = { .buf = NULL };
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		if ((r = check_port(ports[i], err)) < 0)
+			return r;
+	for (size_t i = 0; i < n; i++)
+		put(&t, "%s element bridge " SV_NFT_TABLE " unlabelled { \"%s\" }\n",
+		    add ? "add" : "delete", ports[i]);
+	if (n == 0)
+		put(&t, "add table bridge " SV_NFT_TABLE "\n");
 	return finish(&t, out, err);
 }
 

@@ -49,6 +49,16 @@ int sv_secmark_cmd_port_add(const struct sv_secmark_guest *g, bool new_guest,
 /* A port gone: its object too when last (no port of the guest is left). */
 int sv_secmark_cmd_port_del(const struct sv_secmark_guest *g, bool last,
 			    const char *port, char **out, struct sv_error *err);
+/* The ordered pairs (port, peer) and (peer, port) in set same_pair, added
+ * or deleted: peers are the other ports of the same pair, between which
+ * frames of every ethertype pass. */
+int sv_secmark_cmd_same_pair(bool add, const char *port,
+			     const char *const *peers, size_t n, char **out,
+			     struct sv_error *err);
+/* Ports into (add) or out of set unlabelled, whose frames are dropped: a
+ * port is in it while its NetLabel entries are not known to be in place. */
+int sv_secmark_cmd_unlabelled(bool add, const char *const *ports, size_t n,
+			      char **out, struct sv_error *err);
 /* Both tables gone (svirtd's "net off"). */
 int sv_secmark_cmd_flush(char **out, struct sv_error *err);
 

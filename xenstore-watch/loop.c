@@ -328,7 +328,7 @@ static int watch_all(struct svirtd *s)
 
 int svd_loop_run(struct svirtd *s)
 {
-	struct pollfd p[2 + SVIRTD_CLIENTS_MAX + 1];
+	struct pollfd p[3 + SVIRTD_CLIENTS_MAX + 1];
 	int r;
 
 	if ((r = watch_all(s)) < 0) {
@@ -339,13 +339,15 @@ int svd_loop_run(struct svirtd *s)
 	while (!s->quit) {
 		int relabel = svd_relabel_dirty(s);
 		int timeout = svd_server_tick(s);
-		size_t n = 2;
+		size_t n = 3;
 
 		if (relabel >= 0 && (timeout < 0 || relabel < timeout))
 			timeout = relabel;
 		p[0] = (struct pollfd){ .fd = xs_fileno(s->xs), .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
-		n += svd_server_pollfds(s, p + 2, ARRAY_SIZE(p) - 2);
+		/* poll ignores a negative fd: no link events without network. */
+		p[2] = (struct pollfd){ .fd = s->link_fd, .events = POLLIN };
+		n += svd_server_pollfds(s, p + 3, ARRAY_SIZE(p) - 3);
 		if (poll(p, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -358,9 +360,13 @@ int svd_loop_run(struct svirtd *s)
 		}
 		if (p[1].revents & POLLIN)
 			handle_signal(s);
+		/* Link events first: a vif back up gets its peer label before
+		 * anything else is done. */
+		if (p[2].revents & (POLLIN | POLLERR))
+			svd_net_link(s);
 		if (p[0].revents & POLLIN)
 			handle_xenstore(s);
-		svd_server_handle(s, p + 2, n - 2);
+		svd_server_handle(s, p + 3, n - 3);
 	}
 	return 0;
 }

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "labels.h"
+#include "link.h"
 #include "svirtd.h"
 #include "vif.h"
 
@@ -76,15 +79,27 @@ int svd_net_start(struct svirtd *s)
 		sv_log(&s->log, LOG_NOTICE, "network isolation is off (network = \"off\")");
 		return 0;
 	}
-	if (sv_net_bridge_setup(NULL, &err) < 0)
-		sv_log(&s->log, LOG_ERR, "bridged traffic between guests is NOT checked "
-		       "by SELinux: %s", err.msg);
+	/* Without them bridged IP between guests would pass unchecked: no
+	 * labelling rather than labels that promise what does not hold. */
+	if ((r = sv_net_bridge_setup(NULL, &err)) < 0) {
+		sv_log(&s->log, LOG_ERR, "network isolation: br_netfilter cannot "
+		       "hand bridged IP to SELinux: %s (set network = \"off\" in "
+		       "the config to run without isolation)", err.msg);
+		return r;
+	}
+	sv_log(&s->log, LOG_INFO, "br_netfilter hands bridged IPv4 and IPv6, "
+	       "VLAN-tagged and PPPoE ones too, to SELinux's checks");
 	if ((r = sv_net_open(&s->net, &opts, &s->log, &err)) < 0) {
 		sv_log(&s->log, LOG_ERR, "network isolation: %s (set network = "
 		       "\"off\" in the config to run without it)", err.msg);
 		return r;
 	}
 	s->net_on = true;
+	/* Subscribed before the rebuild, so no link change after it is missed. */
+	if ((r = sv_link_open(&s->link_fd, &err)) < 0) {
+		sv_log(&s->log, LOG_ERR, "network isolation: %s", err.msg);
+		return r;
+	}
 	labels = calloc(s->doms.n + 1, sizeof(*labels));
 	if (!labels)
 		return -ENOMEM;
@@ -106,6 +121,7 @@ int svd_net_start(struct svirtd *s)
 		       "in the config installs no default entries)" : "");
 	else
 		sv_log(&s->log, LOG_NOTICE, "network isolation: %zu vifs labelled, "
+		       "non-IP frames between guests of different pairs dropped, "
 		       "guests to dom0 %s, to the outside %s, other traffic's peer "
 		       "label %s", n, pol.dom0 ? "allowed" : "denied",
 		       pol.outside ? "allowed" : "denied",
@@ -122,6 +138,39 @@ void svd_net_stop(struct svirtd *s)
 	if (s->net_on)
 		sv_net_close(&s->net);
 	s->net_on = false;
+	if (s->link_fd >= 0)
+		close(s->link_fd);
+	s->link_fd = -1;
+}
+
+static int on_link(void *arg, const struct sv_link_event *ev)
+{
+	struct svirtd *s = arg;
+	struct sv_error err;
+
+	if (!ev->gone && sv_net_link(&s->net, ev->name, ev->up, &err) < 0)
+		sv_log(&s->log, LOG_ERR, "%s: link %s: %s (its frames stay dropped)",
+		       ev->name, ev->up ? "up" : "down", err.msg);
+	return 0;
+}
+
+void svd_net_link(struct svirtd *s)
+{
+	struct sv_error err;
+	int r;
+
+	if (!s->net_on || s->link_fd < 0)
+		return;
+	r = sv_link_read(s->link_fd, on_link, s, &err);
+	if (r == -ENOBUFS) {
+		sv_log(&s->log, LOG_WARNING, "link events were lost: every vif's "
+		       "peer label written again");
+		if (sv_net_relabel_all(&s->net, &err) < 0)
+			sv_log(&s->log, LOG_ERR, "writing the peer labels again: %s",
+			       err.msg);
+	} else if (r < 0) {
+		sv_log(&s->log, LOG_ERR, "%s", err.msg);
+	}
 }
 
 int svd_net_refresh(struct svirtd *s, struct sv_domain *d)

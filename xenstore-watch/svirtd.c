@@ -183,7 +183,7 @@ static void cleanup(struct svirtd *s)
 
 int main(int argc, char **argv)
 {
-	struct svirtd s = { .sigfd = -1, .srv = { .fd = -1 } };
+	struct svirtd s = { .sigfd = -1, .link_fd = -1, .srv = { .fd = -1 } };
 	struct sv_error err;
 	struct args a;
 	int r = parse_args(argc, argv, &a);

@@ -60,6 +60,7 @@ struct svirtd {
 	struct sv_log_limit bind_log;	/* bind failures, per domid */
 	struct sv_net net;		/* when net_on */
 	bool net_on;
+	int link_fd;			/* link events, when net_on; else -1 */
 	bool quit;
 };
 
@@ -106,6 +107,8 @@ void svd_net_stop(struct svirtd *s);
 /* d's connected vifs labelled, gone ones unlabelled; a failure puts d in
  * state error. */
 int svd_net_refresh(struct svirtd *s, struct sv_domain *d);
+/* Link events (a down vif loses its NetLabel entries): read and acted on. */
+void svd_net_link(struct svirtd *s);
 /* Before d's pair is freed. */
 void svd_net_release(struct svirtd *s, struct sv_domain *d);
 /* The VIF request: vif devid of d is labelled now.  -ENOENT no such vif,

@@ -74,7 +74,10 @@ static void rebuild_maps_each_port_to_its_guest_object(void **state)
 	assert_non_null(strstr(cmds, "meta secmark set ct secmark"));
 	/* Emptied first, in the same batch. */
 	assert_true(strstr(cmds, "delete table bridge svirt") < strstr(cmds, "add set"));
-	assert_null(strstr(cmds, "drop"));
+	/* Allowed dom0 and outside: no drop by the policy, only svirt's own
+	 * (unlabelled ports, non-IP between guests). */
+	assert_null(strstr(cmds, "@ports drop"));
+	assert_null(strstr(cmds, "oifname != @ports"));
 	free(cmds);
 }
 
@@ -174,6 +177,86 @@ static void kernel_takes_the_tables_in_a_private_namespace(void **state)
 	sv_secmark_close(s);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void non_ip_between_guests_of_different_pairs_is_dropped(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	char *cmds;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds,
+						NULL), 0);
+	assert_non_null(strstr(cmds, "add rule bridge svirt forward iifname @ports "
+			       "oifname @ports iifname . oifname != @same_pair "
+			       "ether type != { ip, ip6 } drop\n"));
+	/* Before the rules that only label. */
+	assert_true(strstr(cmds, "ether type") < strstr(cmds, "meta secmark set iifname"));
+	/* Guest A's two ports are one pair, both ways; B's port with none. */
+	assert_non_null(strstr(cmds, "same_pair { \"vif1.0\" . \"vif1.1\" }"));
+	assert_non_null(strstr(cmds, "same_pair { \"vif1.1\" . \"vif1.0\" }"));
+	assert_int_equal(count(cmds, "add element bridge svirt same_pair"), 2);
+	assert_null(strstr(cmds, "\"vif2.0\" . "));
+	free(cmds);
+}
+
+static void every_port_starts_unlabelled_and_unlabelled_ports_are_dropped(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	char *cmds;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds,
+						NULL), 0);
+	assert_non_null(strstr(cmds, "add rule bridge svirt forward iifname @unlabelled drop\n"));
+	assert_non_null(strstr(cmds, "add rule bridge svirt input iifname @unlabelled drop\n"));
+	assert_int_equal(count(cmds, "add element bridge svirt unlabelled"), 3);
+	assert_non_null(strstr(cmds, "unlabelled { \"vif2.0\" }"));
+	free(cmds);
+}
+
+static void same_pair_and_unlabelled_elements_come_and_go(void **state)
+{
+	const char *peers[] = { "vif1.0", "vif1.1" };
+	const char *bad[] = { "vif1\" }" };
+	struct sv_error err;
+	char *cmds = NULL;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_same_pair(true, "vif1.2", peers, 2, &cmds, &err), 0);
+	assert_only_own_tables(cmds);
+	assert_int_equal(count(cmds, "add element bridge svirt same_pair"), 4);
+	assert_non_null(strstr(cmds, "same_pair { \"vif1.2\" . \"vif1.1\" }"));
+	assert_non_null(strstr(cmds, "same_pair { \"vif1.1\" . \"vif1.2\" }"));
+	free(cmds);
+	assert_int_equal(sv_secmark_cmd_same_pair(false, "vif1.2", peers, 1, &cmds, &err), 0);
+	assert_int_equal(count(cmds, "delete element bridge svirt same_pair"), 2);
+	free(cmds);
+	/* A guest's only port: a harmless command, never an empty one. */
+	assert_int_equal(sv_secmark_cmd_same_pair(true, "vif1.2", NULL, 0, &cmds, &err), 0);
+	assert_only_own_tables(cmds);
+	free(cmds);
+	assert_int_equal(sv_secmark_cmd_unlabelled(true, peers, 2, &cmds, &err), 0);
+	assert_only_own_tables(cmds);
+	assert_string_equal(cmds, "add element bridge svirt unlabelled { \"vif1.0\" }\n"
+			    "add element bridge svirt unlabelled { \"vif1.1\" }\n");
+	free(cmds);
+	assert_int_equal(sv_secmark_cmd_unlabelled(false, peers, 1, &cmds, &err), 0);
+	assert_string_equal(cmds, "delete element bridge svirt unlabelled { \"vif1.0\" }\n");
+	free(cmds);
+	cmds = NULL;
+	assert_int_equal(sv_secmark_cmd_unlabelled(true, bad, 1, &cmds, &err), -EINVAL);
+	assert_int_equal(sv_secmark_cmd_same_pair(true, "vif1.0", bad, 1, &cmds, &err), -EINVAL);
+	assert_null(cmds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +266,9 @@ int main(void)
 		cmocka_unit_test(port_changes_touch_the_object_only_at_first_and_last),
 		cmocka_unit_test(injected_names_and_labels_are_refused),
 		cmocka_unit_test(kernel_takes_the_tables_in_a_private_namespace),
+		cmocka_unit_test(non_ip_between_guests_of_different_pairs_is_dropped),
+		cmocka_unit_test(every_port_starts_unlabelled_and_unlabelled_ports_are_dropped),
+		cmocka_unit_test(same_pair_and_unlabelled_elements_come_and_go),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

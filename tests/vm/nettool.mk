@@ -1,11 +1,12 @@
-# tests/vm/nettool.mk: svirt-nettool, lib/net.c driven line by line, for the SELinux host
+# tests/vm/nettool.mk: svirt-nettool, lib/net.c driven line by line, for the SELinux host,
+# and crafted frames sent and counted (tests/unit/frames.c)
 # (no Xen there, so no svirtd); installed into the emulated hosts' tree only (install-vm-tests).
 
 NETTOOL = $(BUILD)/vm/svirt-nettool
 # Only the libraries lib/net.c needs: the SELinux host has no Xen libraries.
 NETTOOL_LIBS = $(call pc_libs,libselinux libnl-genl-3.0 libnftables) -lm
 
-$(NETTOOL): $(BUILD)/tests/vm/nettool.o $(LIBSVIRT)
+$(NETTOOL): $(BUILD)/tests/vm/nettool.o $(BUILD)/tests/unit/frames.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NETTOOL_LIBS)
 

@@ -53,6 +53,7 @@ nt() { # one command, its answer must be "ok"
 	echo "ok: svirt-nettool $*"
 }
 nt open
+nt watch
 nt rebuild
 nt add vif901.0 901 c1,c2
 nt add vif901.1 901 c1,c2
@@ -78,9 +79,17 @@ echo "$table" | sed 's/^/  | /'
 check "guest B's secmark object" grep -q '"system_u:object_r:svirt_xen_packet_t:s0:c3,c4"' <<<"$table"
 check "the port map names each vif's guest" grep -q '"vif901.1" : "svirt_c1_c2"' <<<"$table"
 check "br_netfilter hands bridged IPv4 to the IP hooks" test "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables)" = 1
+check "and VLAN-tagged IP" test "$(cat /proc/sys/net/bridge/bridge-nf-filter-vlan-tagged)" = 1
+check "and IP in PPPoE sessions" test "$(cat /proc/sys/net/bridge/bridge-nf-filter-pppoe-tagged)" = 1
+check "every labelled port is out of the set unlabelled" test -z "$(nft list set bridge svirt unlabelled | grep -o 'vif90[0-9.]*' || true)"
 
 # Without auditd, AVCs reach dmesg through printk's rate limit: lift it.
 echo 0 >/proc/sys/kernel/printk_ratelimit
+# ARP between guests of different pairs is dropped (svirt's table): each guest is told the other's MAC, as a
+# guest that knows it (or guesses it) would, so that its IP packets are sent and SELinux refuses them.
+mac_of() { ip -n "$1" link show eth0 | awk '/link\/ether/ { print $2 }'; }
+ip -n gA1 neigh replace 10.88.0.21 lladdr "$(mac_of gB)" dev eth0 nud permanent
+ip -n gB neigh replace 10.88.0.11 lladdr "$(mac_of gA1)" dev eth0 nud permanent
 check "guest A's two vifs reach each other" ip netns exec gA1 ping -c 2 -W 2 10.88.0.12
 refute "guest A reaches guest B" ip netns exec gA1 ping -c 2 -W 2 10.88.0.21
 refute "guest B reaches guest A" ip netns exec gB ping -c 2 -W 2 10.88.0.11
@@ -93,6 +102,57 @@ check_avc "and B's towards A" \
 check "dom0 reaches guest A" ping -c 1 -W 2 10.88.0.11
 check "dom0 reaches guest B" ping -c 1 -W 2 10.88.0.21
 check "guest B reaches dom0" ip netns exec gB ping -c 1 -W 2 10.88.0.1
+
+# Frames br_netfilter never hands the IP hooks, so SELinux never sees them: a VID-0 priority tag (Linux takes
+# the packet as untagged), 802.1ad double tags, a PPPoE session, ARP, a raw ethertype, an 802.3 LLC frame.
+# Crafted and sent from guest A's NIC: none may reach guest B; A's own other vif and dom0's bridge get them.
+# crafted FROM_NS TO_NS|- KIND: succeeds if the frame arrived (TO "-": on the bridge, dom0's side).
+seq=0
+crafted() {
+	local to=${2#-} rp i=0
+	seq=$((seq + 1))
+	rm -f recv.out
+	if [ -n "$to" ]; then
+		ip netns exec "$to" "$TOOL" recv eth0 1500 >recv.out &
+	else
+		"$TOOL" recv "$BR" 1500 >recv.out &
+	fi
+	rp=$!
+	while ! grep -q listening recv.out 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	ip netns exec "$1" "$TOOL" send eth0 "$3" "$seq" || fail "svirt-nettool send $3 failed"
+	wait "$rp"
+	grep -qx "got $seq" recv.out
+}
+for kind in vid0 qinq pppoe arp raw llc; do
+	refute "a crafted $kind frame from guest A reaches guest B" crafted gA1 gB $kind
+	refute "and one from guest B reaches guest A" crafted gB gA1 $kind
+	check "a crafted $kind frame from guest A reaches A's other vif (same pair)" crafted gA1 gA2 $kind
+	check "and dom0's bridge" crafted gA1 - $kind
+done
+
+# A vif that goes down loses its NetLabel entries (the kernel drops them on NETDEV_DOWN); back up, its
+# traffic would carry the peer label of no guest, which reaches every guest. svirt watches link events:
+# down, the vif's frames are dropped in its table; up, its peer label is written again.
+ip link set vif901.0 down
+echo "NetLabel's entries for vif901.0 after link down (the kernel drops them):"
+unlbl_entries | grep '^vif901.0 ' | sed 's/^/  | /' || echo "  | none"
+nt links
+check "svirt put vif901.0 in its table's set unlabelled" sh -c 'nft list set bridge svirt unlabelled | grep -q "\"vif901.0\""'
+ip link set vif901.0 up
+# Up again, before svirt has acted on it: its frames are dropped, not passed as traffic of no guest.
+refute "guest A, its peer label dropped by the kernel, reaches guest B" ip netns exec gA1 ping -c 2 -W 2 10.88.0.21
+refute "nor dom0" ip netns exec gA1 ping -c 1 -W 2 10.88.0.1
+nt links
+check "svirt wrote vif901.0's peer label again when it came up" grep -qx \
+	'vif901.0 0.0.0.0/0 "system_u:system_r:svirt_xen_t:s0:c1,c2"' <<<"$(unlbl_entries)"
+check "and took it out of the set unlabelled" sh -c '! nft list set bridge svirt unlabelled | grep -q "\"vif901.0\""'
+check "guest A's vifs reach each other again" ip netns exec gA1 ping -c 2 -W 2 10.88.0.12
+check "guest A reaches dom0 again" ip netns exec gA1 ping -c 1 -W 2 10.88.0.1
+A_TO_B='denied  \{ forward_in \}.*saddr=10\.88\.0\.11 daddr=10\.88\.0\.21 .*scontext=system_u:system_r:svirt_xen_t:s0:c1,c2 tcontext=system_u:object_r:svirt_xen_packet_t:s0:c3,c4 tclass=packet'
+n_avc=$(avc_lines | grep -cE "$A_TO_B" || true)
+refute "guest A still does not reach guest B" ip netns exec gA1 ping -c 2 -W 2 10.88.0.21
+more_avcs() { [ "$(avc_lines | grep -cE "$A_TO_B" || true)" -gt "$n_avc" ]; }
+wait_until 10 "the kernel denied it again, with A's peer label (AVCs: more than $n_avc)" more_avcs
 
 nt release 901
 unlbl=$(unlbl_entries)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Scenario: two PV guests on xenbr0 (one through vif-svirt, one through the watch) get peer labels and secmark
 # from svirtd, the rest of the traffic the default peer label: one guest's ping to the other is denied with the AVC,
-# each reaches dom0, a restart through init rebuilds the same labels, xl destroy removes them.
+# each reaches dom0, a vif taken down and up gets its peer label back, a restart through init rebuilds the same
+# labels, xl destroy removes them.
 set -euo pipefail
 . "$VM_LIB"
 
@@ -24,6 +25,7 @@ trap cleanup EXIT
 running svirtd || fail "svirtd is not running in dom0"
 check "svirtd's tables exist" nft list table bridge svirt
 check "br_netfilter passes bridged IPv4 to the IP hooks" test "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables)" = 1
+check "and VLAN-tagged and PPPoE IP" test "$(cat /proc/sys/net/bridge/bridge-nf-filter-vlan-tagged)$(cat /proc/sys/net/bridge/bridge-nf-filter-pppoe-tagged)" = 11
 check "vif-svirt is installed" test -x /etc/xen/scripts/vif-svirt
 
 truncate -s 16M "$IMAGES/$A.img" "$IMAGES/$B.img"
@@ -57,8 +59,9 @@ PEER=system_u:object_r:netlabel_peer_t:s0
 default_entries() { unlbl_entries | grep -c "^DEFAULT .* \"$PEER\"\$"; }
 check "traffic of no guest has svirtd's default peer label (IPv4)" peer_label DEFAULT "$PEER"
 check_eq "one default entry per address family" 2 "$(default_entries)"
-# A's labels were there when xl create returned (vif-svirt); B's come with the watch.
-check "vif$da.0 has $A's peer label" peer_label "vif$da.0" "$la"
+# A's labels were there when xl create returned (vif-svirt); B's come with the watch. The hotplug scripts may
+# take a vif down and up after svirtd labelled it: the kernel then drops its entries and svirtd writes them again.
+wait_until 30 "vif$da.0 has $A's peer label" peer_label "vif$da.0" "$la"
 wait_until 60 "vif$db.0 has $B's peer label" peer_label "vif$db.0" "$lb"
 netlabelctl -p unlbl list | sed 's/^/  | /'
 nft list table bridge svirt | sed 's/^/  | /'
@@ -92,13 +95,30 @@ check "$B reaches dom0" guest_ping "$db" 10.77.0.1
 # Without auditd, AVCs reach dmesg through printk's rate limit: lift it for the pings.
 ratelimit=$(cat /proc/sys/kernel/printk_ratelimit)
 echo 0 >/proc/sys/kernel/printk_ratelimit
-refute "$A reaches $B" guest_ping "$da" 10.77.0.72
-refute "$B reaches $A" guest_ping "$db" 10.77.0.71
+# ARP between guests of different pairs is dropped in svirtd's table: each guest is told the other's MAC, as
+# one that knows it would be, so that its IP packets are sent and SELinux refuses them.
+mac_a=$(xenstore-read "/local/domain/0/backend/vif/$da/0/mac")
+mac_b=$(xenstore-read "/local/domain/0/backend/vif/$db/0/mac")
+refute "$A reaches $B" guest_ping "$da" "10.77.0.72 lladdr=$mac_b"
+refute "$B reaches $A" guest_ping "$db" "10.77.0.71 lladdr=$mac_a"
 # The pings themselves, not only the guests' IPv6 multicast that the patterns above also match.
 check_avc "the kernel denied $A's ping to $B (its peer label against $B's secmark)" \
 	"denied  \\{ forward_in \\} .*saddr=10\\.77\\.0\\.71 daddr=10\\.77\\.0\\.72 .*scontext=$la tcontext=system_u:object_r:svirt_xen_packet_t:s0:${lb##*:} tclass=packet"
 check_avc "and $B's to $A" \
 	"denied  \\{ forward_in \\} .*saddr=10\\.77\\.0\\.72 daddr=10\\.77\\.0\\.71 .*scontext=$lb tcontext=system_u:object_r:svirt_xen_packet_t:s0:${la##*:} tclass=packet"
+
+# A vif that goes down loses its NetLabel entries (the kernel drops them on NETDEV_DOWN); up again, its
+# traffic would carry the peer label of no guest, which reaches every guest. svirtd watches link events:
+# down, the vif's frames are dropped in its table; up, its peer label is written again.
+ip link set "vif$da.0" down
+ip link set "vif$da.0" up
+wait_until 30 "svirtd wrote vif$da.0's peer label again" peer_label "vif$da.0" "$la"
+check "svirtd logged the link down" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'vif$da.0: link down'"
+check "and the peer label put back" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'vif$da.0: peer label .* put back'"
+unlabelled_empty() { ! nft list set bridge svirt unlabelled | grep -q "vif$da.0"; }
+wait_until 10 "vif$da.0 is out of the table's set unlabelled" unlabelled_empty
+refute "after its vif went down and up, $A still does not reach $B" guest_ping "$da" "10.77.0.72 lladdr=$mac_b"
+check "and still reaches dom0" guest_ping "$da" 10.77.0.1
 echo "$ratelimit" >/proc/sys/kernel/printk_ratelimit
 
 # svirtd killed and started again by init, as a service is: the tables come back whole from its state, in one
@@ -117,7 +137,7 @@ check "after the restart vif$da.0 still has $A's peer label" peer_label "vif$da.
 check "and vif$db.0 $B's" peer_label "vif$db.0" "$lb"
 check_eq "the default entries are still there, once each" 2 "$(default_entries)"
 check "the port map still holds both vifs" sh -c "nft list map bridge svirt port_secmark | grep -q '\"vif$db.0\"' && nft list map bridge svirt port_secmark | grep -q '\"vif$da.0\"'"
-refute "$A still cannot reach $B" guest_ping "$da" 10.77.0.72
+refute "$A still cannot reach $B" guest_ping "$da" "10.77.0.72 lladdr=$mac_b"
 check "$A still reaches dom0" guest_ping "$da" 10.77.0.1
 
 check "xl destroy $A" xl destroy $A

@@ -1,0 +1,164 @@
+/* test_link.c: link events as the kernel sends them (RTM_NEWLINK, RTM_DELLINK) parsed into
+ * name and state; malformed ones refused; and, in a private network namespace, real ones. */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "link.h"
+
+struct seen {
+	size_t n;
+	struct sv_link_event ev[16];
+};
+
+static int collect(void *arg, const struct sv_link_event *ev)
+{
+	struct seen *s = arg;
+
+	if (s->n < 16)
+		s->ev[s->n++] = *ev;
+	return 0;
+}
+
+/* Appends a link message (type, flags, name or NULL) to buf at *len. */
+static void put_link(uint8_t *buf, size_t *len, uint16_t type, unsigned flags,
+		     const char *name)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(buf + *len);
+	struct ifinfomsg *ifi = NLMSG_DATA(h);
+
+	memset(h, 0, NLMSG_SPACE(sizeof(*ifi)) + RTA_SPACE(IFNAMSIZ));
+	h->nlmsg_type = type;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
+	ifi->ifi_index = 7;
+	ifi->ifi_flags = flags;
+	if (name) {
+		struct rtattr *a = (struct rtattr *)((uint8_t *)h + NLMSG_ALIGN(h->nlmsg_len));
+
+		a->rta_type = IFLA_IFNAME;
+		a->rta_len = (unsigned short)RTA_LENGTH(strlen(name) + 1);
+		memcpy(RTA_DATA(a), name, strlen(name) + 1);
+		h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+	}
+	*len += NLMSG_ALIGN(h->nlmsg_len);
+}
+
+static void down_up_and_gone_are_told_apart(void **state)
+{
+	uint32_t buf[256];
+	uint8_t *b = (uint8_t *)buf;
+	struct seen s = { .n = 0 };
+	size_t len = 0;
+
+	(void)state;
+	put_link(b, &len, RTM_NEWLINK, 0, "vif3.0");
+	put_link(b, &len, RTM_NEWADDR, IFF_UP, "ignored");
+	put_link(b, &len, RTM_NEWLINK, IFF_UP | IFF_BROADCAST, "vif3.0");
+	put_link(b, &len, RTM_DELLINK, 0, "vif3.1");
+	assert_int_equal(sv_link_parse(buf, len, collect, &s, NULL), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.ev[0].name, "vif3.0");
+	assert_false(s.ev[0].up);
+	assert_true(s.ev[1].up);
+	assert_false(s.ev[1].gone);
+	assert_string_equal(s.ev[2].name, "vif3.1");
+	assert_true(s.ev[2].gone);
+}
+
+static void malformed_events_are_refused_with_a_reason(void **state)
+{
+	uint32_t buf[256];
+	uint8_t *b = (uint8_t *)buf;
+	struct seen s = { .n = 0 };
+	struct sv_error err;
+	size_t len = 0;
+
+	(void)state;
+	/* No name. */
+	put_link(b, &len, RTM_NEWLINK, IFF_UP, NULL);
+	assert_int_equal(sv_link_parse(buf, len, collect, &s, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "no name"));
+	/* A name that is no interface's. */
+	len = 0;
+	put_link(b, &len, RTM_NEWLINK, IFF_UP, "..");
+	assert_int_equal(sv_link_parse(buf, len, collect, &s, &err), -EBADMSG);
+	/* Not terminated inside its attribute. */
+	len = 0;
+	put_link(b, &len, RTM_NEWLINK, IFF_UP, "vif1.0");
+	((struct rtattr *)(b + NLMSG_SPACE(sizeof(struct ifinfomsg))))->rta_len = RTA_LENGTH(3);
+	assert_int_equal(sv_link_parse(buf, len, collect, &s, &err), -EBADMSG);
+	/* A message longer than the buffer, and an attribute longer than its message. */
+	len = 0;
+	put_link(b, &len, RTM_NEWLINK, IFF_UP, "vif1.0");
+	assert_int_equal(sv_link_parse(buf, len - 4, collect, &s, &err), -EBADMSG);
+	((struct rtattr *)(b + NLMSG_SPACE(sizeof(struct ifinfomsg))))->rta_len = 200;
+	assert_int_equal(sv_link_parse(buf, len, collect, &s, &err), -EBADMSG);
+	/* Too short for its header. */
+	assert_int_equal(sv_link_parse(buf, 10, collect, &s, &err), -EBADMSG);
+	assert_int_equal(s.n, 0);
+}
+
+static int sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool saw(const struct seen *s, const char *name, bool up)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->ev[i].name, name) == 0 && s->ev[i].up == up && !s->ev[i].gone)
+			return true;
+	return false;
+}
+
+static void kernel_tells_a_link_going_down_and_up(void **state)
+{
+	struct seen s = { .n = 0 };
+	struct sv_error err;
+	struct pollfd p;
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0) {
+		printf("skip: needs root for a private network namespace\n");
+		skip();
+	}
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	assert_int_equal(sv_link_open(&fd, &err), 0);
+	assert_int_equal(sh("ip link add vif5.0 type veth peer name g50 && "
+			    "ip link set vif5.0 up && ip link set vif5.0 down && "
+			    "ip link set vif5.0 up"), 0);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (poll(&p, 1, 500) > 0)
+		assert_int_equal(sv_link_read(fd, collect, &s, &err), 0);
+	assert_true(saw(&s, "vif5.0", false));
+	assert_true(saw(&s, "vif5.0", true));
+	close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(down_up_and_gone_are_told_apart),
+		cmocka_unit_test(malformed_events_are_refused_with_a_reason),
+		cmocka_unit_test(kernel_tells_a_link_going_down_and_up),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
