@@ -31,10 +31,13 @@ cat k1.out k2.out
 [ "$c1" = 0 ] && [ "$c2" = 0 ] || { tail -n 5 /var/log/xen/qemu-dm-k*.log; fail "xl create through the interposer"; }
 d1=$(domid_of k1)
 d2=$(domid_of k2)
-wait_until 300 "k1 writes data/ready=1" guest_ready "$d1"
-wait_until 300 "k2 writes data/ready=1" guest_ready "$d2"
-# How long the guests took, in their own words (xenconsoled logs each console).
-grep -h 'guest: ' /var/log/xen/guest-k1.log | tail -n 8 || true
+# No wait for data/ready: under dm_restrict (Xen 4.17, QEMU 7.2) a PV guest's
+# qemu serves no PV backend (its xenstore connections become /dev/null once the
+# machine is built, and -chroot hides the image), so the guests' blkfront
+# would wait out its 270 s for nothing. 62-interpose-qdisk-boot-time boots a
+# qdisk guest through the interposer without it; what is checked here is qemu.
+echo "k1's qdisk backend state: $(xenstore-read "/local/domain/0/backend/qdisk/$d1/51712/state" 2>/dev/null || echo none)" \
+	"(4 is connected; 1 is what a dm_restrict qemu leaves it at)"
 
 # What `ps -eZ` shows (busybox's ps has no label column): label, pid, argv.
 check_qemu_of_guest k1 "$d1"

@@ -29,7 +29,7 @@ qdisk_guest_config k3 63 >k3.cfg
 check "k3's config names no device model" not grep -q device_model k3.cfg
 check "xl create k3" timed xl create k3.cfg
 d=$(domid_of k3)
-wait_until 300 "k3 writes data/ready=1" guest_ready "$d"
+# No wait for data/ready: a dm_restrict qemu serves no PV disk (60 says why).
 check_qemu_of_guest k3 "$d"
 q=$(dm_pid "$d")
 check_eq "the process is the real qemu, moved aside" "$QEMU.real" "$(readlink "/proc/$q/exe")"
