@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -187,19 +188,94 @@ static const char *lock_each_mount(void)
 	return why;
 }
 
+/* The trees the test runs from (its working directory, its binary's
+ * directory), where they lie below /tmp, as a clean clone in /tmp does:
+ * hidden by the private /tmp, they are bound back into it at their paths,
+ * read-only like the rest of the host. */
+struct kept {
+	size_t n;
+	int fd[2];
+	char path[2][4096];
+};
+
+/* Records "/tmp/<first component>" of dir in k, with a descriptor on it. */
+static void keep_tree(struct kept *k, const char *dir)
+{
+	size_t n;
+	int fd;
+
+	if (!below(dir, "/tmp") || !dir[4])
+		return;
+	n = 5 + strcspn(dir + 5, "/");
+	for (size_t i = 0; i < k->n; i++)
+		if (strlen(k->path[i]) == n && strncmp(k->path[i], dir, n) == 0)
+			return;
+	if (n >= sizeof(k->path[0]) || k->n == 2)
+		return;
+	memcpy(k->path[k->n], dir, n);
+	k->path[k->n][n] = '\0';
+	if ((fd = open(k->path[k->n], O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		k->fd[k->n++] = fd;
+}
+
+static void keep_find(struct kept *k)
+{
+	char dir[4096];
+	ssize_t n;
+
+	k->n = 0;
+	if (getcwd(dir, sizeof(dir)))
+		keep_tree(k, dir);
+	if ((n = readlink("/proc/self/exe", dir, sizeof(dir) - 1)) > 0) {
+		dir[n] = '\0';
+		keep_tree(k, dir);
+	}
+}
+
+/* Binds each kept tree back at its path in the private /tmp. */
+static const char *keep_restore(struct kept *k)
+{
+	char src[64];
+	const char *why = NULL;
+
+	for (size_t i = 0; i < k->n; i++) {
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", k->fd[i]);
+		if (!why && ((mkdir(k->path[i], 0755) != 0 && errno != EEXIST) ||
+			     mount(src, k->path[i], NULL, MS_BIND | MS_REC, NULL) != 0))
+			why = "cannot bind the tree the test runs from into the private /tmp";
+		close(k->fd[i]);
+	}
+	return why;
+}
+
+/* The kept trees read-only again, after /tmp was made writable. */
+static const char *keep_lock(const struct kept *k, bool setattr)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (setattr ? set_ro(k->path[i], AT_RECURSIVE, 1) != 0 :
+			      mount("none", k->path[i], "none",
+				    MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+			return "cannot make the tree the test runs from read-only";
+	return NULL;
+}
+
 /* Every mount of the namespace read-only, in one call that also reaches
  * mounts hidden under others; then /tmp (the private tmpfs and top) and
  * /proc writable again, /proc/sys (the host's sysctls) kept read-only.  The
  * flags are the mounts' copies in this namespace: the host's stay as they
  * are. */
-static const char *lock_host(void)
+static const char *lock_host(const struct kept *k)
 {
+	const char *why;
+
 	if (set_ro("/", AT_RECURSIVE, 1) != 0)
-		return errno == ENOSYS ? lock_each_mount() :
-		       "cannot make the host's mounts read-only "
-		       "(mount_setattr)";
+		return errno != ENOSYS ? "cannot make the host's mounts "
+					 "read-only (mount_setattr)" :
+		       (why = lock_each_mount()) ? why : keep_lock(k, false);
 	if (set_ro("/tmp", AT_RECURSIVE, 0) != 0)
 		return "cannot make the private /tmp writable";
+	if ((why = keep_lock(k, true)))
+		return why;
 	/* libselinux writes /proc/thread-self/attr/. */
 	if (set_ro("/proc", 0, 0) != 0)
 		return "cannot make /proc writable";
@@ -213,6 +289,7 @@ const char *tmpfs_private(char *top, size_t len, const char *name,
 			  const char *const labels[])
 {
 	const char *why;
+	struct kept k;
 
 	top[0] = '\0';
 	if (geteuid() != 0)
@@ -222,11 +299,14 @@ const char *tmpfs_private(char *top, size_t len, const char *name,
 		return "unshare(CLONE_NEWNS) failed";
 	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return "cannot make / private in the new mount namespace";
+	keep_find(&k);
 	/* The host's /tmp hidden: the mount point of top is made on a tmpfs
 	 * of this namespace, and the test xenstore's socket goes there too. */
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") != 0)
 		return "cannot mount a private tmpfs on /tmp";
+	if ((why = keep_restore(&k)))
+		return why;
 	setenv("TMPDIR", "/tmp", 1);
 	if ((size_t)snprintf(top, len, "/tmp/%s-XXXXXX", name) >= len) {
 		top[0] = '\0';
@@ -241,7 +321,7 @@ const char *tmpfs_private(char *top, size_t len, const char *name,
 		top[0] = '\0';
 		return "cannot mount a tmpfs";
 	}
-	if ((why = lock_host()) || (why = probe(top, labels)))
+	if ((why = lock_host(&k)) || (why = probe(top, labels)))
 		tmpfs_remove(top);
 	return why;
 }

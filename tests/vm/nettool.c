@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../unit/frames.h"
+#include "frame_io.h"
 #include "labels.h"
 #include "link.h"
 #include "net.h"
@@ -34,10 +34,7 @@
  *   links                                         act on the link events queued
  *                                                 (svirtd's loop does it as they come)
  *
- * Or, from the command line (in a guest's namespace):
- *   svirt-nettool send IFACE KIND SEQ     one crafted frame (tests/unit/frames.h)
- *   svirt-nettool recv IFACE MS           prints "got SEQ" for each crafted frame
- *                                         received on IFACE within MS ms
+ * Or, from the command line (in a guest's namespace), frame_io.h's send and recv.
  */
 static int cmd_add(struct sv_net *n, struct sv_bases *b, char *args,
 		   struct sv_error *err)
@@ -107,75 +104,6 @@ static int cmd_list(struct sv_net *n, struct sv_error *err)
 	return r;
 }
 
-static int packet_socket(const char *iface, struct sockaddr_ll *sll)
-{
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-
-	*sll = (struct sockaddr_ll){ .sll_family = AF_PACKET,
-				     .sll_protocol = htons(ETH_P_ALL),
-				     .sll_ifindex = (int)if_nametoindex(iface),
-				     .sll_halen = 6 };
-	if (fd < 0 || sll->sll_ifindex == 0 ||
-	    bind(fd, (struct sockaddr *)sll, sizeof(*sll)) < 0) {
-		fprintf(stderr, "svirt-nettool: %s: %s\n", iface, strerror(errno));
-		return -1;
-	}
-	return fd;
-}
-
-static int frame_main(int argc, char **argv)
-{
-	struct sockaddr_ll sll;
-	uint8_t f[2048];
-	int fd, k;
-
-	if (argc == 5 && strcmp(argv[1], "send") == 0) {
-		size_t len;
-
-		if ((k = sv_frame_kind_parse(argv[3])) < 0) {
-			fprintf(stderr, "svirt-nettool: no frame kind %s\n", argv[3]);
-			return 2;
-		}
-		if ((fd = packet_socket(argv[2], &sll)) < 0)
-			return 1;
-		memset(sll.sll_addr, 0xff, 6);
-		len = sv_frame_build(f, (enum sv_frame_kind)k, (uint16_t)atoi(argv[4]));
-		if (sendto(fd, f, len, 0, (struct sockaddr *)&sll, sizeof(sll)) != (ssize_t)len) {
-			fprintf(stderr, "svirt-nettool: send: %s\n", strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	if (argc == 4 && strcmp(argv[1], "recv") == 0) {
-		struct timespec t0, t;
-		long ms = atol(argv[3]), spent = 0;
-
-		if ((fd = packet_socket(argv[2], &sll)) < 0)
-			return 1;
-		setvbuf(stdout, NULL, _IOLBF, 0);
-		printf("listening\n");
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		while (spent < ms) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
-			struct sockaddr_ll from;
-			socklen_t fl = sizeof(from);
-			uint16_t seq;
-			ssize_t n;
-
-			if (poll(&p, 1, (int)(ms - spent)) > 0 &&
-			    (n = recvfrom(fd, f, sizeof(f), 0, (struct sockaddr *)&from, &fl)) > 0 &&
-			    from.sll_pkttype != PACKET_OUTGOING &&
-			    sv_frame_seq(f, (size_t)n, &seq))
-				printf("got %u\n", seq);
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			spent = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
-		}
-		return 0;
-	}
-	fprintf(stderr, "usage: svirt-nettool [send IFACE KIND SEQ | recv IFACE MS]\n");
-	return 2;
-}
-
 struct links {
 	struct sv_net *net;
 	int seen;
@@ -219,7 +147,7 @@ int main(int argc, char **argv)
 	bool open = false;
 
 	if (argc > 1)
-		return frame_main(argc, argv);
+		return sv_frame_main("svirt-nettool", argc, argv);
 	sv_log_open(&log, "svirt-nettool", true, LOG_INFO);
 	if (sv_bases_defaults(&bases) < 0)
 		return 1;

@@ -6,7 +6,7 @@ NETTOOL = $(BUILD)/vm/svirt-nettool
 # Only the libraries lib/net.c needs: the SELinux host has no Xen libraries.
 NETTOOL_LIBS = $(call pc_libs,libselinux libnl-genl-3.0 libnftables) -lm
 
-$(NETTOOL): $(BUILD)/tests/vm/nettool.o $(BUILD)/tests/unit/frames.o $(LIBSVIRT)
+$(NETTOOL): $(BUILD)/tests/vm/nettool.o $(BUILD)/tests/vm/frame_io.o $(BUILD)/tests/unit/frames.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NETTOOL_LIBS)
 
@@ -17,4 +17,4 @@ install-vm-tests: $(NETTOOL)
 	install -d $(DESTDIR)$(LIBEXECDIR)/tests
 	install -m 0755 $(NETTOOL) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-nettool
 
--include $(BUILD)/tests/vm/nettool.d
+-include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d

@@ -85,11 +85,18 @@ $(VM_IMG)/svirt-gnttest: $(VM_DIR)/guest/svirt-gnttest.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -o $@ $<
 
-$(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu $(VM_DIR)/guest/gnt-agent $(VM_IMG)/svirt-gnttest
+# The crafted-frame tool, static: guests send frames the IP hooks never see, dom0 and guests count them.
+$(VM_IMG)/svirt-frame: $(VM_DIR)/guest/svirt-frame.c $(VM_DIR)/frame_io.c $(VM_DIR)/frame_io.h \
+		tests/unit/frames.c tests/unit/frames.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -o $@ $(filter %.c,$^)
+
+$(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu $(VM_DIR)/guest/gnt-agent $(VM_IMG)/svirt-gnttest \
+		$(VM_DIR)/guest/frame-agent $(VM_IMG)/svirt-frame
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage guest
 
-$(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IMG)/svirt-gnttest \
+$(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IMG)/svirt-gnttest $(VM_IMG)/svirt-frame \
 		$(VM_DIR)/guest/init-dom0 $(VM_DIR)/guest/rc-dom0
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage xen

@@ -311,3 +311,63 @@ gnt_ask() {
 	done
 	xenstore-read "/local/domain/$d/data/gnt-result"
 }
+
+# frame_ask DOMID REQUEST: has the guest's frame-agent run REQUEST ("send KIND SEQ" or "listen MS"); prints
+# its answer ("ok", "fail", "listening"); FRAME_NONCE is the request's nonce.
+frame_ask() {
+	local d=$1 i=0 got
+	shift
+	FRAME_NONCE=$$.$RANDOM.$RANDOM
+	xenstore-write "/local/domain/$d/data/frame-request" "$FRAME_NONCE $*"
+	until got=$(xenstore-read "/local/domain/$d/data/frame-result" 2>/dev/null) &&
+		[ "${got%% *}" = "$FRAME_NONCE" ]; do
+		i=$((i + 1))
+		[ "$i" -le 150 ] || fail "domain $d's frame-agent did not answer '$*' within 30 s"
+		sleep 0.2
+	done
+	echo "${got#* }"
+}
+
+# frames_across FROM TO KIND...: guest FROM sends one crafted frame of each KIND (tests/unit/frames.h) while
+# guest TO and dom0's bridge listen, then dom0 sends TO one of its own (which shows TO's listener hears).
+# Sets FRAMES_TO and FRAMES_DOM0 to the kinds each received (" K1 K2"), FRAME_FROM_DOM0 to 1 when TO
+# received dom0's, else 0.
+frames_across() {
+	local from=$1 to=$2 k seq=$((RANDOM % 20000 + 1000)) nonce heard out pid ms i=0 got
+	local -A sent=()
+	shift 2
+	ms=$((4000 + 1500 * $#))
+	out=$(mktemp)
+	svirt-frame recv "${FRAME_BRIDGE:-xenbr0}" "$ms" >"$out" &
+	pid=$!
+	[ "$(frame_ask "$to" listen "$ms")" = listening ] || fail "domain $to cannot listen for frames"
+	nonce=$FRAME_NONCE
+	until grep -q '^listening' "$out"; do
+		i=$((i + 1))
+		[ "$i" -le 50 ] || fail "dom0 cannot listen for frames on ${FRAME_BRIDGE:-xenbr0}: $(cat "$out")"
+		sleep 0.1
+	done
+	for k; do
+		seq=$((seq + 1))
+		sent[$k]=$seq
+		[ "$(frame_ask "$from" send "$k" "$seq")" = ok ] || fail "domain $from could not send a $k frame"
+	done
+	svirt-frame send "${FRAME_BRIDGE:-xenbr0}" raw $((seq + 1)) || fail "dom0 could not send a frame"
+	i=0
+	until got=$(xenstore-read "/local/domain/$to/data/frame-heard" 2>/dev/null) && [ "${got%% *}" = "$nonce" ]; do
+		i=$((i + 1))
+		[ "$i" -le 150 ] || fail "domain $to's frame-agent reported nothing heard after ${ms} ms and 30 s"
+		sleep 0.2
+	done
+	heard=" ${got#* } "
+	wait "$pid" || true
+	FRAMES_TO='' FRAMES_DOM0='' FRAME_FROM_DOM0=0
+	[[ $heard != *" $((seq + 1)) "* ]] || FRAME_FROM_DOM0=1
+	for k; do
+		[[ $heard != *" ${sent[$k]} "* ]] || FRAMES_TO+=" $k"
+		! grep -qx "got ${sent[$k]}" "$out" || FRAMES_DOM0+=" $k"
+	done
+	rm -f "$out"
+}
+# in_list WORD " W1 W2": whether WORD is one of the list's words.
+in_list() { [[ " $2 " == *" $1 "* ]]; }

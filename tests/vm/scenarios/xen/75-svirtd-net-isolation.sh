@@ -1,8 +1,8 @@
 #!/bin/bash
 # Scenario: two PV guests on xenbr0 (one through vif-svirt, one through the watch) get peer labels and secmark
 # from svirtd, the rest of the traffic the default peer label: one guest's ping to the other is denied with the AVC,
-# each reaches dom0, a vif taken down and up gets its peer label back, a restart through init rebuilds the same
-# labels, xl destroy removes them.
+# each reaches dom0, crafted frames the IP hooks never see (tagged, PPPoE, ARP, raw) do not cross, a vif taken
+# down and up gets its peer label back, a restart through init rebuilds the same labels, xl destroy removes them.
 set -euo pipefail
 . "$VM_LIB"
 
@@ -106,6 +106,22 @@ check_avc "the kernel denied $A's ping to $B (its peer label against $B's secmar
 	"denied  \\{ forward_in \\} .*saddr=10\\.77\\.0\\.71 daddr=10\\.77\\.0\\.72 .*scontext=$la tcontext=system_u:object_r:svirt_xen_packet_t:s0:${lb##*:} tclass=packet"
 check_avc "and $B's to $A" \
 	"denied  \\{ forward_in \\} .*saddr=10\\.77\\.0\\.72 daddr=10\\.77\\.0\\.71 .*scontext=$lb tcontext=system_u:object_r:svirt_xen_packet_t:s0:${la##*:} tclass=packet"
+
+# Frames br_netfilter never hands the IP hooks, so SELinux never sees them, crafted inside the guests: a VID-0
+# priority tag (Linux takes the packet as untagged), 802.1ad double tags, a PPPoE session, ARP, a raw
+# ethertype, an 802.3 LLC frame. None crosses to the other pair; each reaches dom0's bridge (it was sent and
+# bridged), and a frame from dom0 reaches the listening guest (it hears).
+KINDS=(vid0 qinq pppoe arp raw llc)
+for dir in "$da $db $A $B" "$db $da $B $A"; do
+	read -r from to fn tn <<<"$dir"
+	frames_across "$from" "$to" "${KINDS[@]}"
+	echo "crafted frames from $fn: $tn received:${FRAMES_TO:- none}; dom0's bridge:${FRAMES_DOM0:- none}"
+	check_eq "$tn hears dom0's frame" 1 "$FRAME_FROM_DOM0"
+	for k in "${KINDS[@]}"; do
+		refute "a crafted $k frame from $fn reaches $tn" in_list "$k" "$FRAMES_TO"
+		check "and reaches dom0's bridge" in_list "$k" "$FRAMES_DOM0"
+	done
+done
 
 # A vif that goes down loses its NetLabel entries (the kernel drops them on NETDEV_DOWN); up again, its
 # traffic would carry the peer label of no guest, which reaches every guest. svirtd watches link events:
