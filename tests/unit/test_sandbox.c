@@ -124,6 +124,27 @@ static void host_files_cannot_be_written(void **state)
 	}
 }
 
+/* The working directory and the binary, also where they lie below the host's
+ * /tmp (a clone there): still there under the private /tmp, not writable. */
+static void the_tree_the_test_runs_from_is_there_read_only(void **state)
+{
+	char exe[4096];
+	ssize_t n;
+
+	(void)need_env(state);
+	assert_int_equal(access(".", R_OK | X_OK), 0);
+	errno = 0;
+	if (access(".", W_OK) == 0 || errno != EROFS)
+		fail_msg("the working directory is writable here (%s)",
+			 strerror(errno));
+	assert_true((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0);
+	exe[n] = '\0';
+	assert_int_equal(access(exe, X_OK), 0);
+	errno = 0;
+	if (access(exe, W_OK) == 0 || errno != EROFS)
+		fail_msg("%s is writable here (%s)", exe, strerror(errno));
+}
+
 static void tmpfs_is_writable(void **state)
 {
 	struct env *e = need_env(state);
@@ -141,6 +162,7 @@ int main(void)
 		cmocka_unit_test(only_the_tests_own_processes_are_visible),
 		cmocka_unit_test(every_mount_but_tmp_and_proc_is_read_only),
 		cmocka_unit_test(host_files_cannot_be_written),
+		cmocka_unit_test(the_tree_the_test_runs_from_is_there_read_only),
 		cmocka_unit_test(tmpfs_is_writable),
 	};
 

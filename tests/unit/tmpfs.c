@@ -198,7 +198,8 @@ struct kept {
 	char path[2][4096];
 };
 
-/* Records "/tmp/<first component>" of dir in k, with a descriptor on it. */
+/* Records "/tmp/<first component>" of dir in k (a directory, or the binary
+ * itself right in /tmp), with a descriptor on it. */
 static void keep_tree(struct kept *k, const char *dir)
 {
 	size_t n;
@@ -214,7 +215,7 @@ static void keep_tree(struct kept *k, const char *dir)
 		return;
 	memcpy(k->path[k->n], dir, n);
 	k->path[k->n][n] = '\0';
-	if ((fd = open(k->path[k->n], O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+	if ((fd = open(k->path[k->n], O_PATH | O_CLOEXEC)) >= 0)
 		k->fd[k->n++] = fd;
 }
 
@@ -232,6 +233,22 @@ static void keep_find(struct kept *k)
 	}
 }
 
+/* A mount point at path for what fd is: a directory or an empty file. */
+static int make_point(int fd, const char *path)
+{
+	struct stat st;
+	int f;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (S_ISDIR(st.st_mode))
+		return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
+	if ((f = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	close(f);
+	return 0;
+}
+
 /* Binds each kept tree back at its path in the private /tmp. */
 static const char *keep_restore(struct kept *k)
 {
@@ -240,7 +257,7 @@ static const char *keep_restore(struct kept *k)
 
 	for (size_t i = 0; i < k->n; i++) {
 		snprintf(src, sizeof(src), "/proc/self/fd/%d", k->fd[i]);
-		if (!why && ((mkdir(k->path[i], 0755) != 0 && errno != EEXIST) ||
+		if (!why && (make_point(k->fd[i], k->path[i]) != 0 ||
 			     mount(src, k->path[i], NULL, MS_BIND | MS_REC, NULL) != 0))
 			why = "cannot bind the tree the test runs from into the private /tmp";
 		close(k->fd[i]);
