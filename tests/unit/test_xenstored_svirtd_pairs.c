@@ -27,11 +27,13 @@
  * answers again). */
 static void introduced_fails(struct env *e, int err)
 {
-	char arg[32];
+	char arg[32], *reply;
 
 	snprintf(arg, sizeof(arg), "%d %d", XS_IS_DOMAIN_INTRODUCED, err);
-	if (!xs_control_command(e->xs, "fail", arg, (unsigned)strlen(arg) + 1))
+	if (!(reply = xs_control_command(e->xs, "fail", arg,
+					 (unsigned)strlen(arg) + 1)))
 		fail_msg("xsd control fail: %s", strerror(errno));
+	free(reply);
 }
 
 static bool log_has(const struct env *e, const char *text)
