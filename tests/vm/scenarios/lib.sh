@@ -312,8 +312,9 @@ gnt_ask() {
 	xenstore-read "/local/domain/$d/data/gnt-result"
 }
 
-# frame_ask DOMID REQUEST: has the guest's frame-agent run REQUEST ("send KIND SEQ" or "listen MS"); prints
-# its answer ("ok", "fail", "listening"); FRAME_NONCE is the request's nonce.
+# frame_ask DOMID REQUEST: has the guest's frame-agent run REQUEST ("send KIND SEQ" or "listen MS"); sets
+# FRAME_ANSWER to its answer ("ok", "fail", "listening") and FRAME_NONCE to the request's nonce. Not in a
+# subshell: it sets them for the caller.
 frame_ask() {
 	local d=$1 i=0 got
 	shift
@@ -325,7 +326,7 @@ frame_ask() {
 		[ "$i" -le 150 ] || fail "domain $d's frame-agent did not answer '$*' within 30 s"
 		sleep 0.2
 	done
-	echo "${got#* }"
+	FRAME_ANSWER=${got#* }
 }
 
 # frames_across FROM TO KIND...: guest FROM sends one crafted frame of each KIND (tests/unit/frames.h) while
@@ -340,7 +341,8 @@ frames_across() {
 	out=$(mktemp)
 	svirt-frame recv "${FRAME_BRIDGE:-xenbr0}" "$ms" >"$out" &
 	pid=$!
-	[ "$(frame_ask "$to" listen "$ms")" = listening ] || fail "domain $to cannot listen for frames"
+	frame_ask "$to" listen "$ms"
+	[ "$FRAME_ANSWER" = listening ] || fail "domain $to cannot listen for frames: $FRAME_ANSWER"
 	nonce=$FRAME_NONCE
 	until grep -q '^listening' "$out"; do
 		i=$((i + 1))
@@ -350,7 +352,8 @@ frames_across() {
 	for k; do
 		seq=$((seq + 1))
 		sent[$k]=$seq
-		[ "$(frame_ask "$from" send "$k" "$seq")" = ok ] || fail "domain $from could not send a $k frame"
+		frame_ask "$from" send "$k" "$seq"
+		[ "$FRAME_ANSWER" = ok ] || fail "domain $from could not send a $k frame: $FRAME_ANSWER"
 	done
 	svirt-frame send "${FRAME_BRIDGE:-xenbr0}" raw $((seq + 1)) || fail "dom0 could not send a frame"
 	i=0
