@@ -54,9 +54,10 @@ int sv_frame_main(const char *prog, int argc, char **argv)
 		}
 		return 0;
 	}
-	if (argc == 4 && strcmp(argv[1], "recv") == 0) {
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "recv") == 0) {
 		struct timespec t0, t;
 		long ms = atol(argv[3]), spent = 0;
+		long last = argc == 5 ? atol(argv[4]) : -1;
 
 		if ((fd = packet_socket(prog, argv[2], &sll)) < 0)
 			return 1;
@@ -73,14 +74,17 @@ int sv_frame_main(const char *prog, int argc, char **argv)
 			if (poll(&p, 1, (int)(ms - spent)) > 0 &&
 			    (n = recvfrom(fd, f, sizeof(f), 0, (struct sockaddr *)&from, &fl)) > 0 &&
 			    from.sll_pkttype != PACKET_OUTGOING &&
-			    sv_frame_seq(f, (size_t)n, &seq))
+			    sv_frame_seq(f, (size_t)n, &seq)) {
 				printf("got %u\n", seq);
+				if (seq == last)
+					break;
+			}
 			clock_gettime(CLOCK_MONOTONIC, &t);
 			spent = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
 		}
 		return 0;
 	}
-	fprintf(stderr, "usage: %s [send IFACE KIND SEQ | recv IFACE MS]\n", prog);
+	fprintf(stderr, "usage: %s [send IFACE KIND SEQ | recv IFACE MS [LAST]]\n", prog);
 	return 2;
 }
 

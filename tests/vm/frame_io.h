@@ -4,8 +4,9 @@
 #define SVIRT_VM_FRAME_IO_H
 
 /*   PROG send IFACE KIND SEQ   one crafted broadcast frame of KIND, marked SEQ
- *   PROG recv IFACE MS         prints "listening", then "got SEQ" for each crafted
- *                              frame IFACE receives within MS ms
+ *   PROG recv IFACE MS [LAST]  prints "listening", then "got SEQ" for each crafted
+ *                              frame IFACE receives within MS ms; ends early once
+ *                              it got the one marked LAST
  * Exit 0, 1 on a failure (its message on stderr), 2 on a usage error. */
 int sv_frame_main(const char *prog, int argc, char **argv);
 

@@ -330,18 +330,19 @@ frame_ask() {
 }
 
 # frames_across FROM TO KIND...: guest FROM sends one crafted frame of each KIND (tests/unit/frames.h) while
-# guest TO and dom0's bridge listen, then dom0 sends TO one of its own (which shows TO's listener hears).
-# Sets FRAMES_TO and FRAMES_DOM0 to the kinds each received (" K1 K2"), FRAME_FROM_DOM0 to 1 when TO
-# received dom0's, else 0.
+# guest TO and dom0's bridge listen, then dom0 sends TO one of its own, last: TO stops listening once it came
+# (which also shows TO's listener hears), or after 60 s. Sets FRAMES_TO and FRAMES_DOM0 to the kinds each
+# received (" K1 K2"), FRAME_FROM_DOM0 to 1 when TO received dom0's, else 0.
 frames_across() {
-	local from=$1 to=$2 k seq=$((RANDOM % 20000 + 1000)) nonce heard out pid ms i=0 got
+	local from=$1 to=$2 k seq0=$((RANDOM % 20000 + 1000)) seq last nonce heard out pid i=0 got
 	local -A sent=()
 	shift 2
-	ms=$((4000 + 1500 * $#))
+	seq=$seq0
+	last=$((seq0 + $# + 1))
 	out=$(mktemp)
-	svirt-frame recv "${FRAME_BRIDGE:-xenbr0}" "$ms" >"$out" &
+	svirt-frame recv "${FRAME_BRIDGE:-xenbr0}" 90000 >"$out" &
 	pid=$!
-	frame_ask "$to" listen "$ms"
+	frame_ask "$to" listen 60000 "$last"
 	[ "$FRAME_ANSWER" = listening ] || fail "domain $to cannot listen for frames: $FRAME_ANSWER"
 	nonce=$FRAME_NONCE
 	until grep -q '^listening' "$out"; do
@@ -355,22 +356,26 @@ frames_across() {
 		frame_ask "$from" send "$k" "$seq"
 		[ "$FRAME_ANSWER" = ok ] || fail "domain $from could not send a $k frame: $FRAME_ANSWER"
 	done
-	svirt-frame send "${FRAME_BRIDGE:-xenbr0}" raw $((seq + 1)) || fail "dom0 could not send a frame"
+	# A frame of FROM's that crossed is in TO's queue before dom0's, which a moment later ends TO's listening.
+	sleep 1
+	svirt-frame send "${FRAME_BRIDGE:-xenbr0}" raw "$last" || fail "dom0 could not send a frame"
 	i=0
 	until got=$(xenstore-read "/local/domain/$to/data/frame-heard" 2>/dev/null) && [ "${got%% *}" = "$nonce" ]; do
 		i=$((i + 1))
-		[ "$i" -le 150 ] || fail "domain $to's frame-agent reported nothing heard after ${ms} ms and 30 s"
+		[ "$i" -le 400 ] || fail "domain $to's frame-agent reported nothing heard within 80 s"
 		sleep 0.2
 	done
 	heard=" ${got#* } "
-	wait "$pid" || true
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 	FRAMES_TO='' FRAMES_DOM0='' FRAME_FROM_DOM0=0
-	[[ $heard != *" $((seq + 1)) "* ]] || FRAME_FROM_DOM0=1
+	[[ $heard != *" $last "* ]] || FRAME_FROM_DOM0=1
 	for k; do
 		[[ $heard != *" ${sent[$k]} "* ]] || FRAMES_TO+=" $k"
 		! grep -qx "got ${sent[$k]}" "$out" || FRAMES_DOM0+=" $k"
 	done
 	rm -f "$out"
 }
+
 # in_list WORD " W1 W2": whether WORD is one of the list's words.
 in_list() { [[ " $2 " == *" $1 "* ]]; }
