@@ -53,13 +53,15 @@ $(POLICY_CIL): $(POLICY_CIL_SRC)
 # plus these two modules. semodule -p makes build/policy the root of every
 # path it writes (store under store/, the kernel policy under etc/selinux)
 # and of the semanage.conf it reads, so the host's settings stay out too.
+# expand-check = 1: every neverallow rule (refpolicy's and the module's) is
+# checked, and a rule that breaks one fails the build.
 $(POLICY_BIN): $(POLICY_PP) $(POLICY_CIL) $(wildcard $(POLICY_HOST_STORE)/active/commit_num)
 	@test -r $(POLICY_HOST_STORE)/active/commit_num || { \
 		echo "policy: no $(POLICY_HOST_STORE); install selinux-policy-$(POLICY_TYPE)" >&2; exit 1; }
 	@rm -rf $(POLICY_OUT)/store $(POLICY_OUT)/etc
 	@mkdir -p $(POLICY_OUT)/store $(POLICY_OUT)/etc/selinux
 	cp -a $(POLICY_HOST_STORE) $(POLICY_OUT)/store/$(POLICY_TYPE)
-	@printf 'module-store = direct\nexpand-check = 0\nbzip-blocksize = 0\n' \
+	@printf 'module-store = direct\nexpand-check = 1\nbzip-blocksize = 0\n' \
 		> $(POLICY_OUT)/etc/selinux/semanage.conf
 	@echo "policy: installing svirt_xen into the scratch store $(POLICY_OUT)/store/$(POLICY_TYPE)"
 	@$(SEMODULE) -p $(abspath $(POLICY_OUT)) -S /store -s $(POLICY_TYPE) -n -X 400 \
