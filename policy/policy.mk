@@ -23,7 +23,9 @@ POLICY_TESTS = $(POLICY_BUILD_DIR)/test_policy_decisions
 POLICY_TEST_OBJ = $(or $(BUILD),build)/tests/policy/test_policy_decisions.o
 POLICY_TEST_CFLAGS = $(or $(ALL_CFLAGS),-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g)
 POLICY_TEST_LDFLAGS = $(or $(ALL_LDFLAGS),$(LDFLAGS))
-POLICY_TEST_LIBS = $(shell $(or $(PKG_CONFIG),pkg-config) --libs libsepol cmocka)
+# The static libsepol: CONSTRAINED rows read struct policydb (its constraints
+# and rules), which the shared library keeps to itself.
+POLICY_TEST_LIBS = -l:libsepol.a $(shell $(or $(PKG_CONFIG),pkg-config) --libs cmocka)
 
 .PHONY: policy policy-tests policy-check policy-clean
 
