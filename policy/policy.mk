@@ -23,7 +23,9 @@ POLICY_TESTS = $(POLICY_BUILD_DIR)/test_policy_decisions
 POLICY_TEST_OBJ = $(or $(BUILD),build)/tests/policy/test_policy_decisions.o
 POLICY_TEST_CFLAGS = $(or $(ALL_CFLAGS),-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g)
 POLICY_TEST_LDFLAGS = $(or $(ALL_LDFLAGS),$(LDFLAGS))
-POLICY_TEST_LIBS = $(shell $(or $(PKG_CONFIG),pkg-config) --libs libsepol cmocka)
+# The static libsepol: CONSTRAINED rows read struct policydb (its constraints
+# and rules), which the shared library keeps to itself.
+POLICY_TEST_LIBS = -l:libsepol.a $(shell $(or $(PKG_CONFIG),pkg-config) --libs cmocka)
 
 .PHONY: policy policy-tests policy-check policy-clean
 
@@ -53,13 +55,15 @@ $(POLICY_CIL): $(POLICY_CIL_SRC)
 # plus these two modules. semodule -p makes build/policy the root of every
 # path it writes (store under store/, the kernel policy under etc/selinux)
 # and of the semanage.conf it reads, so the host's settings stay out too.
+# expand-check = 1: every neverallow rule (refpolicy's and the module's) is
+# checked, and a rule that breaks one fails the build.
 $(POLICY_BIN): $(POLICY_PP) $(POLICY_CIL) $(wildcard $(POLICY_HOST_STORE)/active/commit_num)
 	@test -r $(POLICY_HOST_STORE)/active/commit_num || { \
 		echo "policy: no $(POLICY_HOST_STORE); install selinux-policy-$(POLICY_TYPE)" >&2; exit 1; }
 	@rm -rf $(POLICY_OUT)/store $(POLICY_OUT)/etc
 	@mkdir -p $(POLICY_OUT)/store $(POLICY_OUT)/etc/selinux
 	cp -a $(POLICY_HOST_STORE) $(POLICY_OUT)/store/$(POLICY_TYPE)
-	@printf 'module-store = direct\nexpand-check = 0\nbzip-blocksize = 0\n' \
+	@printf 'module-store = direct\nexpand-check = 1\nbzip-blocksize = 0\n' \
 		> $(POLICY_OUT)/etc/selinux/semanage.conf
 	@echo "policy: installing svirt_xen into the scratch store $(POLICY_OUT)/store/$(POLICY_TYPE)"
 	@$(SEMODULE) -p $(abspath $(POLICY_OUT)) -S /store -s $(POLICY_TYPE) -n -X 400 \

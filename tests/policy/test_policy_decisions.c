@@ -1,5 +1,8 @@
 /* test_policy_decisions.c: access decisions of a compiled policy, computed with libsepol: one cmocka
- * test per line of a decisions table. Built for the dom0 policy and, with -D, the Flask policy. */
+ * test per line of a decisions table. Built for the dom0 policy and, with -D, the Flask policy.
+ *
+ * Linked with the static libsepol: CONSTRAINED rows read the policy's constraints and type
+ * enforcement rules directly (struct policydb), which the shared library does not export. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +13,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* policydb.h first: it brings the constraint, avtab and MLS types in the order they need. */
+#include <sepol/policydb/policydb.h>
+#include <sepol/policydb/ebitmap.h>
+#include <sepol/policydb/hashtab.h>
 #include <sepol/policydb/services.h>
+#include <sepol/policydb/sidtab.h>
 #include <sepol/sepol.h>
 
 /* The dom0 policy unless the build names another (flask/flask.mk does). */
@@ -32,6 +40,7 @@ enum verdict {
 	V_ALLOW,
 	V_DENY,		/* refused, whatever refuses it */
 	V_DENY_MCS,	/* type enforcement allows it, a constraint refuses it */
+	V_CONSTRAINED,	/* the constraints refuse it across levels, whatever type enforcement says */
 };
 
 struct decision {
@@ -55,6 +64,8 @@ static int parse_verdict(const char *word, enum verdict *v)
 		*v = V_DENY;
 	else if (strcmp(word, "DENY-MCS") == 0)
 		*v = V_DENY_MCS;
+	else if (strcmp(word, "CONSTRAINED") == 0)
+		*v = V_CONSTRAINED;
 	else
 		return -EINVAL;
 	return 0;
@@ -84,7 +95,7 @@ static int parse_line(char *text, const char *table, int line, struct decision *
 	if (n != 5)
 		d->parse_error = "expected: VERDICT scontext tcontext class perm";
 	else if (parse_verdict(word, &d->want) < 0)
-		d->parse_error = "verdict is not ALLOW, DENY or DENY-MCS";
+		d->parse_error = "verdict is not ALLOW, DENY, DENY-MCS or CONSTRAINED";
 	while (why && (*why == ' ' || *why == '\t'))
 		why++;
 	snprintf(d->name, sizeof(d->name), "%s %s -> %s %s { %s }%s%s", word,
@@ -126,29 +137,395 @@ static int load_table(const char *path, struct decision **out, size_t *count)
 	return 0;
 }
 
+/* The policy, read once: libsepol's services answer ALLOW, DENY and DENY-MCS
+ * rows from it, the evaluator below CONSTRAINED rows. */
+static policydb_t policy_db;
+static sidtab_t policy_sids;
+
 static int load_policy(const char *path)
 {
+	struct policy_file pf;
 	FILE *f;
 	int r;
 
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	r = sepol_set_policydb_from_file(f);
+	policy_file_init(&pf);
+	pf.type = PF_USE_STDIO;
+	pf.fp = f;
+	r = policydb_init(&policy_db);
+	if (r == 0)
+		r = policydb_read(&policy_db, &pf, 0);
 	fclose(f);
+	if (r == 0)
+		r = policydb_load_isids(&policy_db, &policy_sids);
+	if (r == 0)
+		r = sepol_set_policydb(&policy_db);
+	if (r == 0)
+		r = sepol_set_sidtab(&policy_sids);
 	return r < 0 ? -EINVAL : 0;
+}
+
+/* One constraint expression (postfix, as the policy stores it) for a subject
+ * and target context. -1 for what MLS and type constraints never use (the
+ * third context of validatetrans). */
+static int cexpr_eval(const context_struct_t *s, const context_struct_t *t,
+		      const constraint_expr_t *e)
+{
+	int stack[CEXPR_MAXDEPTH];
+	int sp = -1;
+
+	for (; e; e = e->next) {
+		const mls_level_t *l1 = NULL, *l2 = NULL;
+		uint32_t v1 = 0, v2 = 0;
+		int r;
+
+		switch (e->expr_type) {
+		case CEXPR_NOT:
+			if (sp < 0)
+				return -1;
+			stack[sp] = !stack[sp];
+			continue;
+		case CEXPR_AND:
+		case CEXPR_OR:
+			if (sp < 1)
+				return -1;
+			sp--;
+			stack[sp] = e->expr_type == CEXPR_AND ? stack[sp] && stack[sp + 1]
+							     : stack[sp] || stack[sp + 1];
+			continue;
+		case CEXPR_ATTR:
+			switch (e->attr) {
+			case CEXPR_USER:
+				v1 = s->user, v2 = t->user;
+				break;
+			case CEXPR_ROLE:
+				v1 = s->role, v2 = t->role;
+				break;
+			case CEXPR_TYPE:
+				v1 = s->type, v2 = t->type;
+				break;
+			case CEXPR_L1L2:
+				l1 = &s->range.level[0], l2 = &t->range.level[0];
+				break;
+			case CEXPR_L1H2:
+				l1 = &s->range.level[0], l2 = &t->range.level[1];
+				break;
+			case CEXPR_H1L2:
+				l1 = &s->range.level[1], l2 = &t->range.level[0];
+				break;
+			case CEXPR_H1H2:
+				l1 = &s->range.level[1], l2 = &t->range.level[1];
+				break;
+			case CEXPR_L1H1:
+				l1 = &s->range.level[0], l2 = &s->range.level[1];
+				break;
+			case CEXPR_L2H2:
+				l1 = &t->range.level[0], l2 = &t->range.level[1];
+				break;
+			default:
+				return -1;
+			}
+			if (l1) {
+				switch (e->op) {
+				case CEXPR_EQ:
+					r = mls_level_eq(l1, l2);
+					break;
+				case CEXPR_NEQ:
+					r = !mls_level_eq(l1, l2);
+					break;
+				case CEXPR_DOM:
+					r = mls_level_dom(l1, l2);
+					break;
+				case CEXPR_DOMBY:
+					r = mls_level_dom(l2, l1);
+					break;
+				case CEXPR_INCOMP:
+					r = mls_level_incomp(l1, l2);
+					break;
+				default:
+					return -1;
+				}
+			} else if (e->op == CEXPR_EQ || e->op == CEXPR_NEQ) {
+				r = (v1 == v2) == (e->op == CEXPR_EQ);
+			} else {
+				return -1;	/* role dominance: no MLS constraint uses it */
+			}
+			break;
+		case CEXPR_NAMES: {
+			const context_struct_t *c = e->attr & CEXPR_TARGET ? t : s;
+
+			if (e->attr & CEXPR_XTARGET)
+				return -1;
+			if (e->attr & CEXPR_USER)
+				v1 = c->user;
+			else if (e->attr & CEXPR_ROLE)
+				v1 = c->role;
+			else if (e->attr & CEXPR_TYPE)
+				v1 = c->type;
+			else
+				return -1;
+			r = ebitmap_get_bit(&e->names, v1 - 1);
+			if (e->op == CEXPR_NEQ)
+				r = !r;
+			else if (e->op != CEXPR_EQ)
+				return -1;
+			break;
+		}
+		default:
+			return -1;
+		}
+		if (sp == CEXPR_MAXDEPTH - 1)
+			return -1;
+		stack[++sp] = r;
+	}
+	return sp == 0 ? stack[0] : -1;
+}
+
+/* Whether the class's constraints let s have perm (one bit) on t, type
+ * enforcement aside: 1 yes, 0 refused, -1 an expression not understood. */
+static int constraints_permit(const context_struct_t *s, const context_struct_t *t,
+			      sepol_security_class_t cls, sepol_access_vector_t perm)
+{
+	const constraint_node_t *c;
+
+	for (c = policy_db.class_val_to_struct[cls - 1]->constraints; c; c = c->next) {
+		int r;
+
+		if (!(c->permissions & perm))
+			continue;
+		r = cexpr_eval(s, t, c->expr);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}
+
+struct perm_lookup {
+	uint32_t value;
+	const char *name;
+};
+
+static int perm_by_value(hashtab_key_t key, hashtab_datum_t datum, void *arg)
+{
+	struct perm_lookup *l = arg;
+
+	if (((perm_datum_t *)datum)->s.value == l->value) {
+		l->name = key;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *perm_name(sepol_security_class_t cls, unsigned int bit)
+{
+	const class_datum_t *c = policy_db.class_val_to_struct[cls - 1];
+	struct perm_lookup l = { bit + 1, "?" };
+
+	if (!hashtab_map(c->permissions.table, perm_by_value, &l) && c->comdatum)
+		hashtab_map(c->comdatum->permissions.table, perm_by_value, &l);
+	return l.name;
+}
+
+/* Classes and permissions the kernel only ever checks with the subject as
+ * its own target (capabilities, lockdown, what a process does to itself):
+ * another pair can never be the target, so no constraint is asked of them. */
+static int checked_on_self_only(const char *cls, const char *perm)
+{
+	static const char *const self_classes[] = {
+		"capability", "capability2", "cap_userns", "cap2_userns", "lockdown",
+	};
+	static const char *const self_process[] = {
+		"fork", "execmem", "execstack", "execheap", "setexec", "setfscreate",
+		"setkeycreate", "setsockcreate", "setcurrent",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(self_classes) / sizeof(self_classes[0]); i++)
+		if (strcmp(cls, self_classes[i]) == 0)
+			return 1;
+	if (strcmp(cls, "process") == 0)
+		for (i = 0; i < sizeof(self_process) / sizeof(self_process[0]); i++)
+			if (strcmp(perm, self_process[i]) == 0)
+				return 1;
+	return 0;
+}
+
+/* Rights a CONSTRAINED row found unconstrained, one entry per class and
+ * permission (with the first target type it was seen on and how many). */
+struct unconstrained {
+	sepol_security_class_t cls;
+	unsigned int bit, count;
+	uint32_t type;
+	const char *why;
+};
+
+struct unconstrained_list {
+	struct unconstrained e[256];
+	size_t n;
+	unsigned int total;
+};
+
+/* One right of a CONSTRAINED row: refused with the target at its own level,
+ * permitted with the target at the subject's level (so the level, not a
+ * role or user, is what refuses it). Recorded in l when it is not. */
+static void check_constrained(const context_struct_t *s, const context_struct_t *t,
+			      sepol_security_class_t cls, unsigned int bit, struct unconstrained_list *l)
+{
+	context_struct_t same = *t;
+	const char *why = NULL;
+	int other, own;
+	size_t i;
+
+	same.range = s->range;
+	other = constraints_permit(s, t, cls, 1U << bit);
+	own = constraints_permit(s, &same, cls, 1U << bit);
+	if (other < 0 || own < 0)
+		why = "a constraint the test cannot evaluate";
+	else if (other)
+		why = "no constraint refuses it at the other level";
+	else if (!own)
+		why = "refused at the subject's own level too: not by the level";
+	if (!why)
+		return;
+	l->total++;
+	for (i = 0; i < l->n; i++)
+		if (l->e[i].cls == cls && l->e[i].bit == bit && l->e[i].why == why) {
+			l->e[i].count++;
+			return;
+		}
+	if (l->n < sizeof(l->e) / sizeof(l->e[0]))
+		l->e[l->n++] = (struct unconstrained){ cls, bit, 1, t->type, why };
+}
+
+static void fail_unconstrained(const struct decision *d, const struct unconstrained_list *l)
+{
+	size_t i;
+
+	/* One line each: cmocka cuts long messages. */
+	print_message("%s:%d: %u rights not constrained by the level:\n", d->table, d->line, l->total);
+	for (i = 0; i < l->n; i++) {
+		const struct unconstrained *u = &l->e[i];
+
+		print_message("    %s { %s } (%s%s): %s\n", policy_db.p_class_val_to_name[u->cls - 1],
+			      perm_name(u->cls, u->bit), policy_db.p_type_val_to_name[u->type - 1],
+			      u->count > 1 ? " and other types" : "", u->why);
+	}
+	fail_msg("%s:%d: %u rights not constrained by the level (%zu class and permission pairs)",
+		 d->table, d->line, l->total, l->n);
+}
+
+/* A CONSTRAINED row. With explicit type, class and permission: that right,
+ * whether type enforcement grants it or not. A `*` for the target type, the
+ * class or the permission stands for every one the subject's type holds by
+ * type enforcement: the rows that keep a new rule from slipping in
+ * without a constraint. */
+static void test_constrained(const struct decision *d, const context_struct_t *s,
+			     const context_struct_t *t, int any_type, int any_class, int any_perm,
+			     sepol_security_class_t cls, sepol_access_vector_t av)
+{
+	static struct unconstrained_list l;
+	unsigned int checked = 0, slot, bit;
+	const avtab_t *tabs[2] = { &policy_db.te_avtab, &policy_db.te_cond_avtab };
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	if (!any_type && !any_class && !any_perm) {
+		for (bit = 0; bit < 32; bit++)
+			if (av & (1U << bit))
+				check_constrained(s, t, cls, bit, &l);
+		if (l.total)
+			fail_unconstrained(d, &l);
+		return;
+	}
+	/* Every allow rule whose source covers the subject's type, expanded to
+	 * the concrete target types it covers. */
+	for (i = 0; i < 2; i++) {
+		for (slot = 0; tabs[i]->htable && slot < tabs[i]->nslot; slot++) {
+			const struct avtab_node *n;
+
+			for (n = tabs[i]->htable[slot]; n; n = n->next) {
+				uint32_t tt;
+
+				if (!(n->key.specified & AVTAB_ALLOWED))
+					continue;
+				if (!ebitmap_get_bit(&policy_db.type_attr_map[s->type - 1],
+						     n->key.source_type - 1))
+					continue;
+				if (!any_class && n->key.target_class != cls)
+					continue;
+				for (tt = 1; tt <= policy_db.p_types.nprim; tt++) {
+					context_struct_t target = *t;
+					uint32_t perms = n->datum.data;
+
+					if (!any_type && tt != t->type)
+						continue;
+					if (!ebitmap_get_bit(&policy_db.type_attr_map[tt - 1],
+							     n->key.target_type - 1))
+						continue;
+					if (policy_db.type_val_to_struct[tt - 1]->flavor == TYPE_ATTRIB)
+						continue;
+					if (!any_perm)
+						perms &= av;
+					target.type = tt;
+					for (bit = 0; bit < 32; bit++) {
+						const char *cname =
+							policy_db.p_class_val_to_name[n->key.target_class - 1];
+
+						if (!(perms & (1U << bit)))
+							continue;
+						if (checked_on_self_only(cname, perm_name(n->key.target_class, bit)))
+							continue;
+						checked++;
+						check_constrained(s, &target, n->key.target_class, bit, &l);
+					}
+				}
+			}
+		}
+	}
+	print_message("  %u rights of %s checked\n", checked, policy_db.p_type_val_to_name[s->type - 1]);
+	if (checked == 0)
+		fail_msg("%s:%d: the subject holds no right to check", d->table, d->line);
+	if (l.total)
+		fail_unconstrained(d, &l);
+}
+
+/* A context string whose type may be `*`: the subject's type stands in for
+ * it (so libsepol accepts the context), and *any reports the wildcard. */
+static int context_sid(const char *con, const char *stand_in, int *any, sepol_security_id_t *sid)
+{
+	char buf[512];
+	const char *p = con;
+	size_t i;
+
+	*any = 0;
+	/* user:role:type:level: the third field */
+	for (i = 0; i < 2 && p; i++) {
+		p = strchr(p, ':');
+		if (p)
+			p++;
+	}
+	if (p && p[0] == '*' && p[1] == ':' && stand_in) {
+		*any = 1;
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(p - con), con, stand_in, p + 1);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", con);
+	}
+	return sepol_context_to_sid(buf, strlen(buf) + 1, sid);
 }
 
 static void test_decision(void **state)
 {
 	const struct decision *d = *state;
 	sepol_security_id_t ssid, tsid;
-	sepol_security_class_t cls;
-	sepol_access_vector_t av;
+	sepol_security_class_t cls = 0;
+	sepol_access_vector_t av = 0;
 	struct sepol_av_decision avd;
+	const context_struct_t *sctx, *tctx;
 	unsigned int reason = 0;
 	char *why = NULL;
-	int granted;
+	int granted, any_type = 0, any_class, any_perm, cons_ok;
 
 	if (d->parse_error)
 		fail_msg("%s:%d: %s", d->table, d->line, d->parse_error);
@@ -157,12 +534,25 @@ static void test_decision(void **state)
 	/* A typo must fail, never pass as a denial. */
 	if (sepol_context_to_sid(d->scon, strlen(d->scon) + 1, &ssid) < 0)
 		fail_msg("%s:%d: invalid context %s", d->table, d->line, d->scon);
-	if (sepol_context_to_sid(d->tcon, strlen(d->tcon) + 1, &tsid) < 0)
+	sctx = sepol_sidtab_search(&policy_sids, ssid);
+	if (context_sid(d->tcon, d->want == V_CONSTRAINED ? policy_db.p_type_val_to_name[sctx->type - 1] : NULL,
+			&any_type, &tsid) < 0)
 		fail_msg("%s:%d: invalid context %s", d->table, d->line, d->tcon);
-	if (sepol_string_to_security_class(d->cls, &cls) < 0)
+	tctx = sepol_sidtab_search(&policy_sids, tsid);
+	any_class = d->want == V_CONSTRAINED && strcmp(d->cls, "*") == 0;
+	any_perm = d->want == V_CONSTRAINED && strcmp(d->perm, "*") == 0;
+	if (any_class && !any_perm)
+		fail_msg("%s:%d: a permission needs its class", d->table, d->line);
+	if (!any_class && sepol_string_to_security_class(d->cls, &cls) < 0)
 		fail_msg("%s:%d: unknown class %s", d->table, d->line, d->cls);
-	if (sepol_string_to_av_perm(cls, d->perm, &av) < 0)
+	if (!any_perm && sepol_string_to_av_perm(cls, d->perm, &av) < 0)
 		fail_msg("%s:%d: unknown permission %s { %s }", d->table, d->line, d->cls, d->perm);
+
+	if (d->want == V_CONSTRAINED) {
+		print_message("  %s\n", d->name);
+		test_constrained(d, sctx, tctx, any_type, any_class, any_perm, cls, av);
+		return;
+	}
 
 	if (sepol_compute_av_reason_buffer(ssid, tsid, cls, av, &avd, &reason, &why, 0) < 0)
 		fail_msg("%s:%d: libsepol could not compute the decision", d->table, d->line);
@@ -174,6 +564,15 @@ static void test_decision(void **state)
 	if (why && !granted && d->want != V_DENY)
 		print_message("%s", why);
 	free(why);
+
+	/* Where type enforcement grants it, the evaluator CONSTRAINED rows rely
+	 * on must agree with libsepol about the constraints. */
+	if (!(reason & (SEPOL_COMPUTEAV_TE | SEPOL_COMPUTEAV_RBAC))) {
+		cons_ok = constraints_permit(sctx, tctx, cls, av);
+		if (cons_ok != !(reason & SEPOL_COMPUTEAV_CONS))
+			fail_msg("%s:%d: the constraint evaluator says %d, libsepol the opposite",
+				 d->table, d->line, cons_ok);
+	}
 
 	switch (d->want) {
 	case V_ALLOW:
@@ -188,6 +587,8 @@ static void test_decision(void **state)
 		if (granted || reason != SEPOL_COMPUTEAV_CONS)
 			fail_msg("%s:%d: expected a constraint alone to deny, got %s (reason 0x%x)",
 				 d->table, d->line, granted ? "allowed" : "denied", reason);
+		break;
+	case V_CONSTRAINED:
 		break;
 	}
 }
