@@ -24,6 +24,7 @@
 
 #include "frames.h"
 #include "secmark.h"
+#include "skip.h"
 
 /*
  * The bridge br0 has four ports, each a veth whose other end the test uses
@@ -80,10 +81,8 @@ static int setup(void **state)
 	char *cmds;
 
 	*state = NULL;
-	if (geteuid() != 0) {
-		printf("skip: needs root to make a network namespace with a bridge\n");
-		return 0;
-	}
+	if (geteuid() != 0)
+		return 0;	/* each test says why it skips */
 	if (unshare(CLONE_NEWNET) != 0)
 		return -1;
 	n = calloc(1, sizeof(*n));
@@ -190,7 +189,7 @@ static void expect(struct net *n, int from, enum sv_frame_kind k, const bool wan
 	bool ok = true;
 
 	if (!n)
-		skip();	/* not root: setup said why */
+		skip_because("needs root to make a network namespace with a bridge");
 	send_from(n, from, k, got);
 	for (int i = 0; i < NIC_N; i++) {
 		if (i == from || got[i] == want[i])
@@ -245,7 +244,7 @@ static void an_unlabelled_port_sends_nothing_anywhere(void **state)
 	char *cmds;
 
 	if (!n)
-		skip();
+		skip_because("needs root to make a network namespace with a bridge");
 	assert_int_equal(sv_secmark_cmd_unlabelled(true, a0, 1, &cmds, &err), 0);
 	run_nft(n, cmds);
 	expect(n, G10, SV_FRAME_IPV4, none);

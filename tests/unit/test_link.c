@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "link.h"
+#include "skip.h"
 
 struct seen {
 	size_t n;
@@ -135,10 +136,8 @@ static void kernel_tells_a_link_going_down_and_up(void **state)
 	int fd;
 
 	(void)state;
-	if (geteuid() != 0) {
-		printf("skip: needs root for a private network namespace\n");
-		skip();
-	}
+	if (geteuid() != 0)
+		skip_because("needs root for a private network namespace");
 	assert_int_equal(unshare(CLONE_NEWNET), 0);
 	assert_int_equal(sv_link_open(&fd, &err), 0);
 	assert_int_equal(sh("ip link add vif5.0 type veth peer name g50 && "
