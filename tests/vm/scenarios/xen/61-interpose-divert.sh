@@ -39,9 +39,20 @@ check "xl destroy k3" xl destroy k3
 # service starts it (-xen-domid 0, no -xen-domid-restrict): under the divert
 # install it must keep working, unchanged, in dom0's label, with a notice.
 DOM0_PID=/run/xen/qemu-dom0-svirt-test.pid
+# Nothing here may stop the cleanup half-way (set -e holds in the trap too): a
+# failed rm once left qemu moved aside, and every later scenario without one.
 dom0_undo() {
-	[ ! -s "$DOM0_PID" ] || kill "$(cat "$DOM0_PID")" 2>/dev/null || true
-	rm -f "$DOM0_PID"
+	local q i
+	if [ -s "$DOM0_PID" ] && q=$(cat "$DOM0_PID" 2>/dev/null); then
+		kill "$q" 2>/dev/null || true
+		# qemu removes its pid file as it ends: busybox's rm -f fails when
+		# the file goes between its look and its unlink.
+		for ((i = 0; i < 50; i++)); do
+			kill -0 "$q" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+	rm -f "$DOM0_PID" 2>/dev/null || true
 	undo
 }
 trap dom0_undo EXIT
