@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "domain_fixture.h"
+#include "wait_kill.h"
 
 /* ---- processes in a guest's label, in the fixture's fake /proc ---- */
 
@@ -92,22 +93,6 @@ static void immortal(struct env *e, const char *ctx)
 	put_label(e, 999999999, ctx, "999999999 (qemu) S 1 1 1 0 -1\n");
 }
 
-static bool killed(pid_t p)
-{
-	int st;
-
-	for (int i = 0; i < 100; i++) {
-		pid_t w = waitpid(p, &st, WNOHANG);
-
-		if (w == p)
-			return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
-		if (w < 0)
-			return false;
-		usleep(10 * 1000);
-	}
-	return false;
-}
-
 static int test_teardown(void **state)
 {
 	if (group) {
@@ -131,7 +116,7 @@ static void release_kills_the_leftover_before_freeing(void **state)
 
 	assert_int_equal(sv_domain_label(&e->t, d, disks(&f, 1, p, NULL)), 0);
 	assert_int_equal(sv_domain_release(&e->t, d), 0);
-	assert_true(killed(qemu));
+	assert_true(child_killed(qemu));
 	assert_label(p[0], ORIG);
 	assert_int_equal(sv_mcs_used(e->mcs), 0);
 }
@@ -165,7 +150,7 @@ static void restart_kills_a_dead_guests_leftover_before_freeing(void **state)
 	assert_int_equal(sv_domain_label(&e->t, d, disks(&f, 1, p, NULL)), 0);
 	restart(e);
 	assert_int_equal(sv_domains_reconcile(&e->t, NULL, 0), 1);
-	assert_true(killed(qemu));
+	assert_true(child_killed(qemu));
 	assert_label(p[0], ORIG);
 	assert_int_equal(sv_mcs_used(e->mcs), 0);
 }

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "reap.h"
+#include "wait_kill.h"
 
 #define A "system_u:system_r:svirt_xen_t:s0:c1,c2"
 #define B "system_u:system_r:svirt_xen_t:s0:c3,c4"
@@ -86,23 +87,6 @@ static pid_t child(struct env *e)
 	if (!e->pgid)
 		e->pgid = p;
 	return p;
-}
-
-/* Killed by SIGKILL within a second (reaps it); never blocks for longer. */
-static bool killed(pid_t p)
-{
-	int st;
-
-	for (int i = 0; i < 100; i++) {
-		pid_t w = waitpid(p, &st, WNOHANG);
-
-		if (w == p)
-			return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
-		if (w < 0)
-			return false;
-		usleep(10 * 1000);
-	}
-	return false;
 }
 
 static bool alive(pid_t p)
@@ -171,8 +155,8 @@ static void kills_the_label_and_nothing_else(void **state)
 	assert_int_equal(sv_reap_label(&(struct sv_reaper){ .proc_root = e->root, .wait_ms = 5000 }, A, &r, &err), 0);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.alive, 0);
-	assert_true(killed(a1));
-	assert_true(killed(a2));
+	assert_true(child_killed(a1));
+	assert_true(child_killed(a2));
 	assert_true(alive(b));
 	kill(b, SIGKILL);
 	waitpid(b, NULL, 0);
@@ -204,7 +188,7 @@ static void a_zombie_counts_as_gone(void **state)
 	}
 	assert_int_equal(sv_reap_label(&(struct sv_reaper){ .proc_root = e->root, .wait_ms = 1000 }, A, &r, &err), 0);
 	assert_int_equal(r.n, 0);
-	assert_true(killed(a));
+	assert_true(child_killed(a));
 }
 
 /* A process that does not end (here: a pid the kernel does not have, whose
@@ -263,8 +247,8 @@ static void a_child_forked_before_the_kill_is_killed_too(void **state)
 	label(e, a, A);
 	assert_int_equal(sv_reap_label(&rp, A, &r, &err), 0);
 	assert_int_not_equal(f.last, 0);
-	assert_true(killed(a));
-	assert_true(killed(f.last));
+	assert_true(child_killed(a));
+	assert_true(child_killed(f.last));
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.alive, 0);
 }

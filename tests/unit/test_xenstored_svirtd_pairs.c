@@ -159,18 +159,7 @@ static void get_for_a_reused_domid_is_not_ready(void **state)
 /* svirtd's config with root as its only relabel root. */
 static void config_with_root(struct env *e, const char *root)
 {
-	char buf[4096];
-
-	FMT(buf, sizeof(buf),
-	    "categories = \"c1.c1023\"\n"
-	    "process_context = \"system_u:system_r:svirt_xen_t:s0\"\n"
-	    "image_context = \"" IMAGE_TYPE "\"\n"
-	    "content_context = \"" CONTENT "\"\n"
-	    "state_dir = \"%s/state\"\n"
-	    "relabel_roots = [ \"%s\" ]\n"
-	    "log_level = \"debug\"\n"
-	    "network = \"off\"\n", e->dir, root);
-	put_file(e->conf, buf);
+	write_config_root(e, root, "", "debug");
 }
 
 /* The root a guest's disk is under leaves the config (SIGHUP) while the

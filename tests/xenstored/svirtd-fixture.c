@@ -190,7 +190,8 @@ void svirtd_stop(struct env *e)
 			 e->log);
 }
 
-void write_config_at(struct env *e, const char *shared, const char *level)
+void write_config_root(struct env *e, const char *root, const char *shared,
+		       const char *level)
 {
 	char buf[8192];
 
@@ -205,8 +206,13 @@ void write_config_at(struct env *e, const char *shared, const char *level)
 		 "log_level = \"%s\"\n"
 		 /* No SELinux kernel here: peer labels and secmark are
 		  * checked in the emulated hosts (tests/vm). */
-		 "network = \"off\"\n", e->dir, e->img, shared, level);
+		 "network = \"off\"\n", e->dir, root, shared, level);
 	put_file(e->conf, buf);
+}
+
+void write_config_at(struct env *e, const char *shared, const char *level)
+{
+	write_config_root(e, e->img, shared, level);
 }
 
 void write_config(struct env *e, const char *shared)

@@ -60,6 +60,9 @@ void svirtd_stop(struct env *e);
 void write_config(struct env *e, const char *shared);
 /* The same at log_level level (benchmarks log at "info", as shipped). */
 void write_config_at(struct env *e, const char *shared, const char *level);
+/* The same with root the only relabel root. */
+void write_config_root(struct env *e, const char *root, const char *shared,
+		       const char *level);
 /* cmocka: a test xenstore, a directory on the tmpfs and a config per test;
  * teardown fails the test if svirtd is still running. */
 int setup(void **state);
