@@ -1,4 +1,4 @@
-/* mcs.h: the per-guest MCS category pair and its allocator.
+/* mcs.h: the per-guest MCS category pair (pair.c) and its allocator (mcs.c).
  * svirtd is the only allocator; a pair is (cA,cB) with A < B, never c0. */
 #ifndef SVIRT_MCS_H
 #define SVIRT_MCS_H
