@@ -1,16 +1,33 @@
 /* conf.c: /etc/svirt/interpose.conf, svirt-interpose's own few settings.
- * xl.cfg syntax read with libxlutil; unknown or repeated keys are refused. */
+ * xl.cfg syntax, read by a strict parser of just the forms those settings take. */
 #include "interpose.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libxlutil.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config_scan.h"
 #include "control.h"
+
+/*
+ * The file is xl.cfg syntax, like svirt.conf, but the interposer does not
+ * read it with libxlutil: that library brings libxenlight and a score of
+ * other libraries, and loading them was most of the time the interposer
+ * added to every qemu start.  This parser takes a subset of what the old
+ * reader (config_scan.c's strict scan, then libxlutil) took, and reads
+ * every file of that subset as it did (tests/fuzz/fuzz_interpose_conf.c
+ * compares the two on every input).  Anything else is refused with
+ * file:line, never read differently:
+ *  - statements `key = value`, one a line or separated by ';'; blanks
+ *    (space, tab) and `#` comments to the end of a line, which must end
+ *    with a newline, as libxlutil required;
+ *  - a value is a "string" or 'string' (escapes \\ \" \' only) or a bare
+ *    number; no key takes a list, and `+=` is refused;
+ *  - a number, bare or quoted, is plain decimal: no sign, blank, leading
+ *    zero or 0x.  The old reader used strtol(), so it took 010 as 8 and
+ *    accepted 0x1e, " 30" and "+30": those are refused now, not guessed.
+ */
 
 #define CONF_MAX_SIZE 16384
 
@@ -25,123 +42,252 @@ static const char *const key_names[K_COUNT] = {
 };
 
 struct conf_parse {
-	const char *name;
-	XLU_Config *xlu;
-	FILE *report;
-	char *report_buf;
-	size_t report_len;
+	const char *name;	/* the file, for messages */
+	const char *p, *end;
+	unsigned line;
 	bool seen[K_COUNT];
+	struct sv_error *err;
 };
 
-static void conf_parse_done(struct conf_parse *p)
+/* A value as written: a string's bytes between its quotes (escapes still
+ * in), or a bare number token. */
+struct atom {
+	const char *s;
+	size_t len;
+	bool quoted;
+};
+
+static int parse_fail(const struct conf_parse *s, const char *what)
 {
-	xlu_cfg_destroy(p->xlu);
-	if (p->report)
-		fclose(p->report);
-	free(p->report_buf);
+	return sv_fail(s->err, EINVAL, "%s:%u: %s", s->name, s->line, what);
 }
 
-/* The scanner's callback: every key must be ours, and appear once. */
-static int note_key(void *arg, const char *key, size_t len, unsigned line,
-		    struct sv_error *err)
+static bool at(const struct conf_parse *s, char c)
 {
-	struct conf_parse *p = arg;
+	return s->p < s->end && *s->p == c;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '.';
+}
+
+/* Blanks and a comment; the comment's newline is left for the caller. */
+static int skip_blanks(struct conf_parse *s)
+{
+	while (at(s, ' ') || at(s, '\t'))
+		s->p++;
+	if (!at(s, '#'))
+		return 0;
+	while (s->p < s->end && *s->p != '\n')
+		s->p++;
+	if (s->p == s->end)
+		return parse_fail(s, "a comment on the last line needs a newline after it");
+	return 0;
+}
+
+static int parse_string(struct conf_parse *s, struct atom *a)
+{
+	char q = *s->p++;
+
+	a->s = s->p;
+	a->quoted = true;
+	for (;;) {
+		if (s->p == s->end || *s->p == '\n')
+			return parse_fail(s, "string not closed on its line");
+		if (*s->p == q)
+			break;
+		if (*s->p == '\\') {
+			s->p++;
+			if (!(at(s, '\\') || at(s, '"') || at(s, '\'')))
+				return parse_fail(s, "only the escapes \\\\, \\\" and \\' are allowed");
+		}
+		s->p++;
+	}
+	a->len = (size_t)(s->p - a->s);
+	s->p++;
+	return 0;
+}
+
+/* A string, or a number token as xl.cfg has it ([0-9][0-9a-fx]*: taken
+ * whole, so 0x1e is one value to refuse, not 0 followed by junk). */
+static int parse_value(struct conf_parse *s, enum conf_key k, struct atom *a)
+{
+	char msg[96];
+
+	if (at(s, '"') || at(s, '\''))
+		return parse_string(s, a);
+	if (s->p < s->end && is_digit(*s->p)) {
+		a->s = s->p;
+		a->quoted = false;
+		while (s->p < s->end && (is_digit(*s->p) ||
+					 (*s->p >= 'a' && *s->p <= 'f') ||
+					 *s->p == 'x'))
+			s->p++;
+		a->len = (size_t)(s->p - a->s);
+		return 0;
+	}
+	if (at(s, '[')) {
+		snprintf(msg, sizeof(msg), "%s takes one value, not a list",
+			 key_names[k]);
+		return parse_fail(s, msg);
+	}
+	return parse_fail(s, "expected a value: a \"string\" or a number");
+}
+
+/* An absolute path in quotes, unescaped into out (size bytes with its NUL);
+ * what it names is checked when used. */
+static int path_value(const struct conf_parse *s, enum conf_key k,
+		      const struct atom *a, char *out, size_t size)
+{
+	size_t i = 0, n = 0;
+
+	for (; a->quoted && i < a->len && n < size; i++, n++)
+		/* parse_string let a backslash through only before \ " or '. */
+		out[n] = a->s[i] == '\\' ? a->s[++i] : a->s[i];
+	/* Not all of it, or no room left for the NUL: too long. */
+	if (!a->quoted || i < a->len || n >= size || n == 0 || out[0] != '/')
+		return sv_fail(s->err, EINVAL,
+			       "%s:%u: %s must be an absolute path in quotes, "
+			       "under %zu bytes", s->name, s->line, key_names[k],
+			       size);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Plain decimal in lo..hi (hi >= 0), bare or quoted. */
+static int number_value(const struct conf_parse *s, enum conf_key k,
+			const struct atom *a, long lo, long hi, long *out)
+{
+	bool ok = a->len > 0 && (a->s[0] != '0' || a->len == 1);
+	long v = 0;
+
+	for (size_t i = 0; ok && i < a->len; i++) {
+		ok = is_digit(a->s[i]);
+		v = v * 10 + (a->s[i] - '0');
+		ok = ok && v <= hi;	/* checked each digit: no overflow */
+	}
+	if (!ok || v < lo)
+		return sv_fail(s->err, EINVAL,
+			       "%s:%u: %s must be a decimal number %ld..%ld "
+			       "(no sign, blank, leading zero or 0x)", s->name,
+			       s->line, key_names[k], lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int apply_value(const struct conf_parse *s, enum conf_key k,
+		       const struct atom *a, struct sv_interpose_conf *c)
+{
+	long v = 0;
+	int r = 0;
+
+	switch (k) {
+	case K_QEMU:
+		return path_value(s, k, a, c->qemu, sizeof(c->qemu));
+	case K_SOCKET:
+		return path_value(s, k, a, c->socket, sizeof(c->socket));
+	case K_WAIT:
+		if ((r = number_value(s, k, a, 1, SV_CONTROL_WAIT_MAX, &v)) == 0)
+			c->wait_seconds = (unsigned)v;
+		return r;
+	case K_RESTRICT:
+		if ((r = number_value(s, k, a, 0, 1, &v)) == 0)
+			c->require_restrict = v;
+		return r;
+	case K_DISABLED:
+		if ((r = number_value(s, k, a, 0, 1, &v)) == 0)
+			c->allow_disabled = v;
+		return r;
+	case K_COUNT:
+		break;
+	}
+	abort();	/* every key is a case above */
+}
+
+/* Every key must be ours, and appear once. */
+static int find_key(struct conf_parse *s, const char *key, size_t len,
+		    enum conf_key *out)
+{
 	char q[SV_QUOTE_BUF];
 
 	for (int k = 0; k < K_COUNT; k++) {
 		if (strlen(key_names[k]) != len ||
 		    memcmp(key_names[k], key, len) != 0)
 			continue;
-		if (p->seen[k])
-			return sv_fail(err, EINVAL, "%s:%u: %s set twice",
-				       p->name, line, key_names[k]);
-		p->seen[k] = true;
+		if (s->seen[k])
+			return sv_fail(s->err, EINVAL, "%s:%u: %s set twice",
+				       s->name, s->line, key_names[k]);
+		s->seen[k] = true;
+		*out = (enum conf_key)k;
 		return 0;
 	}
-	return sv_fail(err, EINVAL, "%s:%u: unknown key \"%s\"", p->name, line,
-		       sv_quote(q, sizeof(q), key, len));
+	return sv_fail(s->err, EINVAL, "%s:%u: unknown key \"%s\"", s->name,
+		       s->line, sv_quote(q, sizeof(q), key, len));
 }
 
-/* An absolute path that fits size; what it names is checked when used. */
-static int get_path(struct conf_parse *p, enum conf_key k, char *out,
-		    size_t size, struct sv_error *err)
+/* `key = value`, its blanks and comment, up to its end (not consumed). */
+static int parse_statement(struct conf_parse *s, struct sv_interpose_conf *c)
 {
-	const char *v = NULL;
-
-	if (xlu_cfg_get_string(p->xlu, key_names[k], &v, 1) != 0 || !v)
-		return sv_fail(err, EINVAL, "%s: %s must be a string", p->name,
-			       key_names[k]);
-	if (v[0] != '/' || strlen(v) >= size)
-		return sv_fail(err, EINVAL,
-			       "%s: %s must be an absolute path under %zu bytes",
-			       p->name, key_names[k], size);
-	memcpy(out, v, strlen(v) + 1);
-	return 0;
-}
-
-static int get_number(struct conf_parse *p, enum conf_key k, long lo, long hi,
-		      long *out, struct sv_error *err)
-{
-	long v;
-
-	if (xlu_cfg_get_long(p->xlu, key_names[k], &v, 1) != 0 || v < lo ||
-	    v > hi)
-		return sv_fail(err, EINVAL, "%s: %s must be a number %ld..%ld",
-			       p->name, key_names[k], lo, hi);
-	*out = v;
-	return 0;
-}
-
-static int apply_keys(struct conf_parse *p, struct sv_interpose_conf *c,
-		      struct sv_error *err)
-{
-	long v;
+	const char *key = s->p;
+	enum conf_key k = K_COUNT;
+	struct atom a;
 	int r;
 
-	if (p->seen[K_QEMU] &&
-	    (r = get_path(p, K_QEMU, c->qemu, sizeof(c->qemu), err)) < 0)
+	while (s->p < s->end && is_key_char(*s->p))
+		s->p++;
+	if ((r = find_key(s, key, (size_t)(s->p - key), &k)) < 0)
 		return r;
-	if (p->seen[K_SOCKET] &&
-	    (r = get_path(p, K_SOCKET, c->socket, sizeof(c->socket), err)) < 0)
+	while (at(s, ' ') || at(s, '\t'))
+		s->p++;
+	if (at(s, '+') && s->p + 1 < s->end && s->p[1] == '=')
+		return parse_fail(s, "'+=' is not supported; give the whole value once");
+	if (!at(s, '='))
+		return parse_fail(s, "expected '=' after the key");
+	s->p++;
+	while (at(s, ' ') || at(s, '\t'))
+		s->p++;
+	if ((r = parse_value(s, k, &a)) < 0 || (r = skip_blanks(s)) < 0)
 		return r;
-	if (p->seen[K_WAIT]) {
-		if ((r = get_number(p, K_WAIT, 1, SV_CONTROL_WAIT_MAX, &v, err)) < 0)
-			return r;
-		c->wait_seconds = (unsigned)v;
-	}
-	if (p->seen[K_RESTRICT]) {
-		if ((r = get_number(p, K_RESTRICT, 0, 1, &v, err)) < 0)
-			return r;
-		c->require_restrict = v;
-	}
-	if (p->seen[K_DISABLED]) {
-		if ((r = get_number(p, K_DISABLED, 0, 1, &v, err)) < 0)
-			return r;
-		c->allow_disabled = v;
-	}
-	return 0;
+	if (s->p < s->end && !at(s, '\n') && !at(s, ';'))
+		return parse_fail(s, "expected a newline or ';' after the value");
+	return apply_value(s, k, &a, c);
 }
 
-static int parse_data(struct conf_parse *p, const char *data, size_t len,
+/* data's settings over *c; -EINVAL with err naming file:line, and *c
+ * possibly half-written (the caller passes a copy). */
+static int conf_parse(const char *name, const char *data, size_t len,
 		      struct sv_interpose_conf *c, struct sv_error *err)
 {
+	struct conf_parse s = {
+		.name = name, .p = data, .end = data + len, .line = 1, .err = err
+	};
+	const char *nul = memchr(data, '\0', len);
 	int r;
 
-	if (memchr(data, '\0', len))
-		return sv_fail(err, EINVAL, "%s: holds a NUL byte", p->name);
-	if ((r = sv_cfg_scan(p->name, data, len, note_key, p, err)) < 0)
-		return r;
-	p->report = open_memstream(&p->report_buf, &p->report_len);
-	if (!p->report || !(p->xlu = xlu_cfg_init(p->report, p->name)))
-		return sv_fail(err, ENOMEM, "%s: out of memory", p->name);
-	if ((r = xlu_cfg_readdata(p->xlu, data, (int)len)) != 0) {
-		if (fflush(p->report) == 0 && p->report_len > 0) {
-			p->report_buf[strcspn(p->report_buf, "\n")] = '\0';
-			return sv_fail(err, r, "%s", p->report_buf);
-		}
-		return sv_fail(err, r, "%s: cannot parse", p->name);
+	if (nul) {
+		for (const char *q = data; q < nul; q++)
+			s.line += *q == '\n';
+		return parse_fail(&s, "holds a NUL byte");
 	}
-	return apply_keys(p, c, err);
+	while ((r = skip_blanks(&s)) == 0 && s.p < s.end) {
+		if (at(&s, '\n')) {
+			s.line++;
+			s.p++;
+		} else if (at(&s, ';')) {
+			s.p++;
+		} else if (*s.p < 'a' || *s.p > 'z') {
+			return parse_fail(&s, "expected a key (lower case) at the start of a statement");
+		} else if ((r = parse_statement(&s, c)) < 0) {
+			return r;
+		}
+	}
+	return r;
 }
 
 /* The whole file, or -ENOENT when there is none (the defaults apply). */
@@ -172,7 +318,6 @@ int sv_interpose_conf_load(const char *path, struct sv_interpose_conf *out,
 		.require_restrict = true,
 		.allow_disabled = false,
 	};
-	struct conf_parse p = { .name = path };
 	_cleanup_free_ char *data = malloc(CONF_MAX_SIZE + 1);
 	size_t len = 0;
 	int r;
@@ -187,9 +332,7 @@ int sv_interpose_conf_load(const char *path, struct sv_interpose_conf *out,
 	}
 	if (r < 0)
 		return r;
-	r = parse_data(&p, data, len, &c, err);
-	conf_parse_done(&p);
-	if (r < 0)
+	if ((r = conf_parse(path, data, len, &c, err)) < 0)
 		return r;
 	*out = c;
 	return 0;

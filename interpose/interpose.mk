@@ -4,10 +4,15 @@
 INTERPOSE = $(BUILD)/svirt-interpose
 INTERPOSE_SRCS = $(wildcard interpose/*.c)
 INTERPOSE_OBJS = $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
+# Only what it calls: libselinux (and libc).  It takes from libsvirt.a the
+# few members it uses (the control client, error messages), none of which
+# needs another library; LIB_LIBS would load libxenlight, libnftables and
+# the rest into every qemu start for nothing.
+INTERPOSE_LIBS = -Wl,--as-needed $(call pc_libs,libselinux)
 
 $(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(INTERPOSE_LIBS)
 
 all: $(INTERPOSE)
 
@@ -17,7 +22,7 @@ all: $(INTERPOSE)
 $(BUILD)/bench/interpose-stub: $(BUILD)/tests/bench/interpose-stub.o \
 		$(filter-out %/svirt-interpose.o,$(INTERPOSE_OBJS)) $(LIBSVIRT)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(INTERPOSE_LIBS)
 
 $(BUILD)/bench/bench_interpose: $(BUILD)/tests/bench/bench_interpose.o $(BENCH_ENV_OBJS) \
 		$(LIBSVIRT) | $(BUILD)/bench/interpose-stub

@@ -582,21 +582,29 @@ static int run_without_host_config(const char *cmd)
 /* The built binary, beside this one's folder ($(BUILD)/svirt-interpose),
  * which `make check` builds first: main() refuses the same way, with the
  * built-in settings whatever the host's /etc/svirt holds. */
+static void built_binary(char *path, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", path, size - 1);
+	char *slash;
+
+	assert_true(n > 0);
+	path[n] = '\0';
+	assert_non_null(slash = strrchr(path, '/'));
+	*slash = '\0';
+	assert_non_null(slash = strrchr(path, '/'));
+	assert_true((size_t)(slash - path) + sizeof("/svirt-interpose") <= size);
+	strcpy(slash, "/svirt-interpose");
+	if (access(path, X_OK) != 0)
+		fail_msg("%s is not built (make check builds it)", path);
+}
+
 static void built_binary_refuses_qemu_without_restrict(void **state)
 {
 	struct fixture *fx = *state;
-	char self[PATH_MAX], cmd[PATH_MAX + 256], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char self[PATH_MAX], cmd[PATH_MAX + 256];
 	int rc;
 
-	assert_true(n > 0);
-	self[n] = '\0';
-	assert_non_null(slash = strrchr(self, '/'));
-	*slash = '\0';
-	assert_non_null(slash = strrchr(self, '/'));
-	strcpy(slash, "/svirt-interpose");
-	if (access(self, X_OK) != 0)
-		fail_msg("%s is not built (make check builds it)", self);
+	built_binary(self, sizeof(self));
 	if (geteuid() != 0 && (access("/etc/svirt", F_OK) == 0 ||
 			       access("/run/svirt", F_OK) == 0)) {
 		skip_because("not root: cannot hide the host's /etc/svirt and "
@@ -609,6 +617,45 @@ static void built_binary_refuses_qemu_without_restrict(void **state)
 		fail_msg("cannot hide the host's /etc/svirt and /run/svirt");
 	assert_refused(fx, rc == 0 ? 0 : 1,
 		       "refusing to start qemu: domain 5: qemu has no -xen-domid-restrict");
+}
+
+/* Every qemu start loads the interposer: it links libselinux (which brings
+ * libpcre2) and libc, nothing else.  Through libxlutil it used to load
+ * libxenlight and some twenty libraries, for milliseconds a start. */
+static void built_binary_loads_only_libselinux_and_libc(void **state)
+{
+	static const char *const allowed[] = {
+		"linux-vdso.so.", "linux-gate.so.", "ld-linux", "libc.so.",
+		"libselinux.so.", "libpcre2-8.so.",
+#ifdef __SANITIZE_ADDRESS__	/* SANITIZE=1: the sanitizers' runtimes */
+		"libasan.so.", "libubsan.so.", "libstdc++.so.", "libm.so.",
+		"libgcc_s.so.",
+#endif
+	};
+	char self[PATH_MAX], cmd[PATH_MAX + 64], line[512];
+	unsigned libs = 0;
+	FILE *p;
+
+	(void)state;
+	built_binary(self, sizeof(self));
+	/* What ldd prints: the dynamic loader lists the objects, runs nothing. */
+	snprintf(cmd, sizeof(cmd), "LD_TRACE_LOADED_OBJECTS=1 %s", self);
+	assert_non_null(p = popen(cmd, "re"));
+	while (fgets(line, sizeof(line), p)) {
+		char *name = strtok(line, " \t\n"), *base;
+		bool ok = false;
+
+		if (!name)
+			continue;
+		base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			ok = ok || strncmp(base, allowed[i], strlen(allowed[i])) == 0;
+		if (!ok)
+			fail_msg("svirt-interpose loads %s", base);
+		libs++;
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_true(libs >= 3);	/* the list was read: loader, libc, libselinux */
 }
 
 int main(int argc, char **argv)
@@ -638,6 +685,7 @@ int main(int argc, char **argv)
 		T(divert_install_execs_the_moved_aside_qemu),
 		T(exec_of_itself_is_refused),
 		T(built_binary_refuses_qemu_without_restrict),
+		T(built_binary_loads_only_libselinux_and_libc),
 #undef T
 	};
 
