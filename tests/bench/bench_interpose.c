@@ -46,26 +46,36 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median and 90th percentile of n starts of argv, in ms. */
-static void measure(char *const argv[], unsigned n, double *median,
-		    double *p90)
+/* Median and 90th percentile of n times, in ms (sorts t). */
+static void summarise(double *t, unsigned n, double *median, double *p90)
 {
-	double *t = calloc(n, sizeof(*t));
+	qsort(t, n, sizeof(*t), by_value);
+	*median = t[n / 2] * 1e3;
+	*p90 = t[n * 9 / 10] * 1e3;
+}
+
+/* n starts of each of the three command lines, taken in turn (direct,
+ * through, load, direct, ...), so that a change in the machine's load
+ * (other jobs come and go) weighs on the three alike, not on one phase. */
+static void measure(char *const *const argv[3], unsigned n, double median[3],
+		    double p90[3])
+{
+	double *t = calloc(3 * (size_t)n, sizeof(*t));
 
 	if (!t)
 		bench_die(NAME, "out of memory");
 	for (unsigned i = 0; i < n; i++)
-		t[i] = start_once(argv);
-	qsort(t, n, sizeof(*t), by_value);
-	*median = t[n / 2] * 1e3;
-	*p90 = t[n * 9 / 10] * 1e3;
+		for (unsigned k = 0; k < 3; k++)
+			t[k * (size_t)n + i] = start_once(argv[k]);
+	for (unsigned k = 0; k < 3; k++)
+		summarise(t + k * (size_t)n, n, &median[k], &p90[k]);
 	free(t);
 }
 
 static void run(struct env *e, unsigned n)
 {
 	char conf[PATH_MAX], stub[PATH_MAX], params[PATH_MAX + 8], body[PATH_MAX + 128];
-	double dm, dp, im, ip, lm, lp;
+	double m[3], p[3];
 	ssize_t len;
 
 	if ((len = readlink("/proc/self/exe", stub, sizeof(stub) - 1)) < 0)
@@ -95,15 +105,15 @@ static void run(struct env *e, unsigned n)
 			    "-xen-domid-restrict", NULL };
 	char *load[] = { stub, LOAD_ONLY, NULL };
 
-	measure(direct, n, &dm, &dp);
-	measure(through, n, &im, &ip);
-	measure(load, n, &lm, &lp);
+	char *const *const argvs[3] = { direct, through, load };
+
+	measure(argvs, n, m, p);
 	printf(NAME ": %u starts of %s: directly median %.3f ms (p90 %.3f), "
 	       "through the interposer median %.3f ms (p90 %.3f); "
-	       "ratio %.1f, added %.3f ms\n", n, TRIVIAL, dm, dp, im, ip,
-	       im / dm, im - dm);
+	       "ratio %.1f, added %.3f ms\n", n, TRIVIAL, m[0], p[0], m[1], p[1],
+	       m[1] / m[0], m[1] - m[0]);
 	printf(NAME ":   of which loading the interposer's libraries alone "
-	       "(exec and exit): median %.3f ms (p90 %.3f)\n", lm, lp);
+	       "(exec and exit): median %.3f ms (p90 %.3f)\n", m[2], p[2]);
 }
 
 int main(void)
