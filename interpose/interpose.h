@@ -56,9 +56,8 @@ int sv_interpose_default_qemu(const char *self, const char *compiled,
 			      char *buf, size_t size);
 
 /* What the interposer knows of SELinux.  UNKNOWN (the kernel has SELinux
- * but selinuxfs is not mounted at /sys/fs/selinux where we run, or
- * /proc/filesystems cannot be read) is never taken for DISABLED: qemu is
- * then refused. */
+ * but selinuxfs is not mounted where we run, or /proc/filesystems cannot be
+ * read) is never taken for DISABLED: qemu is then refused. */
 enum {
 	SV_SELINUX_UNKNOWN = -2,
 	SV_SELINUX_DISABLED = -1,
@@ -66,8 +65,8 @@ enum {
 	SV_SELINUX_ENFORCING = 1,
 };
 
-/* The mode from enabled (> 0: selinuxfs is mounted), enforce (selinuxfs's
- * enforce, read only when enabled; anything but 0 counts as enforcing) and the list of
+/* The mode from is_selinux_enabled()'s answer, security_getenforce()'s (read
+ * only when enabled > 0; anything but 0 counts as enforcing) and the list of
  * registered file systems at filesystems ("/proc/filesystems"): DISABLED only
  * when that list was read whole and lacks selinuxfs. */
 int sv_interpose_selinux_probe(int enabled, int enforce,
@@ -82,16 +81,7 @@ struct sv_interpose_ops {
 	void *arg;
 };
 
-/* The real calls: the kernel's own files, read and written directly (no
- * libselinux).  Their arg is a struct sv_interpose_selinux_paths, or NULL
- * for the real paths below; tests point them at files of their own. */
-struct sv_interpose_selinux_paths {
-	const char *selinuxfs;		/* "/sys/fs/selinux": SELinux on when
-					 * selinuxfs is mounted there */
-	const char *filesystems;	/* "/proc/filesystems" */
-	const char *exec_attr;		/* "/proc/thread-self/attr/exec" */
-};
-extern const struct sv_interpose_selinux_paths sv_interpose_selinux_paths;
+/* The real libselinux calls. */
 extern const struct sv_interpose_ops sv_interpose_selinux_ops;
 
 /* Asks svirtd for the guest's label, sets it for exec and execs conf->qemu

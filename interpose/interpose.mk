@@ -4,11 +4,11 @@
 INTERPOSE = $(BUILD)/svirt-interpose
 INTERPOSE_SRCS = $(wildcard interpose/*.c)
 INTERPOSE_OBJS = $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
-# libc alone: it reads the kernel's SELinux files itself (interpose/selinux.c),
-# and takes from libsvirt.a the few members it uses (the control client,
-# error messages), none of which needs another library.  LIB_LIBS would load
-# libxenlight, libnftables and the rest into every qemu start for nothing.
-INTERPOSE_LIBS = -Wl,--as-needed
+# Only what it calls: libselinux (and libc).  It takes from libsvirt.a the
+# few members it uses (the control client, error messages), none of which
+# needs another library; LIB_LIBS would load libxenlight, libnftables and
+# the rest into every qemu start for nothing.
+INTERPOSE_LIBS = -Wl,--as-needed $(call pc_libs,libselinux)
 
 $(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT)
 	@mkdir -p $(dir $@)

@@ -100,8 +100,7 @@ static int run_unlabelled(const struct sv_interpose_conf *conf, int mode,
 	if (mode != SV_SELINUX_DISABLED)
 		return sv_fail(err, EPERM,
 			       "domain %d: cannot tell whether SELinux is enabled: "
-			       "selinuxfs is not mounted at /sys/fs/selinux here, "
-			       "and /proc/filesystems "
+			       "selinuxfs is not mounted here, and /proc/filesystems "
 			       "does not show SELinux absent; not starting qemu "
 			       "unlabelled", domid);
 	if (!conf->allow_disabled)

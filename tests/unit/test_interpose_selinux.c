@@ -75,7 +75,7 @@ static void kernel_without_selinuxfs_is_disabled(void **state)
 			 SV_SELINUX_DISABLED);
 }
 
-/* selinuxfs is out of sight in a mount namespace without it,
+/* is_selinux_enabled() says 0 in a mount namespace without selinuxfs,
  * while the kernel enforces: that is not "disabled". */
 static void selinuxfs_out_of_sight_is_unknown(void **state)
 {
@@ -109,88 +109,6 @@ static void unreadable_or_partial_filesystems_is_unknown(void **state)
 	free(big);
 }
 
-/* The real calls against files of the test's own: a directory that is not
- * selinuxfs is SELinux out of sight, whatever it holds. */
-static void real_mode_without_selinuxfs_asks_filesystems(void **state)
-{
-	struct fixture *fx = *state;
-	char enforce[80];
-	struct sv_interpose_selinux_paths p = {
-		.selinuxfs = fx->dir, .filesystems = fx->path,
-		.exec_attr = "/nonexistent",
-	};
-	FILE *f;
-
-	snprintf(enforce, sizeof(enforce), "%s/enforce", fx->dir);
-	assert_non_null(f = fopen(enforce, "we"));
-	fputs("1", f);
-	assert_int_equal(fclose(f), 0);
-	filesystems(fx, FS_SELINUX);
-	assert_int_equal(sv_interpose_selinux_ops.selinux_mode(&p), SV_SELINUX_UNKNOWN);
-	filesystems(fx, FS_NO_SELINUX);
-	assert_int_equal(sv_interpose_selinux_ops.selinux_mode(&p), SV_SELINUX_DISABLED);
-	p.selinuxfs = "/nonexistent/selinux";
-	assert_int_equal(sv_interpose_selinux_ops.selinux_mode(&p), SV_SELINUX_DISABLED);
-	p.filesystems = "/nonexistent/filesystems";
-	assert_int_equal(sv_interpose_selinux_ops.selinux_mode(&p), SV_SELINUX_UNKNOWN);
-	unlink(enforce);
-}
-
-/* enforce as selinuxfs writes it; anything else is no answer (enforcing). */
-static void enforce_file_is_read_strictly(void **state)
-{
-	static const struct {
-		const char *text;
-		int want;
-	} cases[] = {
-		{ "0", 0 }, { "1", 1 }, { "1\n", 1 }, { "0\n", 0 },
-		{ "", -1 }, { "2", -1 }, { " 1", -1 }, { "01", -1 }, { "1\n\n", -1 },
-	};
-	struct fixture *fx = *state;
-	char enforce[80];
-
-	snprintf(enforce, sizeof(enforce), "%s/enforce", fx->dir);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		FILE *f = fopen(enforce, "we");
-
-		assert_non_null(f);
-		fputs(cases[i].text, f);
-		assert_int_equal(fclose(f), 0);
-		assert_int_equal(read_enforce(fx->dir), cases[i].want);
-	}
-	unlink(enforce);
-	assert_int_equal(read_enforce(fx->dir), -1);
-	assert_int_equal(read_enforce("/nonexistent"), -1);
-}
-
-/* The label goes to the exec attribute whole, with its NUL, as
- * setexeccon_raw() writes it; a failure is an error, never ignored. */
-static void exec_context_is_written_whole(void **state)
-{
-	static const char ctx[] = "system_u:system_r:svirt_xen_t:s0:c3,c700";
-	struct fixture *fx = *state;
-	char attr[80], got[128];
-	struct sv_interpose_selinux_paths p = {
-		.selinuxfs = "/nonexistent", .filesystems = "/nonexistent",
-		.exec_attr = attr,
-	};
-	FILE *f;
-
-	snprintf(attr, sizeof(attr), "%s/exec", fx->dir);
-	assert_non_null(f = fopen(attr, "we"));
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(sv_interpose_selinux_ops.set_exec_context(ctx, &p), 0);
-	assert_non_null(f = fopen(attr, "re"));
-	assert_int_equal(fread(got, 1, sizeof(got), f), sizeof(ctx));
-	fclose(f);
-	assert_memory_equal(got, ctx, sizeof(ctx));
-	unlink(attr);
-	p.exec_attr = "/nonexistent/attr/exec";
-	assert_int_equal(sv_interpose_selinux_ops.set_exec_context(ctx, &p), -ENOENT);
-	p.exec_attr = "/dev/full";
-	assert_int_equal(sv_interpose_selinux_ops.set_exec_context(ctx, &p), -ENOSPC);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,9 +117,6 @@ int main(void)
 		T(kernel_without_selinuxfs_is_disabled),
 		T(selinuxfs_out_of_sight_is_unknown),
 		T(unreadable_or_partial_filesystems_is_unknown),
-		T(real_mode_without_selinuxfs_asks_filesystems),
-		T(enforce_file_is_read_strictly),
-		T(exec_context_is_written_whole),
 #undef T
 	};
 
