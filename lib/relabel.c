@@ -106,7 +106,7 @@ static int read_record(const struct sv_relabel_obj *obj, struct state *s,
 			       obj->path, SV_RELABEL_RECORD_MAX);
 	if (n < 0 && sv_relabel__refused_by_policy((int)-n))
 		return sv_relabel__refused(obj->fd, obj->path, (int)-n,
-			       "reading " SV_RELABEL_XATTR, err);
+					   "reading " SV_RELABEL_XATTR, err);
 	if (n < 0)
 		return sv_fail(err, (int)-n, "%.300s: cannot read " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror((int)-n));
@@ -133,8 +133,8 @@ static int read_label(const struct sv_relabel_obj *obj, struct state *s,
 		return sv_fail(err, EINVAL, "%.300s: its label is longer than %d "
 			       "bytes", obj->path, SV_RELABEL_LABEL_MAX);
 	if (n < 0 && sv_relabel__refused_by_policy((int)-n))
-		return sv_relabel__refused(obj->fd, obj->path, (int)-n, "reading its label",
-			       err);
+		return sv_relabel__refused(obj->fd, obj->path, (int)-n,
+					   "reading its label", err);
 	if (n < 0)
 		return sv_fail(err, (int)-n, "%.300s: cannot read " SELINUX_XATTR
 			       ": %s", obj->path, strerror((int)-n));
@@ -207,9 +207,9 @@ static int write_record(const struct sv_relabel_obj *obj,
 		 replace ? XATTR_REPLACE : XATTR_CREATE);
 	if (r < 0 && sv_relabel__refused_by_policy(-r))
 		return sv_relabel__refused(obj->fd, obj->path, -r, replace ?
-			       "updating " SV_RELABEL_XATTR :
-			       "remembering its original label in "
-			       SV_RELABEL_XATTR, err);
+					   "updating " SV_RELABEL_XATTR :
+					   "remembering its original label "
+					   "in " SV_RELABEL_XATTR, err);
 	if (r < 0)
 		return sv_fail(err, -r, "%.300s: cannot write " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror(-r));
@@ -245,8 +245,9 @@ static int check_blockdev(const struct sv_relabel_ctx *c,
 	    (r = sv_blockdev_probe_exclusive(NULL, obj->fd, obj->rdev, err)) == 0)
 		return 0;
 	if (sv_relabel__refused_by_policy(-r))
-		return sv_relabel__refused(obj->fd, obj->path, -r, "opening it exclusively "
-			       "(to see whether dom0 uses it)", err);
+		return sv_relabel__refused(obj->fd, obj->path, -r,
+					   "opening it exclusively (to see "
+					   "whether dom0 uses it)", err);
 	return sv_fail_prefix(err, -r, "%.300s", obj->path);
 }
 
@@ -368,10 +369,11 @@ static int restore_obj(const struct sv_relabel_ctx *c,
 	if (put_back &&
 	    (r = write_label(obj, s.rec.has_orig, orig, true, err)) < 0)
 		return r;
-	if ((r = xremove(obj->fd, SV_RELABEL_XATTR)) < 0 && sv_relabel__refused_by_policy(-r))
-		return sv_relabel__refused(obj->fd, obj->path, -r, "removing "
-			       SV_RELABEL_XATTR " after putting back its label",
-			       err);
+	r = xremove(obj->fd, SV_RELABEL_XATTR);
+	if (r < 0 && sv_relabel__refused_by_policy(-r))
+		return sv_relabel__refused(obj->fd, obj->path, -r,
+					   "removing " SV_RELABEL_XATTR " after "
+					   "putting back its label", err);
 	if (r < 0)
 		return sv_fail(err, -r, "%.300s: cannot remove " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror(-r));

@@ -12,6 +12,16 @@
 
 #include "relabel_internal.h"
 
+/* A refusal on the first len bytes of a resolved path, open as fd. */
+static int refused_at(int fd, const char *resolved, size_t len, int e,
+		      const char *what, struct sv_error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%.*s", (int)len, resolved);
+	return sv_relabel__refused(fd, path, e, what, err);
+}
+
 int sv_relabel_open_nofollow(const char *resolved, int *fd_out,
 			     struct sv_error *err)
 {
@@ -36,16 +46,11 @@ int sv_relabel_open_nofollow(const char *resolved, int *fd_out,
 		memcpy(comp, p + 1, n);
 		comp[n] = '\0';
 		fd = openat(dfd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && sv_relabel__refused_by_policy(errno)) {
+		if (fd < 0 && sv_relabel__refused_by_policy(errno))
 			/* Searching the directory is what was refused. */
-			int e = errno;
-			char dir[PATH_MAX];
-
-			snprintf(dir, sizeof(dir), "%.*s", p == resolved ? 1 :
-				 (int)(p - resolved), resolved);
-			return sv_relabel__refused(dfd, dir, e, "looking up a name in it",
-				       err);
-		}
+			return refused_at(dfd, resolved, p == resolved ? 1 :
+					  (size_t)(p - resolved), errno,
+					  "looking up a name in it", err);
 		if (fd < 0)
 			return sv_fail(err, errno, "%.300s: %s", resolved,
 				       strerror(errno));
@@ -53,7 +58,9 @@ int sv_relabel_open_nofollow(const char *resolved, int *fd_out,
 		dfd = fd;
 		if (fstat(fd, &st) != 0)
 			return sv_relabel__refused_by_policy(errno) ?
-				sv_relabel__refused(fd, resolved, errno, "looking at it", err) :
+				refused_at(fd, resolved,
+					   (size_t)(next - resolved), errno,
+					   "looking at it", err) :
 				sv_fail(err, errno, "%.300s: %s", resolved,
 					strerror(errno));
 		if (S_ISLNK(st.st_mode))
@@ -115,7 +122,8 @@ static int resolve(const char *path, char resolved[static PATH_MAX],
 		if (e == ENOENT)
 			return sv_fail(err, ENOENT, "%.300s does not exist", path);
 		if (sv_relabel__refused_by_policy(e))
-			return sv_relabel__refused(-1, path, e, "looking it up", err);
+			return sv_relabel__refused(-1, path, e, "looking it up",
+						   err);
 		return sv_fail(err, e, "%.300s: %s", path, strerror(e));
 	}
 	return 0;
@@ -132,8 +140,10 @@ static int open_resolved(const char *resolved, struct sv_relabel_obj *obj,
 		return r;
 	if (fstat(fd, &st) != 0)
 		return sv_relabel__refused_by_policy(errno) ?
-			sv_relabel__refused(fd, resolved, errno, "looking at it", err) :
-			sv_fail(err, errno, "%.300s: %s", resolved, strerror(errno));
+			sv_relabel__refused(fd, resolved, errno, "looking at it",
+					    err) :
+			sv_fail(err, errno, "%.300s: %s", resolved,
+				strerror(errno));
 	if ((r = check_type(resolved, &st, err)) < 0)
 		return r;
 	obj->fd = TAKE_FD(fd);

@@ -756,6 +756,7 @@ enum refuse {
 	REFUSE_LABEL,		/* setxattr with flags 0: security.selinux only
 				 * (trusted.svirt is written CREATE/REPLACE) */
 	REFUSE_GETXATTR,	/* every getxattr, the label's too */
+	REFUSE_STAT,		/* every fstat: getattr on the first component */
 };
 
 #if defined(__x86_64__)
@@ -768,13 +769,16 @@ enum refuse {
 static int refuse_in_this_process(enum refuse what, int e)
 {
 	const unsigned deny = SECCOMP_RET_ERRNO | ((unsigned)e & SECCOMP_RET_DATA);
-	const unsigned nr = what == REFUSE_GETXATTR ? __NR_getxattr : __NR_setxattr;
+	const unsigned nr = what == REFUSE_GETXATTR ? __NR_getxattr :
+			    what == REFUSE_STAT ? __NR_newfstatat : __NR_setxattr;
+	const unsigned nr2 = what == REFUSE_STAT ? __NR_fstat : nr;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr2, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		/* args[4], setxattr's flags (low word) */
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -933,6 +937,21 @@ static void unreadable_label_is_refused_by_policy(void **state)
 	assert_no_xattr(p, SV_RELABEL_XATTR);
 }
 
+/* Looking at the object refused (stat is getattr, as realpath's lookups
+ * are not): the first directory on the way is named. */
+static void lookup_refused_by_policy_names_where(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-stat.img");
+	struct outcome o;
+
+	o = refused_run(e, REFUSE_STAT, EACCES, SET, p);
+	assert_int_equal(o.r, -EACCES);
+	assert_says(&o.err, "/tmp: looking at it refused by policy");
+	assert_label(p, ORIG);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
 static void accept_record(const char *path, const char *data, size_t len,
 			  void *arg)
 {
@@ -1011,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(withheld_capability_is_refused_by_policy),
 		cmocka_unit_test(restore_refused_by_policy_keeps_the_record),
 		cmocka_unit_test(unreadable_label_is_refused_by_policy),
+		cmocka_unit_test(lookup_refused_by_policy_names_where),
 		cmocka_unit_test(every_bad_record_is_refused),
 		cmocka_unit_test(every_seed_record_parses_and_formats_back),
 		cmocka_unit_test(boot_id_file_must_hold_a_boot_id),
