@@ -11,8 +11,7 @@
 #include <sys/xattr.h>
 
 #include "context.h"
-
-#define SELINUX_XATTR "security.selinux"
+#include "relabel_internal.h"
 
 /* ---- context ---- */
 
@@ -41,172 +40,6 @@ int sv_relabel_ctx_init(struct sv_relabel_ctx *c, const struct sv_config *cfg,
 	memcpy(c->boot_id, buf, SV_BOOT_ID_LEN);
 	c->boot_id[SV_BOOT_ID_LEN] = '\0';
 	return 0;
-}
-
-/* ---- finding the object ---- */
-
-int sv_relabel_open_nofollow(const char *resolved, int *fd_out,
-			     struct sv_error *err)
-{
-	_cleanup_close_ int dfd = -1;
-	const char *p = resolved;
-
-	if (resolved[0] != '/' || resolved[1] == '\0')
-		return sv_fail(err, EINVAL, "%.300s: not a resolved path", resolved);
-	if ((dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return sv_fail(err, errno, "/: %s", strerror(errno));
-	while (*p == '/') {
-		const char *next = strchrnul(p + 1, '/');
-		size_t n = (size_t)(next - p - 1);
-		char comp[NAME_MAX + 1];
-		struct stat st;
-		int fd;
-
-		if (n == 0 || n > NAME_MAX || (n == 1 && p[1] == '.') ||
-		    (n == 2 && p[1] == '.' && p[2] == '.'))
-			return sv_fail(err, EINVAL, "%.300s: not a resolved path",
-				       resolved);
-		memcpy(comp, p + 1, n);
-		comp[n] = '\0';
-		fd = openat(dfd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return sv_fail(err, errno, "%.300s: %s", resolved,
-				       strerror(errno));
-		close(dfd);
-		dfd = fd;
-		if (fstat(fd, &st) != 0)
-			return sv_fail(err, errno, "%.300s: %s", resolved,
-				       strerror(errno));
-		if (S_ISLNK(st.st_mode))
-			return sv_fail(err, ELOOP, "%.300s: %.*s became a symlink "
-				       "after the path was resolved", resolved,
-				       (int)(next - resolved), resolved);
-		if (*next && !S_ISDIR(st.st_mode))
-			return sv_fail(err, ENOTDIR, "%.300s: %.*s is not a "
-				       "directory", resolved,
-				       (int)(next - resolved), resolved);
-		p = next;
-	}
-	*fd_out = TAKE_FD(dfd);
-	return 0;
-}
-
-static const char *type_name(mode_t m)
-{
-	switch (m & S_IFMT) {
-	case S_IFDIR: return "directory";
-	case S_IFCHR: return "character device";
-	case S_IFIFO: return "fifo";
-	case S_IFSOCK: return "socket";
-	case S_IFLNK: return "symlink";
-	default: return "special file";
-	}
-}
-
-/* Only storage: files and block devices.  A file with a second link could
- * be reached by a name outside the roots, which the root check never saw. */
-static int check_type(const char *path, const struct stat *st,
-		      struct sv_error *err)
-{
-	if (S_ISDIR(st->st_mode))
-		return sv_fail(err, EISDIR, "%.300s is a directory; only regular "
-			       "files and block devices are relabelled", path);
-	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
-		return sv_fail(err, EINVAL, "%.300s is a %s; only regular files "
-			       "and block devices are relabelled", path,
-			       type_name(st->st_mode));
-	if (S_ISREG(st->st_mode) && st->st_nlink > 1)
-		return sv_fail(err, EMLINK, "%.300s has %lu hard links; another "
-			       "name for it may lie outside the relabel roots",
-			       path, (unsigned long)st->st_nlink);
-	return 0;
-}
-
-static int resolve(const char *path, char resolved[static PATH_MAX],
-		   struct sv_error *err)
-{
-	if (!path || path[0] != '/')
-		return sv_fail(err, EINVAL, "%.300s: not an absolute path",
-			       path ? path : "(null)");
-	if (strnlen(path, PATH_MAX) >= PATH_MAX)
-		return sv_fail(err, ENAMETOOLONG, "path longer than PATH_MAX");
-	if (!realpath(path, resolved))
-		return errno == ENOENT ?
-			sv_fail(err, ENOENT, "%.300s does not exist", path) :
-			sv_fail(err, errno, "%.300s: %s", path, strerror(errno));
-	return 0;
-}
-
-static int open_resolved(const char *resolved, struct sv_relabel_obj *obj,
-			 struct sv_error *err)
-{
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-	int r;
-
-	if ((r = sv_relabel_open_nofollow(resolved, &fd, err)) < 0)
-		return r;
-	if (fstat(fd, &st) != 0)
-		return sv_fail(err, errno, "%.300s: %s", resolved, strerror(errno));
-	if ((r = check_type(resolved, &st, err)) < 0)
-		return r;
-	obj->fd = TAKE_FD(fd);
-	obj->type = st.st_mode & S_IFMT;
-	obj->rdev = S_ISBLK(st.st_mode) ? st.st_rdev : 0;
-	memcpy(obj->path, resolved, strlen(resolved) + 1);
-	return 0;
-}
-
-int sv_relabel_open(const struct sv_relabel_ctx *c, const char *path,
-		    struct sv_relabel_obj *obj, struct sv_error *err)
-{
-	char resolved[PATH_MAX];
-	int r = resolve(path, resolved, err);
-
-	if (r < 0)
-		return r;
-	if (!sv_config_path_under_root(c->cfg, resolved))
-		return sv_fail(err, EPERM, "%.200s resolves to %.200s, outside "
-			       "the relabel roots", path, resolved);
-	return open_resolved(resolved, obj, err);
-}
-
-int sv_relabel_open_recorded(const char *resolved, struct sv_relabel_obj *obj,
-			     struct sv_error *err)
-{
-	if (!resolved || strnlen(resolved, PATH_MAX) >= PATH_MAX)
-		return sv_fail(err, EINVAL, "recorded path missing or too long");
-	return open_resolved(resolved, obj, err);
-}
-
-int sv_relabel_open_blockdev(const char *node, dev_t dev,
-			     struct sv_relabel_obj *obj, struct sv_error *err)
-{
-	char resolved[PATH_MAX];
-	struct sv_relabel_obj o;
-	int r = resolve(node, resolved, err);
-
-	if (r < 0)
-		return r;
-	if (strncmp(resolved, "/dev/", 5) != 0)
-		return sv_fail(err, EPERM, "%.200s resolves to %.200s, not a node "
-			       "under /dev", node, resolved);
-	if ((r = open_resolved(resolved, &o, err)) < 0)
-		return r;
-	if (o.type != S_IFBLK || o.rdev != dev) {
-		sv_relabel_close(&o);
-		return sv_fail(err, EINVAL, "%.300s is not the node of block "
-			       "device %u:%u", resolved, major(dev), minor(dev));
-	}
-	*obj = o;
-	return 0;
-}
-
-void sv_relabel_close(struct sv_relabel_obj *obj)
-{
-	if (obj->fd >= 0)
-		close(obj->fd);
-	obj->fd = -1;
 }
 
 /* ---- xattrs through the fd (f*xattr refuse O_PATH fds) ---- */
@@ -271,6 +104,9 @@ static int read_record(const struct sv_relabel_obj *obj, struct state *s,
 		return sv_fail(err, EINVAL, "%.300s: " SV_RELABEL_XATTR " is "
 			       "longer than %d bytes; not touching it",
 			       obj->path, SV_RELABEL_RECORD_MAX);
+	if (n < 0 && sv_relabel__refused_by_policy((int)-n))
+		return sv_relabel__refused(obj->fd, obj->path, (int)-n,
+					   "reading " SV_RELABEL_XATTR, err);
 	if (n < 0)
 		return sv_fail(err, (int)-n, "%.300s: cannot read " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror((int)-n));
@@ -296,6 +132,9 @@ static int read_label(const struct sv_relabel_obj *obj, struct state *s,
 	if (n == -ERANGE || n > SV_RELABEL_LABEL_MAX)
 		return sv_fail(err, EINVAL, "%.300s: its label is longer than %d "
 			       "bytes", obj->path, SV_RELABEL_LABEL_MAX);
+	if (n < 0 && sv_relabel__refused_by_policy((int)-n))
+		return sv_relabel__refused(obj->fd, obj->path, (int)-n,
+					   "reading its label", err);
 	if (n < 0)
 		return sv_fail(err, (int)-n, "%.300s: cannot read " SELINUX_XATTR
 			       ": %s", obj->path, strerror((int)-n));
@@ -330,13 +169,25 @@ static bool label_is(const struct state *s, const char *label)
 	return s->has_label && same_context(s->label, s->label_len, label);
 }
 
-/* Written with its NUL, as libselinux's setfilecon does. */
+/* Written with its NUL, as libselinux's setfilecon does.  restoring: for
+ * the message, whether label is the original being put back. */
 static int write_label(const struct sv_relabel_obj *obj, bool has,
-		       const char *label, struct sv_error *err)
+		       const char *label, bool restoring, struct sv_error *err)
 {
 	int r = has ? xset(obj->fd, SELINUX_XATTR, label, strlen(label) + 1, 0) :
 		      xremove(obj->fd, SELINUX_XATTR);
+	char what[SV_RELABEL_LABEL_MAX + 48];
 
+	if (r < 0 && sv_relabel__refused_by_policy(-r)) {
+		if (!has)
+			snprintf(what, sizeof(what), "removing its label (it had "
+				 "none before svirt)");
+		else
+			snprintf(what, sizeof(what), "%s %s", restoring ?
+				 "putting back its original label" :
+				 "relabelling it to", label);
+		return sv_relabel__refused(obj->fd, obj->path, -r, what, err);
+	}
 	if (r < 0)
 		return sv_fail(err, -r, "%.300s: cannot %s " SELINUX_XATTR ": %s",
 			       obj->path, has ? "set" : "remove", strerror(-r));
@@ -354,6 +205,11 @@ static int write_record(const struct sv_relabel_obj *obj,
 		return sv_fail(err, -n, "%.300s: record does not fit", obj->path);
 	r = xset(obj->fd, SV_RELABEL_XATTR, buf, (size_t)n,
 		 replace ? XATTR_REPLACE : XATTR_CREATE);
+	if (r < 0 && sv_relabel__refused_by_policy(-r))
+		return sv_relabel__refused(obj->fd, obj->path, -r, replace ?
+					   "updating " SV_RELABEL_XATTR :
+					   "remembering its original label "
+					   "in " SV_RELABEL_XATTR, err);
 	if (r < 0)
 		return sv_fail(err, -r, "%.300s: cannot write " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror(-r));
@@ -383,11 +239,16 @@ static int check_blockdev(const struct sv_relabel_ctx *c,
 
 	if (obj->type != S_IFBLK)
 		return 0;
-	if ((r = sv_blockdev_check_unused(c->sys, obj->rdev, err)) < 0 ||
-	    (!c->sys &&
-	     (r = sv_blockdev_probe_exclusive(NULL, obj->fd, obj->rdev, err)) < 0))
+	if ((r = sv_blockdev_check_unused(c->sys, obj->rdev, err)) < 0)
 		return sv_fail_prefix(err, -r, "%.300s", obj->path);
-	return 0;
+	if (c->sys ||
+	    (r = sv_blockdev_probe_exclusive(NULL, obj->fd, obj->rdev, err)) == 0)
+		return 0;
+	if (sv_relabel__refused_by_policy(-r))
+		return sv_relabel__refused(obj->fd, obj->path, -r,
+					   "opening it exclusively (to see "
+					   "whether dom0 uses it)", err);
+	return sv_fail_prefix(err, -r, "%.300s", obj->path);
 }
 
 /* The record a set leaves behind, from what the object carries now. */
@@ -455,7 +316,8 @@ int sv_relabel_set_obj(const struct sv_relabel_ctx *c,
 	 * between never loses it. */
 	if ((r = write_record(obj, &rec, s.has_rec, err)) < 0)
 		return r;
-	if (!label_is(&s, label) && (r = write_label(obj, true, label, err)) < 0) {
+	if (!label_is(&s, label) &&
+	    (r = write_label(obj, true, label, false, err)) < 0) {
 		/* Undo, so the object carries what it carried before. */
 		if (s.has_rec)
 			write_record(obj, &s.rec, true, NULL);
@@ -504,9 +366,15 @@ static int restore_obj(const struct sv_relabel_ctx *c,
 		return refused;
 	/* Label first, record last: a crash in between leaves the record,
 	 * and restoring again is harmless. */
-	if (put_back && (r = write_label(obj, s.rec.has_orig, orig, err)) < 0)
+	if (put_back &&
+	    (r = write_label(obj, s.rec.has_orig, orig, true, err)) < 0)
 		return r;
-	if ((r = xremove(obj->fd, SV_RELABEL_XATTR)) < 0)
+	r = xremove(obj->fd, SV_RELABEL_XATTR);
+	if (r < 0 && sv_relabel__refused_by_policy(-r))
+		return sv_relabel__refused(obj->fd, obj->path, -r,
+					   "removing " SV_RELABEL_XATTR " after "
+					   "putting back its label", err);
+	if (r < 0)
 		return sv_fail(err, -r, "%.300s: cannot remove " SV_RELABEL_XATTR
 			       ": %s", obj->path, strerror(-r));
 	fill_info(info, 0, &s.rec, stale);

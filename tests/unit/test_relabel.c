@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -30,6 +36,7 @@
 #define GUEST2 "system_u:object_r:svirt_xen_image_t:s0:c7,c8"
 #define SHARED "system_u:object_r:svirt_xen_image_t:s0"
 #define OTHER "system_u:object_r:etc_t:s0"
+#define VIRT "unconfined_u:object_r:virt_image_t:s0"
 #define BOOT_NOW "516f7189-f2b6-4417-a1ae-a37fa15d09b7"
 #define BOOT_BEFORE "0b2d1e57-3a44-4c5e-9a61-55d0f1f0c0aa"
 
@@ -136,7 +143,7 @@ static int setup_env(void **state)
 		return -1;
 	*state = e;
 	if ((e->skip = tmpfs_private(e->top, sizeof(e->top), "svirt-relabel",
-				     (const char *const[]){ ORIG, GUEST1, NULL })))
+				     (const char *const[]){ ORIG, GUEST1, VIRT, NULL })))
 		return 0;
 	mkdir(at(e, "images"), 0755);
 	mkdir(at(e, "outside"), 0755);
@@ -739,6 +746,212 @@ static void every_bad_record_is_refused(void **state)
 				NULL) > 20);
 }
 
+/* ---- refused by the kernel ---- */
+
+/* What the kernel refuses in the child that runs the product code: the
+ * errno a seccomp filter returns, as SELinux would (EACCES) or as a
+ * withheld capability would (EPERM). */
+enum refuse {
+	REFUSE_SETXATTR,	/* every setxattr: trusted.svirt is first */
+	REFUSE_LABEL,		/* setxattr with flags 0: security.selinux only
+				 * (trusted.svirt is written CREATE/REPLACE) */
+	REFUSE_GETXATTR,	/* every getxattr, the label's too */
+	REFUSE_STAT,		/* every fstat: getattr on the first component */
+};
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef NATIVE_ARCH
+static int refuse_in_this_process(enum refuse what, int e)
+{
+	const unsigned deny = SECCOMP_RET_ERRNO | ((unsigned)e & SECCOMP_RET_DATA);
+	const unsigned nr = what == REFUSE_GETXATTR ? __NR_getxattr :
+			    what == REFUSE_STAT ? __NR_newfstatat : __NR_setxattr;
+	const unsigned nr2 = what == REFUSE_STAT ? __NR_fstat : nr;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr2, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* args[4], setxattr's flags (low word) */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[4])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, what == REFUSE_LABEL ?
+			 SECCOMP_RET_ALLOW : deny),
+		BPF_STMT(BPF_RET | BPF_K, deny),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	/* prctl rather than seccomp(2), which valgrind does not know. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+#endif
+
+enum op { SET, RESTORE };
+
+struct outcome {
+	int r;
+	struct sv_error err;
+};
+
+/* Runs a set (to GUEST1) or a restore of path in a child the kernel
+ * refuses what; its return and message come back through shared memory. */
+static struct outcome refused_run(struct env *e, enum refuse what, int errnum,
+				  enum op op, const char *path)
+{
+	struct outcome out = { 0 };
+#ifdef NATIVE_ARCH
+	struct outcome *shared = mmap(NULL, sizeof(*shared),
+				      PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t pid;
+	int status;
+
+	assert_true(shared != MAP_FAILED);
+	shared->r = 1;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (refuse_in_this_process(what, errnum) != 0)
+			_exit(2);
+		shared->r = op == SET ?
+			sv_relabel_set(&e->now, path, GUEST1, NULL, &shared->err) :
+			sv_relabel_restore(&e->now, path, NULL, &shared->err);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	out = *shared;
+	munmap(shared, sizeof(*shared));
+#else
+	(void)e, (void)what, (void)errnum, (void)op, (void)path;
+	fail_msg("no seccomp architecture for this machine");
+#endif
+	return out;
+}
+
+static void assert_says(const struct sv_error *err, const char *part)
+{
+	if (!strstr(err->msg, part))
+		fail_msg("\"%s\" not in: %s", part, err->msg);
+}
+
+/* The refusal names the policy, the object's type and path; nothing changed. */
+static void set_refused_by_policy_says_so_and_changes_nothing(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-record.img");
+	struct outcome o;
+
+	chcon(p, VIRT);
+	o = refused_run(e, REFUSE_SETXATTR, EACCES, SET, p);
+	assert_int_equal(o.r, -EACCES);
+	assert_says(&o.err, "refused by policy");
+	assert_says(&o.err, "its type virt_image_t");
+	assert_says(&o.err, p);
+	assert_says(&o.err, "remembering its original label in " SV_RELABEL_XATTR);
+	assert_label(p, VIRT);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
+/* The label itself refused after the record was written: the record goes
+ * again, so the object is exactly as it was. */
+static void label_refused_by_policy_leaves_no_record(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-label.img");
+	struct outcome o;
+
+	chcon(p, VIRT);
+	o = refused_run(e, REFUSE_LABEL, EACCES, SET, p);
+	assert_int_equal(o.r, -EACCES);
+	assert_says(&o.err, "relabelling it to " GUEST1 " refused by policy");
+	assert_says(&o.err, "its type virt_image_t");
+	assert_says(&o.err, p);
+	assert_label(p, VIRT);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
+/* A capability withheld (EPERM) is the policy's refusal too. */
+static void withheld_capability_is_refused_by_policy(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-eperm.img");
+	struct outcome o;
+
+	o = refused_run(e, REFUSE_LABEL, EPERM, SET, p);
+	assert_int_equal(o.r, -EPERM);
+	assert_says(&o.err, "refused by policy for its type xen_image_t");
+	assert_label(p, ORIG);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
+/* Putting the original back refused: the guest's label and the record stay
+ * (a later restore can still put back the exact original), and the message
+ * names the type the object has now. */
+static void restore_refused_by_policy_keeps_the_record(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-restore.img");
+	struct outcome o;
+
+	chcon(p, VIRT);
+	assert_int_equal(sv_relabel_set(&e->now, p, GUEST1, NULL, NULL), 0);
+	o = refused_run(e, REFUSE_LABEL, EACCES, RESTORE, p);
+	assert_int_equal(o.r, -EACCES);
+	assert_says(&o.err, "putting back its original label " VIRT
+			    " refused by policy for its type svirt_xen_image_t");
+	assert_says(&o.err, p);
+	assert_label(p, GUEST1);
+	assert_record(p, "svirt 1 boot=" BOOT_NOW " refs=1 orig=" VIRT
+			 " label=" GUEST1);
+	assert_int_equal(sv_relabel_restore(&e->now, p, NULL, NULL), 0);
+	assert_label(p, VIRT);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
+/* Even the label unreadable: still said to be the policy's refusal. */
+static void unreadable_label_is_refused_by_policy(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-read.img");
+	struct outcome o;
+
+	o = refused_run(e, REFUSE_GETXATTR, EACCES, SET, p);
+	assert_int_equal(o.r, -EACCES);
+	assert_says(&o.err, "reading " SV_RELABEL_XATTR " refused by policy");
+	assert_says(&o.err, "its type cannot be read either");
+	assert_says(&o.err, p);
+	assert_label(p, ORIG);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
+/* Looking at the object refused (stat is getattr, as realpath's lookups
+ * are not): the first directory on the way is named. */
+static void lookup_refused_by_policy_names_where(void **state)
+{
+	struct env *e = need_env(state);
+	char *p = image(e, "refused-stat.img");
+	struct outcome o;
+
+	o = refused_run(e, REFUSE_STAT, EACCES, SET, p);
+	assert_int_equal(o.r, -EACCES);
+	assert_says(&o.err, "/tmp: looking at it refused by policy");
+	assert_label(p, ORIG);
+	assert_no_xattr(p, SV_RELABEL_XATTR);
+}
+
 static void accept_record(const char *path, const char *data, size_t len,
 			  void *arg)
 {
@@ -812,6 +1025,12 @@ int main(void)
 		cmocka_unit_test_teardown(whole_block_device_is_opened_by_its_number,
 					  loopdev_teardown),
 		cmocka_unit_test(whole_block_device_node_outside_dev_is_refused),
+		cmocka_unit_test(set_refused_by_policy_says_so_and_changes_nothing),
+		cmocka_unit_test(label_refused_by_policy_leaves_no_record),
+		cmocka_unit_test(withheld_capability_is_refused_by_policy),
+		cmocka_unit_test(restore_refused_by_policy_keeps_the_record),
+		cmocka_unit_test(unreadable_label_is_refused_by_policy),
+		cmocka_unit_test(lookup_refused_by_policy_names_where),
 		cmocka_unit_test(every_bad_record_is_refused),
 		cmocka_unit_test(every_seed_record_parses_and_formats_back),
 		cmocka_unit_test(boot_id_file_must_hold_a_boot_id),
