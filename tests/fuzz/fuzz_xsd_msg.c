@@ -74,8 +74,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!xsd_tx_check(tx))
 			abort();
 	/* Every transaction left open is committed: the conflict check and
-	 * the replay of its changes on the store run on whatever it did. */
-	while (!client->dead && client->txs) {
+	 * the replay of its changes on the store run on whatever it did
+	 * (with no error injected by the control command "fail"). */
+	memset(s->fail, 0, sizeof(s->fail));
+	for (int i = 0; i < XSD_MAX_TRANSACTIONS && !client->dead && client->txs;
+	     i++) {
 		struct xsd_sockmsg h = { XS_TRANSACTION_END, 1, client->txs->id, 2 };
 
 		xsd_conn_feed(client, &h, sizeof(h));
