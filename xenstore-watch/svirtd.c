@@ -140,7 +140,7 @@ static int run(struct svirtd *s, const struct args *a)
 	}
 	if ((r = open_state(s)) < 0)
 		return r;
-	if (!(s->xs = xs_open(0))) {
+	if (!(s->xs = xs_open(0)) || !(s->xs_watch = xs_open(0))) {
 		sv_log(&s->log, LOG_ERR, "cannot connect to xenstore: %s",
 		       strerror(errno));
 		return -errno;
@@ -166,6 +166,8 @@ static void cleanup(struct svirtd *s)
 	svd_server_close(s);
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
+	if (s->xs_watch)
+		xs_close(s->xs_watch);
 	if (s->xs)
 		xs_close(s->xs);
 	sv_store_close(s->store);
