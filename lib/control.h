@@ -99,6 +99,13 @@ int sv_control_reply_parse(const char *buf, size_t len,
  * -ENOMEM.  Outputs untouched on failure. */
 int sv_control_reply_format(const struct sv_control_reply *r, char **out,
 			    size_t *len);
+/* The same text for an OK reply of n entries that get fills in one at a
+ * time (entry i into *e), so that a LIST of thousands of domains does not
+ * hold thousands of entries of 8 kB each; the same checks and errors. */
+int sv_control_reply_format_each(size_t n,
+				 void (*get)(void *arg, size_t i,
+					     struct sv_control_entry *e),
+				 void *arg, char **out, size_t *len);
 /* Frees the entries and leaves an empty OK reply; safe to call twice. */
 void sv_control_reply_clear(struct sv_control_reply *r);
 

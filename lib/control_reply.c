@@ -460,6 +460,34 @@ int sv_control_reply_format(const struct sv_control_reply *r, char **out,
 	return 0;
 }
 
+int sv_control_reply_format_each(size_t n,
+				 void (*get)(void *arg, size_t i,
+					     struct sv_control_entry *e),
+				 void *arg, char **out, size_t *len)
+{
+	struct sv_control_entry *e = malloc(sizeof(*e));
+	struct sbuf b = { 0 };
+
+	if (!e)
+		return -ENOMEM;
+	sb_printf(&b, "OK %zu\n", n);
+	for (size_t i = 0; i < n && !b.error; i++) {
+		get(arg, i, e);
+		if (!entry_valid(e))
+			b.error = -EINVAL;
+		else
+			format_entry(&b, e);
+	}
+	free(e);
+	if (b.error) {
+		free(b.p);
+		return b.error;
+	}
+	*out = b.p;
+	*len = b.len;
+	return 0;
+}
+
 void sv_control_reply_clear(struct sv_control_reply *r)
 {
 	free(r->entries);

@@ -111,18 +111,37 @@ static bool parse_devid(const char *s, unsigned *out)
 	return true;
 }
 
-/* One device's values (absent ones NULL); -ENOENT if the device is gone. */
+static bool listed(char **names, unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* One device's values (absent ones NULL); -ENOENT if the device is gone.
+ * Its listing, in the same transaction, spares a request for each value
+ * it lacks (most backends write only some of them). */
 static int read_device(struct xs_handle *xs, xs_transaction_t t,
 		       const char *dir, struct raw_values *rv,
 		       struct sv_error *err)
 {
+	_cleanup_free_ char **names = NULL;
+	unsigned n;
 	int r;
 
 	if ((r = check_owner(xs, t, dir, err)) < 0)
 		return r;
+	if (!(names = xs_directory(xs, t, dir, &n))) {
+		r = xs_errno();
+		return sv_fail(err, -r, "%s: cannot list it: %s", dir,
+			       strerror(-r));
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(sv_backend_value_nodes); i++) {
 		char path[128];
 
+		if (!listed(names, n, sv_backend_value_nodes[i]))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, sv_backend_value_nodes[i]);
 		r = read_dom0(xs, t, path, &rv->v[i], err);
 		if (r < 0 && r != -ENOENT)

@@ -1,31 +1,193 @@
 /* mcs.c: the allocator that hands category pairs out, one per guest.
- * A free-list with O(1) alloc, reserve and release whatever the occupancy. */
+ * A free-list with O(1) alloc, reserve and release, in memory for the pairs used. */
 #include "mcs.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 
 #define RND_BATCH 32
+
+/* A map of 0..total-1 to itself in which a key that is not there maps to
+ * itself: open addressing with linear probing, at most half full; past
+ * limit entries, an array of every key instead (stored XORed with the key,
+ * so that calloc's zero pages mean "itself"). */
+struct xmap {
+	uint32_t *key, *val;
+	uint32_t cap, n;	/* cap: a power of two, or 0 */
+	unsigned shift;		/* 32 - log2(cap) */
+	uint32_t total, limit;
+	uint32_t *dense;
+};
+
+#define XMAP_EMPTY UINT32_MAX
 
 /*
  * Pairs are numbered 0..total-1.  pool[0..nfree) holds the free pairs,
  * pool[nfree..total) the taken ones, and where[] is pool's inverse, so
  * drawing a random free pair, taking a given pair and giving one back are
- * each one swap.  Both arrays are stored XORed with their index: calloc's
- * zero pages then mean "identity", so the 4 MB for the full c1..c1023 space
- * are only touched as pairs are used.
+ * each one swap.  Both are kept as maps of the entries that differ from
+ * the identity: a swap moves at most four, so a fresh svirtd holds a few
+ * entries per pair in use, where arrays for the full c1..c1023 space
+ * (522753 pairs) take 4 MB, touched at random pages by the draws.  Years
+ * of churn displace more and more entries: past an eighth of the space, a
+ * map becomes such an array.
  */
 struct sv_mcs {
 	unsigned lo, hi;
 	uint32_t total;
 	uint32_t nfree;
-	uint32_t *pool_x;
-	uint32_t *where_x;
+	struct xmap pool;
+	struct xmap where;
 	uint64_t rnd[RND_BATCH];
 	unsigned nrnd;
 };
+
+static uint32_t xmap_home(const struct xmap *m, uint32_t k)
+{
+	/* Fibonacci hashing: the top bits of the product. */
+	return (uint32_t)(k * 2654435761u) >> m->shift;
+}
+
+/* The slot holding k, or the empty one that ends its probe. */
+static uint32_t xmap_slot(const struct xmap *m, uint32_t k)
+{
+	uint32_t i = xmap_home(m, k);
+
+	while (m->key[i] != XMAP_EMPTY && m->key[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static uint32_t xmap_get(const struct xmap *m, uint32_t k)
+{
+	uint32_t i;
+
+	if (m->dense)
+		return m->dense[k] ^ k;
+	if (!m->cap)
+		return k;
+	i = xmap_slot(m, k);
+	return m->key[i] == k ? m->val[i] : k;
+}
+
+static int xmap_densify(struct xmap *m)
+{
+	uint32_t *d = calloc(m->total, sizeof(uint32_t));
+
+	if (!d)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < m->cap; i++)
+		if (m->key[i] != XMAP_EMPTY)
+			d[m->key[i]] = m->val[i] ^ m->key[i];
+	free(m->key);
+	free(m->val);
+	m->key = m->val = NULL;
+	m->cap = m->n = 0;
+	m->dense = d;
+	return 0;
+}
+
+/* Room for extra more entries, so that the sets after it cannot fail. */
+static int xmap_reserve(struct xmap *m, uint32_t extra)
+{
+	struct xmap big = *m;
+
+	if (m->dense || 2 * (m->n + extra) <= m->cap)
+		return 0;
+	if (m->n + extra > m->limit)
+		return xmap_densify(m);
+	big.cap = m->cap ? m->cap : 16;
+	big.shift = m->cap ? m->shift : 28;
+	while (2 * (m->n + extra) > big.cap) {
+		big.cap *= 2;
+		big.shift--;
+	}
+	big.n = m->n;
+	big.key = malloc(big.cap * sizeof(uint32_t));
+	big.val = malloc(big.cap * sizeof(uint32_t));
+	if (!big.key || !big.val) {
+		free(big.key);
+		free(big.val);
+		return -ENOMEM;
+	}
+	memset(big.key, 0xff, big.cap * sizeof(uint32_t));
+	for (uint32_t i = 0; i < m->cap; i++) {
+		if (m->key[i] != XMAP_EMPTY) {
+			uint32_t j = xmap_slot(&big, m->key[i]);
+
+			big.key[j] = m->key[i];
+			big.val[j] = m->val[i];
+		}
+	}
+	free(m->key);
+	free(m->val);
+	*m = big;
+	return 0;
+}
+
+/* Takes slot i out, moving later entries of its run back where their
+ * probe would otherwise miss them. */
+static void xmap_remove_slot(struct xmap *m, uint32_t i)
+{
+	uint32_t mask = m->cap - 1;
+
+	for (uint32_t j = (i + 1) & mask; m->key[j] != XMAP_EMPTY;
+	     j = (j + 1) & mask) {
+		uint32_t home = xmap_home(m, m->key[j]);
+
+		/* j's entry may fill the hole at i unless its home lies in
+		 * the cyclic range (i, j]. */
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && home <= i && home > j)) {
+			m->key[i] = m->key[j];
+			m->val[i] = m->val[j];
+			i = j;
+		}
+	}
+	m->key[i] = XMAP_EMPTY;
+	m->n--;
+}
+
+/* After xmap_reserve: cannot fail. */
+static void xmap_set(struct xmap *m, uint32_t k, uint32_t v)
+{
+	uint32_t i;
+
+	if (m->dense) {
+		m->dense[k] = v ^ k;
+		return;
+	}
+	i = xmap_slot(m, k);
+	if (v == k) {
+		if (m->key[i] == k)
+			xmap_remove_slot(m, i);
+		return;
+	}
+	if (m->key[i] != k) {
+		m->key[i] = k;
+		m->n++;
+	}
+	m->val[i] = v;
+}
+
+static void xmap_init(struct xmap *m, uint32_t total)
+{
+	/* Small spaces stay maps: their arrays would be no smaller. */
+	*m = (struct xmap){ .total = total,
+			    .limit = total / 8 > 64 ? total / 8 : 64 };
+}
+
+static void xmap_free(struct xmap *m)
+{
+	free(m->key);
+	free(m->val);
+	free(m->dense);
+	*m = (struct xmap){ 0 };
+}
 
 int sv_mcs_new(unsigned lo, unsigned hi, struct sv_mcs **out,
 	       struct sv_error *err)
@@ -49,12 +211,8 @@ int sv_mcs_new(unsigned lo, unsigned hi, struct sv_mcs **out,
 	m->hi = hi;
 	m->total = (uint32_t)(k * (k - 1) / 2);
 	m->nfree = m->total;
-	m->pool_x = calloc(m->total, sizeof(uint32_t));
-	m->where_x = calloc(m->total, sizeof(uint32_t));
-	if (!m->pool_x || !m->where_x) {
-		sv_mcs_free(m);
-		return -ENOMEM;
-	}
+	xmap_init(&m->pool, m->total);
+	xmap_init(&m->where, m->total);
 	*out = m;
 	return 0;
 }
@@ -63,8 +221,8 @@ void sv_mcs_free(struct sv_mcs *m)
 {
 	if (!m)
 		return;
-	free(m->pool_x);
-	free(m->where_x);
+	xmap_free(&m->pool);
+	xmap_free(&m->where);
 	free(m);
 }
 
@@ -95,22 +253,26 @@ static struct sv_pair index_pair(const struct sv_mcs *m, uint32_t idx)
 
 static uint32_t pool_get(const struct sv_mcs *m, uint32_t pos)
 {
-	return m->pool_x[pos] ^ pos;
+	return xmap_get(&m->pool, pos);
 }
 
 static uint32_t where_get(const struct sv_mcs *m, uint32_t v)
 {
-	return m->where_x[v] ^ v;
+	return xmap_get(&m->where, v);
 }
 
-static void swap_pos(struct sv_mcs *m, uint32_t i, uint32_t j)
+/* -ENOMEM with nothing changed, or the swap done. */
+static int swap_pos(struct sv_mcs *m, uint32_t i, uint32_t j)
 {
 	uint32_t vi = pool_get(m, i), vj = pool_get(m, j);
 
-	m->pool_x[i] = vj ^ i;
-	m->pool_x[j] = vi ^ j;
-	m->where_x[vi] = j ^ vi;
-	m->where_x[vj] = i ^ vj;
+	if (xmap_reserve(&m->pool, 2) < 0 || xmap_reserve(&m->where, 2) < 0)
+		return -ENOMEM;
+	xmap_set(&m->pool, i, vj);
+	xmap_set(&m->pool, j, vi);
+	xmap_set(&m->where, vi, j);
+	xmap_set(&m->where, vj, i);
+	return 0;
 }
 
 static int random_u64(struct sv_mcs *m, uint64_t *out)
@@ -160,8 +322,10 @@ int sv_mcs_alloc(struct sv_mcs *m, struct sv_pair *out)
 	r = random_below(m, m->nfree, &pos);
 	if (r < 0)
 		return r;
-	*out = index_pair(m, pool_get(m, pos));
-	swap_pos(m, pos, m->nfree - 1);
+	if ((r = swap_pos(m, pos, m->nfree - 1)) < 0)
+		return r;
+	/* Now at the end of the free part, just before it shrinks. */
+	*out = index_pair(m, pool_get(m, m->nfree - 1));
 	m->nfree--;
 	return 0;
 }
@@ -175,7 +339,8 @@ int sv_mcs_reserve(struct sv_mcs *m, struct sv_pair p)
 	pos = where_get(m, idx);
 	if (pos >= m->nfree)
 		return -EEXIST;
-	swap_pos(m, pos, m->nfree - 1);
+	if (swap_pos(m, pos, m->nfree - 1) < 0)
+		return -ENOMEM;
 	m->nfree--;
 	return 0;
 }
@@ -189,7 +354,8 @@ int sv_mcs_release(struct sv_mcs *m, struct sv_pair p)
 	pos = where_get(m, idx);
 	if (pos < m->nfree)
 		return -ENOENT;
-	swap_pos(m, pos, m->nfree);
+	if (swap_pos(m, pos, m->nfree) < 0)
+		return -ENOMEM;
 	m->nfree++;
 	return 0;
 }

@@ -32,11 +32,13 @@ int sv_mcs_new(unsigned lo, unsigned hi, struct sv_mcs **out,
 void sv_mcs_free(struct sv_mcs *m);
 
 /* Draw a free pair uniformly at random (getrandom).  O(1) whatever the
- * occupancy.  -ENOSPC when every pair is taken. */
+ * occupancy, in memory for the pairs in use only.  -ENOSPC when every pair
+ * is taken.  Each of these three: -ENOMEM with nothing changed. */
 int sv_mcs_alloc(struct sv_mcs *m, struct sv_pair *out);
 /* Take a given pair: -ERANGE outside the allocator's range, -EEXIST taken. */
 int sv_mcs_reserve(struct sv_mcs *m, struct sv_pair p);
-/* Give a pair back: -ERANGE outside the range, -ENOENT not taken. */
+/* Give a pair back: -ERANGE outside the range, -ENOENT not taken (a pair
+ * that cannot be given back stays taken: never handed out twice). */
 int sv_mcs_release(struct sv_mcs *m, struct sv_pair p);
 bool sv_mcs_taken(const struct sv_mcs *m, struct sv_pair p);
 size_t sv_mcs_total(const struct sv_mcs *m);

@@ -66,7 +66,7 @@ struct sv_relabel_ctx {
 	 * block devices; tests point it at fake trees (no probe then). */
 	const struct sv_sysroots *sys;
 	/* The policy's default label of a path (svirtd: selabel_lookup_raw
-	 * on a handle opened once; tests inject their own), written back
+	 * on a handle opened at the first need; tests inject their own), written back
 	 * instead of an original that is one of svirt's own labels.  NULL
 	 * (sv_relabel_ctx_init's): none, and such a restore fails. */
 	int (*default_label)(void *arg, const char *path, mode_t mode,
@@ -126,6 +126,11 @@ int sv_relabel_trusted_orig(const struct sv_relabel_ctx *c,
 /* default_label on a struct selabel_handle * (NULL: no default). */
 int sv_relabel_selabel_default(void *handle, const char *path, mode_t mode,
 			       char *out, size_t size);
+/* default_label on a struct selabel_handle ** that the first call fills:
+ * the file contexts cost about 20 MB and half a second to load, for a
+ * restore that few hosts ever do.  A failed open is tried again next time. */
+int sv_relabel_selabel_lazy(void *handlep, const char *path, mode_t mode,
+			    char *out, size_t size);
 
 /* Opens a resolved path (absolute, no ".", "..", "//") component by
  * component with O_PATH|O_NOFOLLOW; -ELOOP if any component is a symlink. */

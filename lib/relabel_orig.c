@@ -45,6 +45,16 @@ int sv_relabel_selabel_default(void *handle, const char *path, mode_t mode,
 	return r;
 }
 
+int sv_relabel_selabel_lazy(void *handlep, const char *path, mode_t mode,
+			    char *out, size_t size)
+{
+	struct selabel_handle **h = handlep;
+
+	if (!*h && !(*h = selabel_open(SELABEL_CTX_FILE, NULL, 0)))
+		return errno ? -errno : -ENOENT;
+	return sv_relabel_selabel_default(*h, path, mode, out, size);
+}
+
 int sv_relabel_trusted_orig(const struct sv_relabel_ctx *c,
 			    const struct sv_relabel_obj *obj, const char *orig,
 			    char out[static SV_RELABEL_LABEL_MAX + 1],

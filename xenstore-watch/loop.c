@@ -90,7 +90,7 @@ static void drain_watches(struct svirtd *s, struct batch *b)
 	char **ev;
 
 	for (int i = 0; i < SVIRTD_EVENTS_PER_BATCH &&
-			(ev = xs_check_watch(s->xs)); i++) {
+			(ev = xs_check_watch(s->xs_watch)); i++) {
 		const char *tok = ev[XS_WATCH_TOKEN];
 
 		if (strcmp(tok, TOKEN_INTRO) == 0)
@@ -315,12 +315,12 @@ static int watch_all(struct svirtd *s)
 {
 	char path[64];
 
-	if (!xs_watch(s->xs, "@introduceDomain", TOKEN_INTRO) ||
-	    !xs_watch(s->xs, "@releaseDomain", TOKEN_RELEASE))
+	if (!xs_watch(s->xs_watch, "@introduceDomain", TOKEN_INTRO) ||
+	    !xs_watch(s->xs_watch, "@releaseDomain", TOKEN_RELEASE))
 		return -errno;
 	for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
 		snprintf(path, sizeof(path), BACKEND "%s", backends[i]);
-		if (!xs_watch(s->xs, path, TOKEN_BACKEND))
+		if (!xs_watch(s->xs_watch, path, TOKEN_BACKEND))
 			return -errno;
 	}
 	return 0;
@@ -343,7 +343,8 @@ int svd_loop_run(struct svirtd *s)
 
 		if (relabel >= 0 && (timeout < 0 || relabel < timeout))
 			timeout = relabel;
-		p[0] = (struct pollfd){ .fd = xs_fileno(s->xs), .events = POLLIN };
+		p[0] = (struct pollfd){ .fd = xs_fileno(s->xs_watch),
+					.events = POLLIN };
 		p[1] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
 		/* poll ignores a negative fd: no link events without network. */
 		p[2] = (struct pollfd){ .fd = s->link_fd, .events = POLLIN };

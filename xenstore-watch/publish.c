@@ -48,8 +48,15 @@ static bool write_all(struct svirtd *s, xs_transaction_t t,
 	char dir[64], count[24];
 
 	snprintf(dir, sizeof(dir), SVIRT_DIR "/%d", d->domid);
+	/* The first write makes the directory (inheriting SVIRT_DIR's
+	 * dom0-only permissions), which are then set on it all the same:
+	 * one request fewer than a mkdir first, and nothing is seen before
+	 * the commit. */
 	if (!d->published &&
-	    (!make_dir(s, t, dir) || !put(s, t, d->domid, "uuid", d->uuid) ||
+	    (!put(s, t, d->domid, "uuid", d->uuid) ||
+	     !xs_set_permissions(s->xs, t, dir,
+				 (struct xs_permissions *)dom0_only,
+				 ARRAY_SIZE(dom0_only)) ||
 	     !put(s, t, d->domid, "name", d->name) ||
 	     !put(s, t, d->domid, "label", d->labels.process) ||
 	     !put(s, t, d->domid, "imagelabel", d->labels.image)))

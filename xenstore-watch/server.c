@@ -88,19 +88,10 @@ void svd_server_close(struct svirtd *s)
 
 /* The reply, whole; the client is waiting for it, so a full socket buffer
  * is waited out for a bounded time rather than dropped. */
-static void send_reply(struct svirtd *s, int fd, struct sv_control_reply *rep)
+static void send_text(struct svirtd *s, int fd, const char *text, size_t len)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t len, off = 0;
-	int r = sv_control_reply_format(rep, &text, &len);
+	size_t off = 0;
 
-	if (r < 0) {
-		sv_control_reply_set_error(rep, r == -EMSGSIZE ? ENOSPC : EIO,
-					   "reply cannot be formatted: %s",
-					   strerror(-r));
-		if (sv_control_reply_format(rep, &text, &len) < 0)
-			return;
-	}
 	while (off < len) {
 		ssize_t n = send(fd, text + off, len - off, MSG_NOSIGNAL);
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
@@ -115,6 +106,23 @@ static void send_reply(struct svirtd *s, int fd, struct sv_control_reply *rep)
 		       strerror(errno));
 		return;
 	}
+}
+
+/* The reply, or, where it breaks the rules, an error saying so. */
+static void send_reply(struct svirtd *s, int fd, struct sv_control_reply *rep)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = sv_control_reply_format(rep, &text, &len);
+
+	if (r < 0) {
+		sv_control_reply_set_error(rep, r == -EMSGSIZE ? ENOSPC : EIO,
+					   "reply cannot be formatted: %s",
+					   strerror(-r));
+		if (sv_control_reply_format(rep, &text, &len) < 0)
+			return;
+	}
+	send_text(s, fd, text, len);
 }
 
 static _printf_(4, 5) void send_error(struct svirtd *s, int fd, int errnum,
@@ -132,18 +140,27 @@ static _printf_(4, 5) void send_error(struct svirtd *s, int fd, int errnum,
 	sv_control_reply_clear(&rep);
 }
 
+static void entry_of(void *arg, size_t i, struct sv_control_entry *e)
+{
+	sv_domain_entry(((struct sv_domain **)arg)[i], e);
+}
+
+/* Formatted an entry at a time: a LIST of every guest stays small. */
 static int reply_entries(struct svirtd *s, int fd, struct sv_domain **v,
 			 size_t n)
 {
-	struct sv_control_reply rep = { 0 };
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = sv_control_reply_format_each(n, entry_of, v, &text, &len);
 
-	if (n && !(rep.entries = calloc(n, sizeof(*rep.entries))))
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		sv_domain_entry(v[i], &rep.entries[i]);
-	rep.n = n;
-	send_reply(s, fd, &rep);
-	sv_control_reply_clear(&rep);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		send_error(s, fd, r == -EMSGSIZE ? ENOSPC : EIO, "reply cannot "
+			   "be formatted: %s", strerror(-r));
+		return 0;
+	}
+	send_text(s, fd, text, len);
 	return 0;
 }
 

@@ -121,14 +121,11 @@ static int open_state(struct svirtd *s)
 		sv_log(&s->log, LOG_ERR, "%s", err.msg);
 		return r;
 	}
-	/* Once: the default label of a path, for a restore that must not
-	 * believe a remembered original (relabel.h). */
-	if (!(s->selabel = selabel_open(SELABEL_CTX_FILE, NULL, 0)))
-		sv_log(&s->log, LOG_WARNING, "no file contexts (%s): an image "
-		       "whose trusted.svirt names svirt's own label as its "
-		       "original keeps its record", strerror(errno));
-	s->rctx.default_label = sv_relabel_selabel_default;
-	s->rctx.default_arg = s->selabel;
+	/* The default label of a path, for a restore that must not believe
+	 * a remembered original (relabel.h): the file contexts are opened at
+	 * the first such restore, not here (20 MB and half a second). */
+	s->rctx.default_label = sv_relabel_selabel_lazy;
+	s->rctx.default_arg = &s->selabel;
 	sv_domains_init(&s->doms, &s->cfg, &s->rctx, &s->log, s->mcs, s->store);
 	return 0;
 }
@@ -143,7 +140,7 @@ static int run(struct svirtd *s, const struct args *a)
 	}
 	if ((r = open_state(s)) < 0)
 		return r;
-	if (!(s->xs = xs_open(0))) {
+	if (!(s->xs = xs_open(0)) || !(s->xs_watch = xs_open(0))) {
 		sv_log(&s->log, LOG_ERR, "cannot connect to xenstore: %s",
 		       strerror(errno));
 		return -errno;
@@ -169,6 +166,8 @@ static void cleanup(struct svirtd *s)
 	svd_server_close(s);
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
+	if (s->xs_watch)
+		xs_close(s->xs_watch);
 	if (s->xs)
 		xs_close(s->xs);
 	sv_store_close(s->store);

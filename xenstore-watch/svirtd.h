@@ -54,7 +54,12 @@ struct svirtd {
 	struct sv_relabel_ctx rctx;
 	struct selabel_handle *selabel;	/* file contexts, for rctx */
 	struct sv_domains doms;
-	struct xs_handle *xs;
+	struct xs_handle *xs;		/* requests */
+	/* Watches only: once a handle has a watch, libxenstore hands every
+	 * reply on it from a reader thread to the caller, two more context
+	 * switches per request.  An event read here is older than any answer
+	 * to a request sent after it, so nothing is seen out of order. */
+	struct xs_handle *xs_watch;
 	int sigfd;
 	struct svd_server srv;
 	struct sv_log_limit bind_log;	/* bind failures, per domid */

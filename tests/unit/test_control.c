@@ -449,6 +449,43 @@ static void reply_format_refuses_broken_entries(void **state)
 	assert_int_equal(len, 99);
 }
 
+static void entry_from_table(void *arg, size_t i, struct sv_control_entry *e)
+{
+	*e = ((struct sv_control_entry *)arg)[i];
+}
+
+/* svirtd's LIST formats one entry at a time: the same text as the whole
+ * reply at once, and the same refusal of a broken entry. */
+static void reply_formatted_entry_by_entry_is_the_same_text(void **state)
+{
+	struct sv_control_entry e[3] = { entry(3, SV_STATE_LABELLED),
+					 entry(7, SV_STATE_ERROR),
+					 entry(-1, SV_STATE_RESERVED) };
+	struct sv_control_reply r = { .n = 3, .entries = e };
+	char *whole = NULL, *each = NULL, *text = (char *)"untouched";
+	size_t wlen, elen, len = 99;
+
+	(void)state;
+	strcpy(e[1].reason, "disk gone");
+	assert_int_equal(sv_control_reply_format(&r, &whole, &wlen), 0);
+	assert_int_equal(sv_control_reply_format_each(3, entry_from_table, e,
+						      &each, &elen), 0);
+	assert_int_equal(elen, wlen);
+	assert_memory_equal(each, whole, wlen);
+	free(each);
+	assert_int_equal(sv_control_reply_format_each(0, entry_from_table, e,
+						      &each, &elen), 0);
+	assert_int_equal(elen, 5);
+	assert_memory_equal(each, "OK 0\n", 5);
+	free(each);
+	e[2].reason[0] = 'x';		/* a reason without an error */
+	assert_int_equal(sv_control_reply_format_each(3, entry_from_table, e,
+						      &text, &len), -EINVAL);
+	assert_string_equal(text, "untouched");
+	assert_int_equal(len, 99);
+	free(whole);
+}
+
 static void reply_format_refuses_a_bad_error(void **state)
 {
 	struct sv_control_reply r = { .error = EPERM, .message = "no" };
@@ -602,6 +639,7 @@ int main(void)
 		cmocka_unit_test(every_reply_seed_formats_back_to_itself),
 		cmocka_unit_test(every_reason_byte_survives_the_wire),
 		cmocka_unit_test(reply_format_refuses_broken_entries),
+		cmocka_unit_test(reply_formatted_entry_by_entry_is_the_same_text),
 		cmocka_unit_test(reply_format_refuses_a_bad_error),
 		cmocka_unit_test(reply_too_long_to_send_is_emsgsize),
 		cmocka_unit_test(reply_too_long_to_read_is_refused),

@@ -2,6 +2,7 @@
  * reserves and releases exactly, and says "exhausted" instead of looping. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -231,6 +232,70 @@ static void full_space_hands_out_every_pair_exactly_once(void **state)
 	sv_mcs_free(m);
 }
 
+/* Allocations, reservations and releases in any order agree with a plain
+ * table of the pairs taken, the table kept about half full (the allocator
+ * keeps only what differs from its start, then an array past a size). */
+static void mixed_operations(unsigned lo, unsigned hi, int rounds)
+{
+	size_t pairs = (size_t)(hi - lo + 1) * (hi - lo) / 2, used = 0;
+	struct sv_mcs *m = new_mcs(lo, hi);
+	bool *taken = calloc((hi + 1) * (hi + 1), sizeof(bool));
+	struct sv_pair *held = calloc(pairs, sizeof(*held)), p;
+
+	assert_non_null(taken);
+	assert_non_null(held);
+	srand(1795);
+	for (int i = 0; i < rounds; i++) {
+		unsigned a = lo + (unsigned)rand() % (hi - lo + 1);
+		unsigned b = a + 1 + (unsigned)rand() % (hi - lo + 1);
+		int op = rand() % 4, r;
+
+		if (op >= 2 && used) {
+			size_t k = (size_t)rand() % used;
+
+			assert_int_equal(sv_mcs_release(m, held[k]), 0);
+			assert_int_equal(sv_mcs_release(m, held[k]), -2);
+			taken[held[k].a * (hi + 1) + held[k].b] = false;
+			held[k] = held[--used];
+			continue;
+		}
+		if (op == 1 && b <= hi) {
+			p = (struct sv_pair){ a, b };
+			r = sv_mcs_reserve(m, p);
+			assert_int_equal(r, taken[a * (hi + 1) + b] ? -17 : 0);
+			if (r)
+				continue;
+		} else {
+			r = sv_mcs_alloc(m, &p);
+			if (used == pairs) {
+				assert_int_equal(r, -28);
+				continue;
+			}
+			assert_int_equal(r, 0);
+			assert_true(p.a >= lo && p.a < p.b && p.b <= hi);
+			assert_false(taken[p.a * (hi + 1) + p.b]);
+		}
+		taken[p.a * (hi + 1) + p.b] = true;
+		held[used++] = p;
+		assert_int_equal(sv_mcs_used(m), used);
+	}
+	for (unsigned x = lo; x <= hi; x++)
+		for (unsigned y = x + 1; y <= hi; y++)
+			assert_int_equal(sv_mcs_taken(m, (struct sv_pair){ x, y }),
+					 taken[x * (hi + 1) + y]);
+	free(held);
+	free(taken);
+	sv_mcs_free(m);
+}
+
+static void mixed_operations_agree_with_a_table_of_taken_pairs(void **state)
+{
+	(void)state;
+	mixed_operations(3, 12, 300000);	/* small: maps, much churn */
+	mixed_operations(3, 40, 300000);	/* becomes arrays */
+	mixed_operations(1, 1023, 20000);	/* stays maps */
+}
+
 static void draws_are_spread_evenly(void **state)
 {
 	struct sv_mcs *m = new_mcs(1, 3);	/* pairs c1,c2 c1,c3 c2,c3 */
@@ -268,6 +333,7 @@ int main(void)
 		cmocka_unit_test(release_of_a_free_pair_is_enoent),
 		cmocka_unit_test(alloc_never_returns_a_reserved_pair),
 		cmocka_unit_test(full_space_hands_out_every_pair_exactly_once),
+		cmocka_unit_test(mixed_operations_agree_with_a_table_of_taken_pairs),
 		cmocka_unit_test(draws_are_spread_evenly),
 	};
 

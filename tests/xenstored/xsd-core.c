@@ -219,8 +219,7 @@ void xsd_send_event(struct xsd_conn *c, const char *path, const char *token)
 static void process(struct xsd_conn *c)
 {
 	struct xsd_req r = { .srv = c->srv, .conn = c,
-			     .body = (const char *)c->body,
-			     .root = &c->srv->root };
+			     .body = (const char *)c->body };
 	const struct xsd_op *op = NULL;
 	int rc;
 
@@ -248,9 +247,7 @@ static void process(struct xsd_conn *c)
 			return;
 		}
 	}
-	if (r.tx && (op->flags & OP_TX))
-		r.root = &r.tx->root;
-	else if (!(op->flags & OP_TX))
+	if (!(op->flags & OP_TX))
 		r.tx = NULL;
 	rc = op->fn(&r);
 	if (rc < 0)

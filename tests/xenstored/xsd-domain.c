@@ -215,6 +215,10 @@ int xsd_op_control(struct xsd_req *r)
 	if (strcmp(r->body, "check") == 0) {
 		if (!xsd_tree_check(r->srv->root))
 			return -EIO;
+		for (const struct xsd_conn *c = r->srv->conns; c; c = c->next)
+			for (const struct xsd_tx *tx = c->txs; tx; tx = tx->next)
+				if (!xsd_tx_check(tx))
+					return -EIO;
 		xsd_reply_ok(r);
 		return 0;
 	}

@@ -7,14 +7,13 @@
 
 #include "xsd.h"
 
-/* In a transaction, every node looked at is remembered for the commit. */
+/* In a transaction, the node as it sees it (its first look at one is
+ * remembered for the commit); else the store's. */
 static int lookup(struct xsd_req *r, const char *path, struct xsd_node **out)
 {
-	struct xsd_node *n = xsd_tree_lookup(*r->root, path);
-
-	if (r->tx && xsd_tx_touch(r->tx, path, n) != 0)
-		return -ENOMEM;
-	*out = n;
+	if (r->tx)
+		return xsd_tx_get(r->tx, r->srv->root, path, out);
+	*out = xsd_tree_lookup(r->srv->root, path);
 	return 0;
 }
 
@@ -34,8 +33,10 @@ static bool owns(const struct xsd_req *r, const struct xsd_node *n)
 	       (d && owner == d->target);
 }
 
-/* The closest existing ancestor of a missing path (the root at worst). */
-static int nearest(struct xsd_req *r, const char *path, struct xsd_node **out)
+/* The closest existing ancestor of a missing path (the root at worst), and
+ * the length of its path (0 for the root). */
+static int nearest(struct xsd_req *r, const char *path, struct xsd_node **out,
+		   size_t *len)
 {
 	char *p = strdup(path);
 	struct xsd_node *n = NULL;
@@ -50,9 +51,11 @@ static int nearest(struct xsd_req *r, const char *path, struct xsd_node **out)
 			*slash = '\0';
 		rc = lookup(r, p, &n);
 	}
-	free(p);
-	if (rc == 0)
+	if (rc == 0) {
 		*out = n;
+		*len = p[1] ? strlen(p) : 0;
+	}
+	free(p);
 	return rc;
 }
 
@@ -66,7 +69,9 @@ static int get_node(struct xsd_req *r, const char *path, unsigned want,
 	if (rc != 0)
 		return rc;
 	if (!n) {
-		rc = nearest(r, path, &n);
+		size_t len;
+
+		rc = nearest(r, path, &n, &len);
 		if (rc != 0)
 			return rc;
 		return allowed(r, n, want) ? -ENOENT : -EACCES;
@@ -96,32 +101,30 @@ static int changed(struct xsd_req *r, const char *path,
 	return 0;
 }
 
+/* The node path[0..len) whose last name starts at name, below parent. */
 static struct xsd_node *new_kid(struct xsd_req *r, struct xsd_node *parent,
-				const char *name, size_t len)
+				const char *path, const char *name, size_t len)
 {
-	struct xsd_node *kid = xsd_node_new(name, len, &parent->perms);
+	uint64_t gen = ++r->srv->gen;
+	struct xsd_node *kid;
 
+	if (r->tx) {
+		kid = xsd_tx_add(r->tx, parent, path, len, gen);
+	} else {
+		kid = xsd_node_new(name, len - (size_t)(name - path),
+				   &parent->perms);
+		if (kid && xsd_node_adopt(parent, kid, gen) != 0) {
+			xsd_node_free(kid);
+			kid = NULL;
+		}
+	}
 	if (!kid)
 		return NULL;
 	/* Guests own what they create; dom0's nodes keep the parent's owner. */
 	if (!r->conn->privileged)
 		kid->perms.p[0].domid = r->conn->domid;
-	kid->gen = ++r->srv->gen;
-	if (xsd_node_adopt(parent, kid, kid->gen) != 0) {
-		xsd_node_free(kid);
-		return NULL;
-	}
+	kid->gen = gen;
 	return kid;
-}
-
-/* Length of a node's absolute path, the root's being 0 here. */
-static size_t path_len(const struct xsd_node *n)
-{
-	size_t len = 0;
-
-	for (; n->parent; n = n->parent)
-		len += strlen(n->name) + 1;
-	return len;
 }
 
 /* Creates a missing path and its missing parents, with empty values. */
@@ -129,18 +132,18 @@ static int create(struct xsd_req *r, const char *path, struct xsd_node **out)
 {
 	struct xsd_node *n;
 	size_t off;
-	int rc = nearest(r, path, &n);
+	int rc = nearest(r, path, &n, &off);
 
 	if (rc != 0)
 		return rc;
 	if (!allowed(r, n, XSD_PERM_WRITE))
 		return -EACCES;
-	for (off = path_len(n); path[off] == '/' && path[off + 1];) {
+	while (path[off] == '/' && path[off + 1]) {
 		const char *name = path + off + 1;
 		const char *end = strchr(name, '/');
 		size_t len = end ? (size_t)(end - name) : strlen(name);
 
-		n = new_kid(r, n, name, len);
+		n = new_kid(r, n, path, name, off + 1 + len);
 		if (!n)
 			return -ENOMEM;
 		off += len + 1;
@@ -253,8 +256,12 @@ static int rm_node(struct xsd_req *r, const char *path, struct xsd_node *n)
 	free(parent);
 	if (rc != 0)
 		return rc;
-	xsd_node_orphan(n, ++r->srv->gen);
-	xsd_node_free(n);
+	if (r->tx) {
+		xsd_tx_remove(r->tx, path, ++r->srv->gen);
+	} else {
+		xsd_node_orphan(n, ++r->srv->gen);
+		xsd_node_free(n);
+	}
 	rc = changed(r, path, &perms, true);
 	free(perms.p);
 	if (rc == 0)
@@ -273,13 +280,16 @@ int xsd_op_rm(struct xsd_req *r)
 	if (rc == -ENOENT)
 		rc = rm_missing(r, path);
 	else if (rc == 0)
-		rc = n->parent ? rm_node(r, path, n) : -EINVAL;
+		rc = strcmp(path, "/") ? rm_node(r, path, n) : -EINVAL;
 	free(path);
 	return rc;
 }
 
-static int child_names(const struct xsd_node *n, struct xsd_buf *b)
+static int child_names(const struct xsd_req *r, const struct xsd_node *n,
+		       struct xsd_buf *b)
 {
+	if (r->tx)
+		return xsd_tx_kid_names(n, b);
 	for (size_t i = 0; i < n->nkids; i++)
 		if (xsd_buf_add(b, n->kids[i]->name,
 				strlen(n->kids[i]->name) + 1) != 0)
@@ -297,7 +307,7 @@ int xsd_op_directory(struct xsd_req *r)
 	if (rc == 0)
 		rc = get_node(r, path, XSD_PERM_READ, &n);
 	if (rc == 0)
-		rc = child_names(n, &b);
+		rc = child_names(r, n, &b);
 	if (rc == 0)
 		xsd_reply(r, XS_DIRECTORY, b.data, b.len);
 	xsd_buf_free(&b);
@@ -322,12 +332,12 @@ static int parse_offset(const char *s, size_t *off)
 
 /* Whole names from off on, and the empty name that ends the list if it fits:
  * libxenstore reads "a name ended by two NULs" as the last part. */
-static int directory_chunk(const struct xsd_node *n, size_t off,
-			   struct xsd_buf *b)
+static int directory_chunk(const struct xsd_req *r, const struct xsd_node *n,
+			   size_t off, struct xsd_buf *b)
 {
 	struct xsd_buf all = { 0 };
 	size_t end, room = XENSTORE_PAYLOAD_MAX - b->len;
-	int rc = child_names(n, &all);
+	int rc = child_names(r, n, &all);
 
 	if (rc == 0)
 		rc = xsd_buf_add(&all, "", 1);
@@ -369,7 +379,7 @@ int xsd_op_directory_part(struct xsd_req *r)
 		rc = xsd_buf_add(&b, gen, strlen(gen) + 1);
 	}
 	if (rc == 0)
-		rc = directory_chunk(n, off, &b);
+		rc = directory_chunk(r, n, off, &b);
 	if (rc == 0)
 		xsd_reply(r, XS_DIRECTORY_PART, b.data, b.len);
 	xsd_buf_free(&b);

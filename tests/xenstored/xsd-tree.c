@@ -1,5 +1,5 @@
 /* xsd-tree.c: the test xenstore server's tree of nodes, each with a value, a
- * permission list and a generation count; copied whole for transactions. */
+ * permission list and a generation count. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,40 +72,6 @@ void xsd_node_free(struct xsd_node *n)
 	free(n->value);
 	free(n->perms.p);
 	free(n);
-}
-
-static int clone_kids(struct xsd_node *copy, const struct xsd_node *n)
-{
-	if (n->nkids == 0)
-		return 0;
-	copy->kids = calloc(n->nkids, sizeof(*copy->kids));
-	if (!copy->kids)
-		return -ENOMEM;
-	copy->capkids = n->nkids;
-	for (size_t i = 0; i < n->nkids; i++) {
-		struct xsd_node *kid = xsd_node_clone(n->kids[i]);
-
-		if (!kid)
-			return -ENOMEM;
-		kid->parent = copy;
-		copy->kids[copy->nkids++] = kid;
-	}
-	return 0;
-}
-
-struct xsd_node *xsd_node_clone(const struct xsd_node *n)
-{
-	struct xsd_node *copy = xsd_node_new(n->name, strlen(n->name), &n->perms);
-
-	if (!copy)
-		return NULL;
-	copy->gen = n->gen;
-	if (xsd_node_set_value(copy, n->value, n->len) != 0 ||
-	    clone_kids(copy, n) != 0) {
-		xsd_node_free(copy);
-		return NULL;
-	}
-	return copy;
 }
 
 struct xsd_node *xsd_node_child(const struct xsd_node *n, const char *name,

@@ -59,11 +59,19 @@ struct xsd_watch {
 	size_t strip; /* prefix to drop from event paths of a relative watch */
 };
 
-/* What a transaction saw of a node the first time it touched it. */
-struct xsd_access {
+/* A node a transaction has looked at, by path, as xenstored keeps them:
+ * what the store had the first time (checked at commit), and the node as
+ * the transaction sees it, changes and all. */
+struct xsd_txnode {
 	char *path;
+	size_t plen;
+	bool recorded;	/* seen in the store: existed and gen are checked */
 	bool existed;
 	uint64_t gen;
+	bool present;	/* the transaction sees a node here */
+	bool own;	/* made or removed in it: nothing of the store's below */
+	struct xsd_node node;	/* when present: value, perms and gen */
+	struct xsd_buf kids;	/* when present: its children's names */
 };
 
 /* A change made in a transaction, replayed on the store at commit. */
@@ -73,12 +81,13 @@ struct xsd_txop {
 	size_t len;
 };
 
+/* Costs what it touches: only the nodes it looked at are copied, in a
+ * table by path; the store is read for the others at their first use. */
 struct xsd_tx {
 	struct xsd_tx *next;
 	uint32_t id;
-	struct xsd_node *root; /* private copy of the whole store */
-	struct xsd_access *acc;
-	size_t nacc, capacc;
+	struct xsd_txnode **slots; /* open addressing by path */
+	size_t nslots, nused;
 	struct xsd_txop *ops;
 	size_t nops, capops;
 };
@@ -128,7 +137,6 @@ struct xsd_req {
 	const char *body;
 	size_t len;
 	struct xsd_tx *tx;        /* NULL: the live store */
-	struct xsd_node **root;   /* the tree the request reads and changes */
 	bool replay;              /* a commit replaying a checked change */
 };
 
@@ -162,7 +170,6 @@ unsigned xsd_perm_for(const struct xsd_server *s, const struct xsd_conn *c,
 struct xsd_node *xsd_node_new(const char *name, size_t namelen,
 			      const struct xsd_perms *perms);
 void xsd_node_free(struct xsd_node *n);
-struct xsd_node *xsd_node_clone(const struct xsd_node *n);
 struct xsd_node *xsd_node_child(const struct xsd_node *n, const char *name,
 				size_t len);
 int xsd_node_adopt(struct xsd_node *parent, struct xsd_node *kid, uint64_t gen);
@@ -196,8 +203,13 @@ void xsd_fire(struct xsd_server *s, const char *path,
 int xsd_op_transaction_start(struct xsd_req *r);
 int xsd_op_transaction_end(struct xsd_req *r);
 struct xsd_tx *xsd_tx_find(struct xsd_conn *c, uint32_t id);
-int xsd_tx_touch(struct xsd_tx *tx, const char *path,
-		 const struct xsd_node *n);
+int xsd_tx_get(struct xsd_tx *tx, struct xsd_node *root, const char *path,
+	       struct xsd_node **out);
+struct xsd_node *xsd_tx_add(struct xsd_tx *tx, struct xsd_node *parent,
+			    const char *path, size_t len, uint64_t gen);
+void xsd_tx_remove(struct xsd_tx *tx, const char *path, uint64_t gen);
+int xsd_tx_kid_names(const struct xsd_node *n, struct xsd_buf *b);
+bool xsd_tx_check(const struct xsd_tx *tx);
 int xsd_tx_log(struct xsd_req *r);
 void xsd_txs_free(struct xsd_conn *c);
 
