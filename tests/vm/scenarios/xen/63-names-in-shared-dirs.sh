@@ -70,9 +70,13 @@ mapfile -t saves < <(names_of "$LIBDIR/qemu-save."; names_of "$LIBDIR/qemu-resum
 squat socket "${qmp[@]}"
 squat file "${saves[@]}"
 echo "what na's device model left for domains ${next[*]}:"
-ls -dZ "${squatted[@]}" 2>/dev/null | sed 's/^/  /' || echo "  nothing"
 left=0
-for f in "${squatted[@]}"; do [ ! -e "$f" ] || left=$((left + 1)); done
+for f in "${squatted[@]}"; do
+	[ -e "$f" ] || continue
+	left=$((left + 1))
+	echo "  $(ls -dZ "$f")"
+done
+[ "$left" != 0 ] || echo "  nothing"
 
 # Guest B, as any guest starts: through the interposer, with dm_restrict.
 rc=0
