@@ -9,11 +9,25 @@
 
 #include "error.h"
 
+/* A -chardev socket qemu would listen on at a path (libxl 4.17: the QMP
+ * sockets /run/xen/qmp-libxl-<domid> without dm_restrict and
+ * qmp-libxenstat-<domid> always; a guest's socket channels).  The interposer
+ * makes it and hands qemu the descriptor instead (fd=N), so a device model
+ * never adds a name to a directory (policy/README.md). */
+#define SV_DM_LISTEN_MAX 16
+struct sv_dm_listen {
+	int argi;		/* the -chardev argument's index in argv */
+	size_t start, end;	/* its "path=..." element: [start, end) */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
 /* What the interposer needs from qemu's command line. */
 struct sv_dm_args {
 	int domid;		/* -xen-domid: 0 (dom0's own qemu) or a guest,
 				 * 1..SV_CONTROL_DOMID_MAX */
 	bool restricted;	/* -xen-domid-restrict (libxl's dm_restrict=1) */
+	int nlisten;		/* sockets qemu would listen on at a path */
+	struct sv_dm_listen listen[SV_DM_LISTEN_MAX];
 };
 
 /* Reads argv the way qemu does: argv[0] is skipped, "--opt" means "-opt",
@@ -25,6 +39,36 @@ struct sv_dm_args {
  * rest of argv cannot be read safely). */
 int sv_dm_args_parse(int argc, char *const argv[], struct sv_dm_args *out,
 		     struct sv_error *err);
+
+/* One -chardev argument, read as qemu's option parser reads it
+ * ("backend,key=value,...", ",," a comma inside a value, a bare "key" for
+ * key=on, "nokey" for key=off).  1, with *out filled (argi left alone), for a
+ * socket qemu would listen on at a path; 0 for one it would make no name for
+ * (another backend, a client, an fd, an abstract address); -EINVAL (err says
+ * why) for a repeated backend, path, server, fd or abstract, an empty option
+ * name, a boolean qemu would not take, path together with fd, or a path that
+ * is empty or does not fit a socket address. */
+int sv_dm_chardev_parse(const char *s, struct sv_dm_listen *out,
+			struct sv_error *err);
+
+/* The sockets of args->listen, made for qemu. */
+struct sv_dm_bound {
+	int n;			/* how many are made (fds[0..n-1]) */
+	int fds[SV_DM_LISTEN_MAX];
+	char *strs[SV_DM_LISTEN_MAX];	/* the rewritten -chardev arguments */
+	char **argv;		/* argv with them in place; NULL-terminated */
+};
+
+/* For each socket of args->listen: removes what is at its path (as qemu
+ * itself would before binding), binds and listens on a new socket there in
+ * the caller's label, and builds argv with that element replaced by
+ * "fd=N" (the descriptor is left open across exec).  0 with *b filled, or
+ * -errno (err names the domain and path) with nothing left made. */
+int sv_dm_listen_open(const struct sv_dm_args *args, int argc,
+		      char *const argv[], struct sv_dm_bound *b,
+		      struct sv_error *err);
+/* Undoes sv_dm_listen_open: closes the sockets, removes their names. */
+void sv_dm_listen_undo(const struct sv_dm_args *args, struct sv_dm_bound *b);
 
 /* /etc/svirt/interpose.conf (xl.cfg syntax, every key optional). */
 #define SV_INTERPOSE_CONF "/etc/svirt/interpose.conf"
@@ -85,8 +129,10 @@ struct sv_interpose_ops {
 extern const struct sv_interpose_ops sv_interpose_selinux_ops;
 
 /* Asks svirtd for the guest's label, sets it for exec and execs conf->qemu
- * with argv and envp unchanged (argv[0] too: qemu ignores it, and libxl's
- * ps listing stays the same).  -xen-domid 0, dom0's own qemu, is exec'd
+ * with envp unchanged and argv too (argv[0] as well: qemu ignores it, and
+ * libxl's ps listing stays the same), except that each -chardev socket qemu
+ * would listen on at a path is made here and given as fd=N (sv_dm_listen_open).
+ * -xen-domid 0, dom0's own qemu, is exec'd
  * unchanged in the caller's label, with a notice on stderr.  Returns only on failure: -errno with err
  * holding the one-line reason.  Never execs anything after a refusal. */
 int sv_interpose_run(const struct sv_interpose_conf *conf,

@@ -135,6 +135,7 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 		     struct sv_error *err)
 {
 	char label[SV_CONTEXT_MAX];
+	struct sv_dm_bound bound;
 	struct sv_dm_args a;
 	int mode, r;
 
@@ -153,8 +154,14 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 		return run_unlabelled(conf, mode, a.domid, argv, envp, err);
 	if ((r = fetch_label(conf, a.domid, label, sizeof(label), err)) < 0)
 		return r;
+	/* Last, so that a refusal before leaves no socket behind. */
+	if ((r = sv_dm_listen_open(&a, argc, argv, &bound, err)) < 0)
+		return r;
 	if ((r = ops->set_exec_context(label, ops->arg)) < 0)
-		return sv_fail(err, -r, "domain %d: cannot set exec context %s: %s",
-			       a.domid, label, strerror(-r));
-	return exec_qemu(conf->qemu, a.domid, argv, envp, err);
+		r = sv_fail(err, -r, "domain %d: cannot set exec context %s: %s",
+			    a.domid, label, strerror(-r));
+	else
+		r = exec_qemu(conf->qemu, a.domid, bound.argv, envp, err);
+	sv_dm_listen_undo(&a, &bound);
+	return r;
 }

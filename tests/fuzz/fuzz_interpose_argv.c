@@ -1,4 +1,5 @@
-/* fuzz_interpose_argv.c: fuzz target for svirt-interpose's qemu argv reader.
+/* fuzz_interpose_argv.c: fuzz target for svirt-interpose's qemu argv reader
+ * (the -chardev sockets it makes for qemu included).
  * Input: argv elements separated by NUL bytes (a trailing NUL ends the last). */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,26 @@ static void check(int argc, char **argv, const struct sv_dm_args *a)
 	}
 	if (!seen_domid || (a->restricted && !seen_restrict))
 		abort();
+	/* Each socket to make is a -chardev's argument whose [start, end) is
+	 * its path=... element; its path is non-empty and fits a socket. */
+	if (a->nlisten < 0 || a->nlisten > SV_DM_LISTEN_MAX)
+		abort();
+	for (int k = 0; k < a->nlisten; k++) {
+		const struct sv_dm_listen *l = &a->listen[k];
+		const char *name;
+
+		if (l->argi < 2 || l->argi >= argc)
+			abort();
+		name = option_name(argv[l->argi - 1]);
+		if (!name || strcmp(name, "chardev") != 0 ||
+		    l->end > strlen(argv[l->argi]) || l->start + 5 >= l->end ||
+		    strncmp(argv[l->argi] + l->start, "path=", 5) != 0 ||
+		    (l->start > 0 && argv[l->argi][l->start - 1] != ',') ||
+		    (argv[l->argi][l->end] != '\0' && argv[l->argi][l->end] != ',') ||
+		    strnlen(l->path, sizeof(l->path)) >= sizeof(l->path) ||
+		    l->path[0] == '\0')
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -24,6 +24,7 @@
 /* Compiled in, so the test builds without interpose/'s objects. */
 #include "../../interpose/argv.c"
 #include "../../interpose/conf.c"
+#include "../../interpose/listen.c"
 #include "../../interpose/run.c"
 
 /* Set in the environment the interposer passes on: its presence makes this
@@ -38,15 +39,36 @@
 
 /* ---- the stand-in qemu ---- */
 
+/* A socket the interposer made for qemu: where it is bound, and whether
+ * it listens ("fd N socket PATH listening"). */
+static void report_socket(FILE *f, int fd)
+{
+	struct sockaddr_un sa = { 0 };
+	socklen_t len = sizeof(sa);
+	int acc = 0;
+	socklen_t alen = sizeof(acc);
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0 ||
+	    sa.sun_family != AF_UNIX)
+		return;
+	getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &alen);
+	fprintf(f, " socket %s%s", sa.sun_path, acc ? " listening" : "");
+}
+
 static void report_fds(FILE *f)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
+	struct stat st;
 
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d) &&
-		    atoi(e->d_name) != fileno(f))
-			fprintf(f, "fd %s\n", e->d_name);
+		    atoi(e->d_name) != fileno(f)) {
+			fprintf(f, "fd %s", e->d_name);
+			if (fstat(atoi(e->d_name), &st) == 0 && S_ISSOCK(st.st_mode))
+				report_socket(f, atoi(e->d_name));
+			fprintf(f, "\n");
+		}
 	if (d)
 		closedir(d);
 }
@@ -169,7 +191,8 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 	const char *names[] = { "sock", "qemu", "report", "context", "stderr",
-				"qemu.real", "installed" };
+				"qemu.real", "installed", "qmp", "qmp2",
+				"qmp/squat", "qmp" };
 	char p[128];
 
 	if (fx->server > 0) {
@@ -178,7 +201,8 @@ static int teardown(void **state)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(p, sizeof(p), "%s/%s", fx->dir, names[i]);
-		unlink(p);
+		if (unlink(p) != 0)
+			rmdir(p);
 	}
 	rmdir(fx->dir);
 	free(fx);
@@ -511,6 +535,106 @@ static void missing_real_qemu_refuses(void **state)
 	assert_refused(fx, interpose(fx, RESTRICTED), "real qemu");
 }
 
+/* ---- the sockets qemu would make: made here, handed over ---- */
+
+#define CHARDEV(fx, buf, name)                                                 \
+	(snprintf((buf), sizeof(buf),                                          \
+		  "socket,id=libxenstat-cmd,path=%s/" name ",server=on,wait=off", \
+		  (fx)->dir), (buf))
+
+/* The descriptor number in "...fd=N,..." of the stand-in's argv line. */
+static int handed_fd(const char *report, const char *id)
+{
+	char want[64];
+	const char *p;
+
+	snprintf(want, sizeof(want), "arg socket,id=%s,fd=", id);
+	p = strstr(report, want);
+	return p ? atoi(p + strlen(want)) : -1;
+}
+
+/* A squatter's leftover at the path (here a plain file) is replaced by a
+ * listening socket the interposer made; qemu gets its descriptor as fd=N in
+ * place of path=..., the rest of argv unchanged, and creates no name. */
+static void listening_sockets_are_made_for_qemu(void **state)
+{
+	struct fixture *fx = *state;
+	char cd1[160], cd2[160], path[96], want[192];
+	struct stat st;
+	const char *r;
+	int fd1, fd2;
+
+	snprintf(path, sizeof(path), "%s/qmp", fx->dir);
+	fclose(fopen(path, "we"));
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_int_equal(interpose(fx, ARGV("-xen-domid", "7", "-chardev",
+					    CHARDEV(fx, cd1, "qmp"), "-mon",
+					    "chardev=libxenstat-cmd,mode=control",
+					    "-chardev", "pty,id=serial0", "-chardev",
+					    "socket,id=c2,path=/x,server=off",
+					    "-xen-domid-restrict", "-chardev",
+					    CHARDEV(fx, cd2, "qmp2"))),
+			 0);
+	r = slurp(fx->report);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "arg -mon\narg chardev=libxenstat-cmd,mode=control\n"
+				  "arg -chardev\narg pty,id=serial0\narg -chardev\n"
+				  "arg socket,id=c2,path=/x,server=off\n"));
+	fd1 = handed_fd(r, "libxenstat-cmd");
+	assert_true(fd1 > 2 && fd1 != INHERITED_FD);
+	snprintf(want, sizeof(want), "arg socket,id=libxenstat-cmd,fd=%d,server=on,wait=off\n", fd1);
+	assert_non_null(strstr(r, want));
+	snprintf(want, sizeof(want), "fd %d socket %s listening\n", fd1, path);
+	assert_non_null(strstr(r, want));
+	fd2 = handed_fd(strstr(r, "fd=") + 1, "libxenstat-cmd");	/* the second one */
+	assert_true(fd2 > 2 && fd2 != fd1);
+	snprintf(want, sizeof(want), "fd %d socket %s2 listening\n", fd2, path);
+	assert_non_null(strstr(r, want));
+	snprintf(want, sizeof(want), "path=%s", fx->dir);
+	assert_null(strstr(r, want));
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_string_equal(slurp(fx->context), LABEL);
+}
+
+/* What cannot be removed is not guessed around: refused, qemu never runs. */
+static void socket_path_that_cannot_be_cleared_refuses(void **state)
+{
+	struct fixture *fx = *state;
+	char cd[160], path[96];
+
+	snprintf(path, sizeof(path), "%s/qmp", fx->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	strcat(path, "/squat");
+	fclose(fopen(path, "we"));
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "7", "-xen-domid-restrict",
+					      "-chardev", CHARDEV(fx, cd, "qmp"))),
+		       "domain 7: cannot remove");
+	assert_int_equal(access(fx->context, F_OK), -1);
+}
+
+/* Refused before the exec, the interposer leaves no socket behind; refused
+ * earlier (svirtd), it makes none. */
+static void refusal_leaves_no_socket(void **state)
+{
+	struct fixture *fx = *state;
+	char cd[160], path[96];
+
+	snprintf(path, sizeof(path), "%s/qmp", fx->dir);
+	fx->exec_error = -EINVAL;
+	start_svirtd(fx, "OK 1\n" ENTRY("labelled", ""));
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "7", "-xen-domid-restrict",
+					      "-chardev", CHARDEV(fx, cd, "qmp"))),
+		       "cannot set exec context");
+	assert_int_equal(access(path, F_OK), -1);
+	fx->exec_error = 0;
+	assert_refused(fx, interpose(fx, ARGV("-xen-domid", "7", "-xen-domid-restrict",
+					      "-chardev", CHARDEV(fx, cd, "qmp"))),
+		       "no label from svirtd");
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 /* ---- the divert install ---- */
 
 /* Installed in place of libxl's qemu (the same file, whatever the path it
@@ -682,6 +806,9 @@ int main(int argc, char **argv)
 		T(dom0_must_be_spelled_plainly_and_once),
 		T(bad_command_line_refuses),
 		T(missing_real_qemu_refuses),
+		T(listening_sockets_are_made_for_qemu),
+		T(socket_path_that_cannot_be_cleared_refuses),
+		T(refusal_leaves_no_socket),
 		T(divert_install_execs_the_moved_aside_qemu),
 		T(exec_of_itself_is_refused),
 		T(built_binary_refuses_qemu_without_restrict),
