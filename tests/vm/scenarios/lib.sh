@@ -159,20 +159,6 @@ init_request() {
 	done
 	fail "dom0's init did not answer '$1' within 60 s"
 }
-# init_xl_create NAME: dom0's init runs `xl create /etc/xen/NAME.cfg`, as Debian's
-# xendomains does at boot, so xl runs in xm_t (an administrator's xl stays in
-# unconfined_t); prints xl's output and returns its exit status.
-init_xl_create() {
-	local f=$INIT_REPLIES/xl-create-$1 i
-	init_request "xl-create $1"
-	for ((i = 0; i < 1500; i++)); do
-		[ -e "$f" ] && break
-		sleep 0.2
-	done
-	[ -e "$f" ] || fail "init's xl create $1 did not end within 300 s"
-	sed 1d "$f" | sed 's/^/    xl (xm_t) | /'
-	return "$(head -n 1 "$f")"
-}
 # Asks dom0's init to start svirtd (as the shipped unit runs it).
 init_start_svirtd() { init_request start-svirtd; }
 xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
