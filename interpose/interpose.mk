@@ -35,8 +35,10 @@ test-run: $(INTERPOSE)
 .PHONY: install-interpose
 install: install-interpose
 install-interpose: $(INTERPOSE)
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(INTERPOSE) $(DESTDIR)$(LIBEXECDIR)/svirt-interpose
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' interpose/svirt-divert >$(DESTDIR)$(SBINDIR)/svirt-divert
+	chmod 0755 $(DESTDIR)$(SBINDIR)/svirt-divert
 	install -m 0644 interpose/interpose.conf \
 		$(DESTDIR)$(DOCDIR)/interpose.conf.example
 	install -m 0644 interpose/README.md $(DESTDIR)$(DOCDIR)/interpose.md

@@ -41,6 +41,7 @@ enum verdict {
 	V_DENY,		/* refused, whatever refuses it */
 	V_DENY_MCS,	/* type enforcement allows it, a constraint refuses it */
 	V_CONSTRAINED,	/* the constraints refuse it across levels, whatever type enforcement says */
+	V_TRANSITION,	/* the type a new process (or object) of the class gets: the last field */
 };
 
 struct decision {
@@ -66,6 +67,8 @@ static int parse_verdict(const char *word, enum verdict *v)
 		*v = V_DENY_MCS;
 	else if (strcmp(word, "CONSTRAINED") == 0)
 		*v = V_CONSTRAINED;
+	else if (strcmp(word, "TRANSITION") == 0)
+		*v = V_TRANSITION;
 	else
 		return -EINVAL;
 	return 0;
@@ -95,7 +98,7 @@ static int parse_line(char *text, const char *table, int line, struct decision *
 	if (n != 5)
 		d->parse_error = "expected: VERDICT scontext tcontext class perm";
 	else if (parse_verdict(word, &d->want) < 0)
-		d->parse_error = "verdict is not ALLOW, DENY, DENY-MCS or CONSTRAINED";
+		d->parse_error = "verdict is not ALLOW, DENY, DENY-MCS, CONSTRAINED or TRANSITION";
 	while (why && (*why == ' ' || *why == '\t'))
 		why++;
 	snprintf(d->name, sizeof(d->name), "%s %s -> %s %s { %s }%s%s", word,
@@ -515,6 +518,28 @@ static int context_sid(const char *con, const char *stand_in, int *any, sepol_se
 	return sepol_context_to_sid(buf, strlen(buf) + 1, sid);
 }
 
+/* A TRANSITION row: the type the policy gives what scon makes of class cls
+ * with tcon (for process, the domain scon's exec of a tcon file runs in, with
+ * no exec context set: type_transition rules, else scon's own type). */
+static void test_transition(const struct decision *d, sepol_security_id_t ssid,
+			    sepol_security_id_t tsid, sepol_security_class_t cls)
+{
+	sepol_security_id_t out;
+	const context_struct_t *c;
+	const char *got;
+
+	if (sepol_transition_sid(ssid, tsid, cls, &out) < 0)
+		fail_msg("%s:%d: libsepol could not compute the transition", d->table, d->line);
+	c = sepol_sidtab_search(&policy_sids, out);
+	if (!c)
+		fail_msg("%s:%d: the transition gave an unknown SID", d->table, d->line);
+	got = policy_db.p_type_val_to_name[c->type - 1];
+	print_message("  %s (policy: %s)\n", d->name, got);
+	if (strcmp(got, d->perm) != 0)
+		fail_msg("%s:%d: expected the new %s to be %s, the policy makes it %s", d->table,
+			 d->line, d->cls, d->perm, got);
+}
+
 static void test_decision(void **state)
 {
 	const struct decision *d = *state;
@@ -545,6 +570,10 @@ static void test_decision(void **state)
 		fail_msg("%s:%d: a permission needs its class", d->table, d->line);
 	if (!any_class && sepol_string_to_security_class(d->cls, &cls) < 0)
 		fail_msg("%s:%d: unknown class %s", d->table, d->line, d->cls);
+	if (d->want == V_TRANSITION) {
+		test_transition(d, ssid, tsid, cls);
+		return;
+	}
 	if (!any_perm && sepol_string_to_av_perm(cls, d->perm, &av) < 0)
 		fail_msg("%s:%d: unknown permission %s { %s }", d->table, d->line, d->cls, d->perm);
 
@@ -589,6 +618,7 @@ static void test_decision(void **state)
 				 d->table, d->line, granted ? "allowed" : "denied", reason);
 		break;
 	case V_CONSTRAINED:
+	case V_TRANSITION:
 		break;
 	}
 }

@@ -125,10 +125,9 @@ STANDIN_DIR=/usr/libexec/svirt-vm-standin
 # standin_install NAME <BODY: installs the script $STANDIN_DIR/NAME and prints its path.
 standin_install() {
 	mkdir -p "$STANDIN_DIR"
-	if [ ! -e "$STANDIN_DIR/bash" ]; then
-		cp /bin/bash "$STANDIN_DIR/bash"
-		chcon -t qemu_exec_t "$STANDIN_DIR/bash"
-	fi
+	[ -e "$STANDIN_DIR/bash" ] || cp /bin/bash "$STANDIN_DIR/bash"
+	# Each time: a relabel since (61 runs restorecon -R /usr/libexec) made it bin_t.
+	chcon -t qemu_exec_t "$STANDIN_DIR/bash"
 	{ echo "#!$STANDIN_DIR/bash"; cat; } >"$STANDIN_DIR/$1"
 	chmod 0755 "$STANDIN_DIR/$1"
 	chcon -t qemu_exec_t "$STANDIN_DIR/$1"
