@@ -49,7 +49,7 @@ done
 [ -n "$CHROOT" ] || fail "k7's qemu has no -chroot"
 echo "k7's qemu $q: $ctx, uid $(awk '/^Uid:/ { print $2 }' "/proc/$q/status"), root $(readlink "/proc/$q/root")," \
 	"-chroot $CHROOT, -runas ${RUNAS:-(none: libxl 4.17 gives a PV qdisk qemu no uid)}"
-check_eq "k7's qemu is inside its -chroot" "$CHROOT" "$(readlink "/proc/$q/root")"
+check_eq "k7's qemu is inside its -chroot" "$(readlink -f "$CHROOT")" "$(readlink "/proc/$q/root")"
 ls -dZ "$CHROOT"
 for f in "/proc/$q/fd"/*; do printf '  fd %s -> %s\n' "${f##*/}" "$(readlink "$f")"; done | tee qemu-fds
 # What qemu 7.2 opened (policy/svirt_xen.te: never gntalloc, never xenbus).
