@@ -95,7 +95,7 @@ if [ -z "$RUNAS" ]; then
 	for t in privcmd gntdev evtchn xenbus xenstore-socket; do
 		check "as that uid, $t does not open again" grep -q "^after $t errno " probe.out
 	done
-	check "as that uid, no device node" grep -q '^node mknod errno EPERM' probe.out
+	check "as that uid, no device node" grep -q '^node mknod errno ' probe.out
 	check "as that uid, no way out of the chroot" grep -q '^escape mkdir errno ' probe.out
 fi
 
