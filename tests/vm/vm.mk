@@ -85,6 +85,11 @@ $(VM_IMG)/svirt-gnttest: $(VM_DIR)/guest/svirt-gnttest.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -o $@ $<
 
+# The stand-in device model that tries to reopen Xen nodes after dm_restrict, static: it runs in dom0.
+$(VM_IMG)/svirt-dmprobe: $(VM_DIR)/guest/svirt-dmprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -o $@ $<
+
 # The crafted-frame tool, static: guests send frames the IP hooks never see, dom0 and guests count them.
 $(VM_IMG)/svirt-frame: $(VM_DIR)/guest/svirt-frame.c $(VM_DIR)/frame_io.c $(VM_DIR)/frame_io.h \
 		tests/unit/frames.c tests/unit/frames.h
@@ -97,6 +102,7 @@ $(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu $(VM_DIR)/guest/
 	@$(VM_ENV) $(VM_DIR)/mkimage guest
 
 $(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IMG)/svirt-gnttest $(VM_IMG)/svirt-frame \
+		$(VM_IMG)/svirt-dmprobe \
 		$(VM_DIR)/guest/init-dom0 $(VM_DIR)/guest/rc-dom0
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage xen
