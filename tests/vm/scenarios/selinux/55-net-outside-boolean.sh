@@ -38,11 +38,14 @@ cleanup() {
 trap cleanup EXIT
 
 ip link add "$BR" type bridge stp_state 0 forward_delay 0
+# dom0's side without IPv6 too: the bridge's own MLD and neighbour solicitations are no guest's traffic.
+echo 1 >"/proc/sys/net/ipv6/conf/$BR/disable_ipv6"
 ip link set "$BR" up
 # Guest A has two vifs (vif911.0, vif911.1, pair c1,c2); eth911 is a port of no guest, the outside behind it.
 plug() { # NS PORT ADDR
 	ip netns add "$1"
 	ip link add "$2" type veth peer name eth0 netns "$1"
+	echo 1 >"/proc/sys/net/ipv6/conf/$2/disable_ipv6"
 	ip link set "$2" master "$BR" up
 	ip -n "$1" addr add "$3/24" dev eth0
 	ip -n "$1" link set eth0 up
@@ -54,8 +57,9 @@ plug oA1 vif911.0 10.89.0.11
 plug oA2 vif911.1 10.89.0.12
 plug oOut eth911 10.89.0.99
 
-coproc NT { "$TOOL" 2>>"$PWD/nettool.log"; }
-NT_PID=$NT_PID nt_in=${NT[1]} nt_out=${NT[0]}
+coproc NT1 { "$TOOL" 2>>"$PWD/nettool.log"; }
+# Its own name: bash clears a coproc's variables when it is reaped.
+NT_PID=$NT1_PID nt_in=${NT1[1]} nt_out=${NT1[0]}
 nt() { # one command, its answer must be "ok"
 	local reply
 	echo "$*" >&"$nt_in"
