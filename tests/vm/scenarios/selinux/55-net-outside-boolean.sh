@@ -48,10 +48,10 @@ plug() { # NS PORT ADDR
 	echo 1 >"/proc/sys/net/ipv6/conf/$2/disable_ipv6"
 	ip link set "$2" master "$BR" up
 	ip -n "$1" addr add "$3/24" dev eth0
+	# No IPv6 chatter (router solicitations, MLD) to crowd the AVCs this scenario reads: off before the link is up.
+	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6'
 	ip -n "$1" link set eth0 up
 	ip -n "$1" link set lo up
-	# No IPv6 chatter (router solicitations, MLD) to crowd the AVCs this scenario reads.
-	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
 }
 plug oA1 vif911.0 10.89.0.11
 plug oA2 vif911.1 10.89.0.12
