@@ -19,7 +19,7 @@ const char *const sv_cfg_key_names[K_COUNT] = {
 	"categories", "process_context", "image_context", "content_context",
 	"packet_context", "state_dir", "relabel_roots", "shared_images",
 	"log_level", "network", "network_dom0", "network_outside",
-	"network_default_peer",
+	"network_default_peer", "network_outside_packet",
 };
 
 static const char *const default_roots[] = {
@@ -331,6 +331,7 @@ static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_co
 	case K_NET_DOM0:
 	case K_NET_OUTSIDE:
 	case K_NET_DEFAULT_PEER:
+	case K_NET_OUTSIDE_PACKET:
 		return sv_cfg_net_set(p, k, c);
 	default:
 		return set_context(p, k, c);

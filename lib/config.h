@@ -37,6 +37,9 @@ struct sv_config_net {
 	/* network_default_peer: NetLabel's label for traffic of no guest,
 	 * canonical; "" installs no default entries. */
 	char default_peer[SV_CONTEXT_MAX];
+	/* network_outside_packet: the secmark of guests' frames that leave by
+	 * a bridge port of no guest, canonical. */
+	char outside_packet[SV_CONTEXT_MAX];
 };
 
 struct sv_config {

@@ -10,6 +10,7 @@ const char SV_DEFAULT_IMAGE[] = "system_u:object_r:svirt_xen_image_t:s0";
 const char SV_DEFAULT_CONTENT[] = "system_u:object_r:svirt_xen_content_t:s0";
 const char SV_DEFAULT_PACKET[] = "system_u:object_r:svirt_xen_packet_t:s0";
 const char SV_DEFAULT_NET_PEER[] = "system_u:object_r:netlabel_peer_t:s0";
+const char SV_DEFAULT_NET_OUTSIDE_PACKET[] = "system_u:object_r:svirt_xen_outside_packet_t:s0";
 
 int sv_bases_defaults(struct sv_bases *b)
 {

@@ -32,6 +32,7 @@ extern const char SV_DEFAULT_PACKET[];
 /* The peer label of traffic of no guest (NetLabel's default entries), as
  * refpolicy names unlabelled peers. */
 extern const char SV_DEFAULT_NET_PEER[];
+extern const char SV_DEFAULT_NET_OUTSIDE_PACKET[];
 
 int sv_bases_defaults(struct sv_bases *b);
 

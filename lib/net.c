@@ -25,6 +25,15 @@ int sv_net_open(struct sv_net *n, const struct sv_net_opts *opts,
 	if (dlen && (r = sv_net_context_check(def, dlen, err)) < 0)
 		return sv_fail_prefix(err, -r, "default peer label");
 	memcpy(o.default_peer, def, dlen + 1);
+	/* Guests' frames for the outside need a label of their own (secmark.h). */
+	if (!opts->outside_packet || !opts->outside_packet[0])
+		return sv_fail(err, EINVAL, "no label for guests' frames to the outside");
+	dlen = strnlen(opts->outside_packet, SV_CONTEXT_MAX);
+	if (dlen >= SV_CONTEXT_MAX)
+		return sv_fail(err, EINVAL, "label of guests' frames to the outside too long");
+	if ((r = sv_net_context_check(opts->outside_packet, dlen, err)) < 0)
+		return sv_fail_prefix(err, -r, "label of guests' frames to the outside");
+	memcpy(o.pol.outside_packet, opts->outside_packet, dlen + 1);
 
 	if ((r = sv_nlbl_open(&o.nl, err)) < 0)
 		return r;

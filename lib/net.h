@@ -45,6 +45,8 @@ struct sv_net_opts {
 	const char *peer_type;		/* the guests' peer type */
 	/* The default entries' label; "" (or NULL): none are installed. */
 	const char *default_peer;
+	/* The secmark of guests' frames for ports of no guest; required. */
+	const char *outside_packet;
 };
 
 struct sv_net {

@@ -1,4 +1,4 @@
-/* secmark.c: svirtd's nftables tables, written as nft commands and run through
+/* secmark.c: svirtd's nftables table, written as nft commands and run through
  * libnftables, one transaction per change; no other table is ever named. */
 #include <errno.h>
 #include <nftables/libnftables.h>
@@ -86,25 +86,32 @@ static bool obj_valid(const char *s)
 	return true;
 }
 
+/* An object's context, before it goes into the text between quotes. */
+static int check_ctx(const char *obj, const char *ctx, struct sv_error *err)
+{
+	int r;
+
+	if (!ctx || !ctx[0])
+		return sv_fail(err, EINVAL, "nft: object %s has no context", obj);
+	r = sv_net_context_check(ctx, strnlen(ctx, SV_CONTEXT_MAX), err);
+	if (r < 0)
+		return sv_fail_prefix(err, -r, "nft: object %s", obj);
+	/* The quoted context must not end the nft string early. */
+	if (strpbrk(ctx, "\"\\;{}# \t\n"))
+		return sv_fail(err, EINVAL, "nft: context of %s holds a character "
+			       "nft would interpret", obj);
+	return 0;
+}
+
 static int check_guest(const struct sv_secmark_guest *g, struct sv_error *err)
 {
 	char q[SV_QUOTE_BUF];
-	int r;
 
 	if (!obj_valid(g->obj))
 		return sv_fail(err, EINVAL, "nft: object name \"%s\" is not svirt's",
 			       sv_quote(q, sizeof(q), g->obj,
 					strnlen(g->obj, SV_SECMARK_OBJ_MAX)));
-	if (!g->ctx)
-		return sv_fail(err, EINVAL, "nft: object %s has no context", g->obj);
-	r = sv_net_context_check(g->ctx, strnlen(g->ctx, SV_CONTEXT_MAX), err);
-	if (r < 0)
-		return sv_fail_prefix(err, -r, "nft: object %s", g->obj);
-	/* The quoted context must not end the nft string early. */
-	if (strpbrk(g->ctx, "\"\\;{}# \t\n"))
-		return sv_fail(err, EINVAL, "nft: context of %s holds a character "
-			       "nft would interpret", g->obj);
-	return 0;
+	return check_ctx(g->obj, g->ctx, err);
 }
 
 static int check_port(const char *port, struct sv_error *err)
@@ -129,8 +136,17 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 			   char **out, struct sv_error *err)
 {
 	struct text t = { .buf = NULL };
+	bool outside = pol->outside_packet[0] != '\0';
 	int r;
 
+	/* Without it a guest's frames for the outside would keep the guest's
+	 * own label, which the policy grants whatever svirt_xen_unlabeled_network
+	 * says (its pair's other vifs need it). */
+	if (ng && !outside)
+		return sv_fail(err, EINVAL, "nft: no label for guests' frames to the "
+			       "outside (network_outside_packet)");
+	if (outside && (r = check_ctx(SV_SECMARK_OUTSIDE_OBJ, pol->outside_packet, err)) < 0)
+		return r;
 	for (size_t i = 0; i < ng; i++)
 		if ((r = check_guest(&g[i], err)) < 0)
 			return r;
@@ -142,7 +158,9 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 				       p[i].name);
 	}
 	/* add-then-delete empties a table whether or not it was there: the
-	 * batch replaces svirt's own tables atomically and nothing else. */
+	 * batch replaces svirt's own table atomically and nothing else (and
+	 * removes table inet svirt, where older versions kept a connection's
+	 * label). */
 	put(&t, "add table bridge " SV_NFT_TABLE "\n"
 		"delete table bridge " SV_NFT_TABLE "\n"
 		"add table inet " SV_NFT_TABLE "\n"
@@ -154,6 +172,9 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 		"add set bridge " SV_NFT_TABLE " unlabelled { type ifname ; }\n"
 		"add map bridge " SV_NFT_TABLE
 		" port_secmark { type ifname : secmark ; }\n");
+	if (outside)
+		put(&t, "add secmark bridge " SV_NFT_TABLE " " SV_SECMARK_OUTSIDE_OBJ
+			" { context \"%s\" ; }\n", pol->outside_packet);
 	for (size_t i = 0; i < ng; i++)
 		put_object(&t, &g[i]);
 	for (size_t i = 0; i < np; i++)
@@ -172,11 +193,12 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 				put(&t, "add element bridge " SV_NFT_TABLE
 				    " same_pair { \"%s\" . \"%s\" }\n",
 				    p[i].name, p[j].name);
-	/* Bridged frames: labelled by the port they come in on (traffic to
-	 * the outside), then by the port they leave by, so a frame bound for
-	 * guest B carries B's label and the sender's peer label must dominate
-	 * it.  Before br_netfilter (priority -1) hands them to the IP hooks,
-	 * where SELinux checks them. */
+	/* Bridged frames: labelled by the port they leave by, so a frame bound
+	 * for guest B carries B's label and the sender's peer label must
+	 * dominate it; a guest's frame for a port of no guest (the outside)
+	 * gets the outside's label, which the policy grants guests only while
+	 * svirt_xen_unlabeled_network is on.  Before br_netfilter (priority
+	 * -1) hands them to the IP hooks, where SELinux checks them. */
 	put(&t, "add chain bridge " SV_NFT_TABLE
 		" forward { type filter hook forward priority -200 ; policy accept ; }\n");
 	/* A guest's port whose NetLabel entries are not (or no longer: the
@@ -192,9 +214,10 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 		"oifname @ports iifname . oifname != @same_pair "
 		"ether type != { ip, ip6 } drop\n");
 	put(&t, "add rule bridge " SV_NFT_TABLE
-		" forward meta secmark set iifname map @port_secmark\n"
-		"add rule bridge " SV_NFT_TABLE
 		" forward meta secmark set oifname map @port_secmark\n");
+	if (outside)
+		put(&t, "add rule bridge " SV_NFT_TABLE " forward iifname @ports "
+			"oifname != @ports meta secmark set \"" SV_SECMARK_OUTSIDE_OBJ "\"\n");
 	if (!pol->outside)
 		put(&t, "add rule bridge " SV_NFT_TABLE
 			" forward iifname @ports oifname != @ports drop\n"
@@ -208,16 +231,10 @@ int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 	if (!pol->dom0)
 		put(&t, "add rule bridge " SV_NFT_TABLE " input iifname @ports drop\n"
 			"add rule bridge " SV_NFT_TABLE " output oifname @ports drop\n");
-	/* The connection keeps the label its first packet got; replies get it
-	 * back.  In the IP forward hook, where conntrack has run. */
-	put(&t, "add table inet " SV_NFT_TABLE "\n"
-		"add chain inet " SV_NFT_TABLE
-		" forward { type filter hook forward priority -300 ; policy accept ; }\n"
-		"add rule inet " SV_NFT_TABLE
-		" forward ct state new ct secmark set meta secmark\n"
-		"add rule inet " SV_NFT_TABLE
-		" forward ct state established,related "
-		"meta secmark set ct secmark\n");
+	/* No label is kept on the connection and given back to its other
+	 * packets: each frame's ports label it, and a label restored from the
+	 * connection would let a frame for guest A carry the label of the
+	 * outside, or of another pair, that the connection began with. */
 	return finish(&t, out, err);
 }
 

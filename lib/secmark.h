@@ -1,5 +1,5 @@
-/* secmark.h: svirtd's own nftables tables (bridge and inet "svirt"), through libnftables.
- * A secmark object per guest, a map from vif port to it, the connection's label kept. */
+/* secmark.h: svirtd's own nftables table (bridge "svirt"), through libnftables.
+ * A secmark object per guest, a map from vif port to it, one object for frames to the outside. */
 #ifndef SVIRT_SECMARK_H
 #define SVIRT_SECMARK_H
 
@@ -7,17 +7,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "context.h"
 #include "error.h"
 #include "mcs.h"
 
 #define SV_NFT_TABLE "svirt"
 #define SV_SECMARK_OBJ_MAX 32	/* "svirt_c1023_c1022" and NUL, with room */
 
+#define SV_SECMARK_OUTSIDE_OBJ "svirt_outside"
+
 /* What guests may reach besides each other (config network_dom0,
  * network_outside): true lets it through, false drops it in the table. */
 struct sv_net_policy {
 	bool dom0;
 	bool outside;
+	/* network_outside_packet: the secmark of a guest's frames that leave
+	 * by a port of no guest (object SV_SECMARK_OUTSIDE_OBJ), so the policy
+	 * tells them from those the vifs of one pair exchange.  "" only for
+	 * tables with no guest's label at all (tests without SELinux). */
+	char outside_packet[SV_CONTEXT_MAX];
 };
 
 /* One guest's secmark object: its name (from the pair) and the context. */
@@ -38,7 +46,8 @@ int sv_secmark_obj_name(struct sv_pair pair, char *buf, size_t size);
 /* The commands, as text for libnftables; each is one transaction.  Every
  * name and context is checked before it goes into the text (-EINVAL, err
  * names it).  *out is malloc'd.
- * The whole tables, replacing what is there (start-up). */
+ * The whole table, replacing what is there (start-up); -EINVAL for guests
+ * without pol->outside_packet. */
 int sv_secmark_cmd_rebuild(const struct sv_net_policy *pol,
 			   const struct sv_secmark_guest *g, size_t ng,
 			   const struct sv_secmark_port *p, size_t np,

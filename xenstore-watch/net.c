@@ -67,6 +67,7 @@ int svd_net_start(struct svirtd *s)
 			 .outside = !s->cfg.net.deny_outside },
 		.peer_type = s->cfg.bases.process.type,
 		.default_peer = s->cfg.net.default_peer,
+		.outside_packet = s->cfg.net.outside_packet,
 	};
 	const struct sv_net_policy pol = opts.pol;
 	struct sv_guest_labels **labels = NULL;
@@ -122,9 +123,9 @@ int svd_net_start(struct svirtd *s)
 	else
 		sv_log(&s->log, LOG_NOTICE, "network isolation: %zu vifs labelled, "
 		       "non-IP frames between guests of different pairs dropped, "
-		       "guests to dom0 %s, to the outside %s, other traffic's peer "
-		       "label %s", n, pol.dom0 ? "allowed" : "denied",
-		       pol.outside ? "allowed" : "denied",
+		       "guests to dom0 %s, to the outside %s (labelled %s), other "
+		       "traffic's peer label %s", n, pol.dom0 ? "allowed" : "denied",
+		       pol.outside ? "allowed" : "denied", opts.outside_packet,
 		       opts.default_peer[0] ? opts.default_peer : "left to dom0");
 	for (size_t i = 0; i < s->doms.n; i++)
 		free(labels[i]);

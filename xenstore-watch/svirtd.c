@@ -85,7 +85,8 @@ void svd_reload(struct svirtd *s)
 	}
 	if (c.net.off != s->cfg.net.off || c.net.deny_dom0 != s->cfg.net.deny_dom0 ||
 	    c.net.deny_outside != s->cfg.net.deny_outside ||
-	    strcmp(c.net.default_peer, s->cfg.net.default_peer) != 0)
+	    strcmp(c.net.default_peer, s->cfg.net.default_peer) != 0 ||
+	    strcmp(c.net.outside_packet, s->cfg.net.outside_packet) != 0)
 		sv_log(&s->log, LOG_WARNING, "reload: the network keys changed; "
 		       "they take effect when svirtd restarts");
 	sv_config_free(&s->cfg);

@@ -1,5 +1,6 @@
 /* test_policy_decisions.c: access decisions of a compiled policy, computed with libsepol: one cmocka
  * test per line of a decisions table. Built for the dom0 policy and, with -D, the Flask policy.
+ * `BOOL name=0|1` lines set a boolean for the rows after them in their block (decisions.txt).
  *
  * Linked with the static libsepol: CONSTRAINED rows read the policy's constraints and type
  * enforcement rules directly (struct policydb), which the shared library does not export. */
@@ -20,6 +21,7 @@
 #include <sepol/policydb/services.h>
 #include <sepol/policydb/sidtab.h>
 #include <sepol/sepol.h>
+#include <sepol/booleans.h>
 
 /* The dom0 policy unless the build names another (flask/flask.mk does). */
 #ifndef DEFAULT_POLICY
@@ -44,12 +46,24 @@ enum verdict {
 	V_TRANSITION,	/* the type a new process (or object) of the class gets: the last field */
 };
 
+/* A boolean's value for the rows of one block (`BOOL name=0|1`). */
+struct bool_value {
+	char name[128];
+	int value;
+	int line;	/* of the directive, for messages */
+};
+
+#define MAX_BOOLS 8
+
 struct decision {
 	enum verdict want;
 	char scon[256], tcon[256], cls[64], perm[64];
 	const char *table;	/* file and line, for messages */
 	int line;
 	char name[1024];
+	/* The booleans set for this row; every other keeps the policy's default. */
+	struct bool_value bools[MAX_BOOLS];
+	size_t nbools;
 	const char *parse_error;	/* reported by the test, not at load time */
 	/* A policy that did not load fails every test, rather than the program
 	 * dying without the summary tests/run-tests counts. */
@@ -79,8 +93,9 @@ static int parse_verdict(const char *word, enum verdict *v)
  * a blank or comment line. */
 static int parse_line(char *text, const char *table, int line, struct decision *d)
 {
-	char word[16];
+	char word[16], set[512] = "";
 	char *why, *nl;
+	size_t i;
 	int n;
 
 	nl = strchr(text, '\n');
@@ -89,7 +104,6 @@ static int parse_line(char *text, const char *table, int line, struct decision *
 	why = strchr(text, '#');
 	if (why)
 		*why++ = '\0';
-	memset(d, 0, sizeof(*d));
 	d->table = table;
 	d->line = line;
 	n = sscanf(text, "%15s %255s %255s %63s %63s", word, d->scon, d->tcon, d->cls, d->perm);
@@ -101,15 +115,63 @@ static int parse_line(char *text, const char *table, int line, struct decision *
 		d->parse_error = "verdict is not ALLOW, DENY, DENY-MCS, CONSTRAINED or TRANSITION";
 	while (why && (*why == ' ' || *why == '\t'))
 		why++;
-	snprintf(d->name, sizeof(d->name), "%s %s -> %s %s { %s }%s%s", word,
+	/* The booleans a row is read with are part of its name. */
+	for (i = 0; i < d->nbools; i++)
+		snprintf(set + strlen(set), sizeof(set) - strlen(set), "%s%s=%d%s", i ? " " : "[",
+			 d->bools[i].name, d->bools[i].value, i + 1 == d->nbools ? "] " : "");
+	snprintf(d->name, sizeof(d->name), "%s%s %s -> %s %s { %s }%s%s", set, word,
 		 d->scon, d->tcon, d->cls, d->perm, why && *why ? "  # " : "", why ? why : "");
+	return 1;
+}
+
+/* A blank line: the end of a block, and of the booleans set in it. */
+static int blank(const char *text)
+{
+	for (; *text; text++)
+		if (*text != ' ' && *text != '\t' && *text != '\n' && *text != '\r')
+			return 0;
+	return 1;
+}
+
+/* "BOOL name=0" or "BOOL name=1" (a comment may follow): sets the boolean for
+ * the rows after it in the same block, replacing an earlier value there.
+ * Returns 1 for a directive (err set when it is malformed), 0 for anything else. */
+static int parse_bool(const char *text, struct bool_value *set, size_t *nset, int line,
+		      const char **err)
+{
+	char name[128], value[8], rest[2];
+	size_t i;
+	int n;
+
+	*err = NULL;
+	if (strncmp(text, "BOOL", 4) != 0 || (text[4] != ' ' && text[4] != '\t'))
+		return 0;
+	n = sscanf(text + 4, " %127[^= \t#\n] = %7[^ \t#\n] %1[^#\n]", name, value, rest);
+	if (n != 2 || (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)) {
+		*err = "expected: BOOL name=0 or BOOL name=1";
+		return 1;
+	}
+	for (i = 0; i < *nset; i++)
+		if (strcmp(set[i].name, name) == 0)
+			break;
+	if (i == *nset) {
+		if (*nset == MAX_BOOLS) {
+			*err = "too many booleans set in one block";
+			return 1;
+		}
+		(*nset)++;
+	}
+	snprintf(set[i].name, sizeof(set[i].name), "%s", name);
+	set[i].value = value[0] == '1';
+	set[i].line = line;
 	return 1;
 }
 
 static int load_table(const char *path, struct decision **out, size_t *count)
 {
 	struct decision *rows = NULL, *grown;
-	size_t n = 0, cap = 0;
+	struct bool_value bools[MAX_BOOLS];
+	size_t n = 0, cap = 0, nbools = 0;
 	char text[1024];
 	int line = 0;
 	FILE *f;
@@ -119,9 +181,29 @@ static int load_table(const char *path, struct decision **out, size_t *count)
 		return -errno;
 	while (fgets(text, sizeof(text), f)) {
 		struct decision d;
+		const char *err;
 
-		if (!parse_line(text, path, ++line, &d))
+		line++;
+		if (blank(text)) {
+			nbools = 0;
 			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		if (parse_bool(text, bools, &nbools, line, &err)) {
+			if (!err)
+				continue;
+			/* A bad directive is a failing test of its own. */
+			d.table = path;
+			d.line = line;
+			d.parse_error = err;
+			snprintf(d.name, sizeof(d.name), "%s:%d: %.*s", path, line,
+				 (int)strcspn(text, "\n"), text);
+		} else {
+			memcpy(d.bools, bools, nbools * sizeof(bools[0]));
+			d.nbools = nbools;
+			if (!parse_line(text, path, line, &d))
+				continue;
+		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			grown = realloc(rows, cap * sizeof(*rows));
@@ -168,6 +250,75 @@ static int load_policy(const char *path)
 	if (r == 0)
 		r = sepol_set_sidtab(&policy_sids);
 	return r < 0 ? -EINVAL : 0;
+}
+
+/* The loaded policy as libsepol's boolean calls take it: struct sepol_policydb
+ * is, inside libsepol, a policydb and nothing else (policydb_internal.h). */
+static sepol_policydb_t *policy_handle(void)
+{
+	return (sepol_policydb_t *)(void *)&policy_db;
+}
+
+/* Booleans a row has changed, with the policy's defaults, to put back before
+ * the next row: each row is read with its own block's settings and nothing else. */
+static struct bool_value bool_defaults[MAX_BOOLS * 4];
+static size_t n_bool_defaults;
+
+/* Queries (value < 0) or sets a boolean of the loaded policy; sepol_bool_set
+ * re-evaluates the conditional rules. Returns its value before, -ENOENT for
+ * a name the policy does not have, or another negative errno. */
+static int policy_bool(const char *name, int value)
+{
+	sepol_bool_key_t *key = NULL;
+	sepol_bool_t *b = NULL;
+	int old, r;
+
+	if (sepol_bool_key_create(NULL, name, &key) < 0)
+		return -ENOMEM;
+	r = sepol_bool_query(NULL, policy_handle(), key, &b);
+	if (r < 0 || !b) {
+		sepol_bool_key_free(key);
+		return r < 0 ? -EINVAL : -ENOENT;
+	}
+	old = sepol_bool_get_value(b);
+	if (value >= 0) {
+		sepol_bool_set_value(b, value);
+		if (sepol_bool_set(NULL, policy_handle(), key, b) < 0)
+			old = -EINVAL;
+	}
+	sepol_bool_free(b);
+	sepol_bool_key_free(key);
+	return old;
+}
+
+/* Every boolean back at its default, then the row's own: 0, or fails the test. */
+static void apply_bools(const struct decision *d)
+{
+	size_t i, j;
+	int old;
+
+	for (i = 0; i < n_bool_defaults; i++)
+		if (policy_bool(bool_defaults[i].name, bool_defaults[i].value) < 0)
+			fail_msg("cannot put boolean %s back to %d", bool_defaults[i].name,
+				 bool_defaults[i].value);
+	for (i = 0; i < d->nbools; i++) {
+		const struct bool_value *b = &d->bools[i];
+
+		for (j = 0; j < n_bool_defaults; j++)
+			if (strcmp(bool_defaults[j].name, b->name) == 0)
+				break;
+		if (j == sizeof(bool_defaults) / sizeof(bool_defaults[0]))
+			fail_msg("%s:%d: too many booleans in one table", d->table, b->line);
+		old = policy_bool(b->name, b->value);
+		if (old == -ENOENT)
+			fail_msg("%s:%d: the policy has no boolean %s", d->table, b->line, b->name);
+		if (old < 0)
+			fail_msg("%s:%d: libsepol could not set boolean %s", d->table, b->line, b->name);
+		if (j == n_bool_defaults) {
+			bool_defaults[n_bool_defaults++] = (struct bool_value){ .value = old };
+			snprintf(bool_defaults[j].name, sizeof(bool_defaults[j].name), "%s", b->name);
+		}
+	}
 }
 
 /* One constraint expression (postfix, as the policy stores it) for a subject
@@ -556,6 +707,7 @@ static void test_decision(void **state)
 		fail_msg("%s:%d: %s", d->table, d->line, d->parse_error);
 	if (!d->policy_loaded)
 		fail_msg("no policy loaded from %s", d->policy);
+	apply_bools(d);
 	/* A typo must fail, never pass as a denial. */
 	if (sepol_context_to_sid(d->scon, strlen(d->scon) + 1, &ssid) < 0)
 		fail_msg("%s:%d: invalid context %s", d->table, d->line, d->scon);

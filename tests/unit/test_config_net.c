@@ -1,5 +1,6 @@
 /* test_config_net.c: the network keys of svirt.conf: network, network_dom0,
- * network_outside and network_default_peer, their defaults, bad values named with their line. */
+ * network_outside, network_default_peer and network_outside_packet, their defaults, bad values
+ * named with their line. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,6 +122,49 @@ static void default_peer_of_the_guests_type_is_refused(void **state)
 			       &c, &err), -EINVAL);
 }
 
+/* issue 14 item 5: the label of guests' frames for ports of no guest. */
+static void outside_packet_is_svirts_own_type_and_is_read(void **state)
+{
+	struct sv_config c;
+
+	(void)state;
+	assert_int_equal(parse("", &c, NULL), 0);
+	assert_string_equal(c.net.outside_packet,
+			    "system_u:object_r:svirt_xen_outside_packet_t:s0");
+	sv_config_free(&c);
+	assert_int_equal(parse("network_outside_packet = \"system_u:object_r:out_pkt_t:s0\"\n",
+			       &c, NULL), 0);
+	assert_string_equal(c.net.outside_packet, "system_u:object_r:out_pkt_t:s0");
+	sv_config_free(&c);
+}
+
+static void bad_outside_packet_is_refused_with_key_and_line(void **state)
+{
+	struct sv_config c;
+	struct sv_error err;
+
+	(void)state;
+	/* Required: without it a guest's frames for the outside keep its own label. */
+	assert_int_equal(parse("\nnetwork_outside_packet = \"\"\n", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "svirt.conf:2: network_outside_packet"));
+	assert_non_null(strstr(err.msg, "required"));
+	assert_int_equal(parse("network_outside_packet = \"u:r:t:s0:c2,c1\"\n", &c, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "canonical"));
+	/* The guests' packet type: a pair's own label, which the boolean cannot stop. */
+	assert_int_equal(parse("network_outside_packet = "
+			       "\"system_u:object_r:svirt_xen_packet_t:s0\"\n", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "svirt.conf:1: network_outside_packet"));
+	assert_non_null(strstr(err.msg, "guests' packet type"));
+	/* Whatever the order of the keys, and when only packet_context makes them equal. */
+	assert_int_equal(parse("network_outside_packet = \"system_u:object_r:p_t:s0\"\n"
+			       "packet_context = \"system_u:object_r:p_t:s0\"\n", &c, &err),
+			 -EINVAL);
+	assert_int_equal(parse("packet_context = \"system_u:object_r:svirt_xen_outside_packet_t:s0\"\n",
+			       &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "packet_context"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +175,8 @@ int main(void)
 		cmocka_unit_test(default_peer_is_read_and_empty_installs_none),
 		cmocka_unit_test(bad_default_peer_names_key_and_line),
 		cmocka_unit_test(default_peer_of_the_guests_type_is_refused),
+		cmocka_unit_test(outside_packet_is_svirts_own_type_and_is_read),
+		cmocka_unit_test(bad_outside_packet_is_refused_with_key_and_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

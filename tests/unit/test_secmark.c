@@ -1,4 +1,4 @@
-/* test_secmark.c: the nft commands for svirtd's tables name only its own tables, carry
+/* test_secmark.c: the nft commands for svirtd's table name only its own tables, carry
  * only checked names and labels, and (in a private network namespace) the kernel takes them. */
 #include <errno.h>
 #include <sched.h>
@@ -18,6 +18,7 @@
 
 #define PKT_A "system_u:object_r:svirt_xen_packet_t:s0:c1,c2"
 #define PKT_B "system_u:object_r:svirt_xen_packet_t:s0:c3,c4"
+#define PKT_OUT "system_u:object_r:svirt_xen_outside_packet_t:s0"
 
 static const struct sv_secmark_guest guests[] = {
 	{ "svirt_c1_c2", PKT_A },
@@ -58,7 +59,7 @@ static void object_name_comes_from_the_pair(void **state)
 
 static void rebuild_maps_each_port_to_its_guest_object(void **state)
 {
-	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	struct sv_net_policy pol = { .dom0 = true, .outside = true, .outside_packet = PKT_OUT };
 	char *cmds;
 
 	(void)state;
@@ -70,20 +71,69 @@ static void rebuild_maps_each_port_to_its_guest_object(void **state)
 	assert_non_null(strstr(cmds, "port_secmark { \"vif1.1\" : \"svirt_c1_c2\" }"));
 	assert_non_null(strstr(cmds, "port_secmark { \"vif2.0\" : \"svirt_c3_c4\" }"));
 	assert_non_null(strstr(cmds, "meta secmark set oifname map @port_secmark"));
-	assert_non_null(strstr(cmds, "ct state new ct secmark set meta secmark"));
-	assert_non_null(strstr(cmds, "meta secmark set ct secmark"));
+	/* Only the port a frame leaves by labels it: a guest's frame for the
+	 * outside never keeps the sender's own label. */
+	assert_null(strstr(cmds, "iifname map @port_secmark"));
+	/* No label is kept on the connection (an older version's table inet
+	 * svirt is only removed). */
+	assert_null(strstr(cmds, "ct secmark"));
+	assert_null(strstr(cmds, "add chain inet"));
+	assert_true(strstr(cmds, "add table inet svirt\ndelete table inet svirt\n") != NULL);
 	/* Emptied first, in the same batch. */
 	assert_true(strstr(cmds, "delete table bridge svirt") < strstr(cmds, "add set"));
 	/* Allowed dom0 and outside: no drop by the policy, only svirt's own
 	 * (unlabelled ports, non-IP between guests). */
 	assert_null(strstr(cmds, "@ports drop"));
-	assert_null(strstr(cmds, "oifname != @ports"));
+	assert_null(strstr(cmds, "oifname != @ports drop"));
 	free(cmds);
+}
+
+/* svirt_xen_unlabeled_network can only decide a guest's traffic to the outside
+ * if that traffic carries a label of its own (issue 14 item 5). */
+static void frames_from_a_guest_for_the_outside_get_the_outside_label(void **state)
+{
+	struct sv_net_policy pol = { .dom0 = true, .outside = true, .outside_packet = PKT_OUT };
+	struct sv_error err;
+	char *cmds = NULL;
+
+	(void)state;
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds, &err), 0);
+	assert_only_own_tables(cmds);
+	assert_non_null(strstr(cmds, "add secmark bridge svirt svirt_outside { context \"" PKT_OUT "\" ; }\n"));
+	/* From a guest's port to one of no guest; the outside's own frames and
+	 * those for a guest are left to the port they leave by. */
+	assert_non_null(strstr(cmds, "add rule bridge svirt forward iifname @ports oifname != @ports "
+			       "meta secmark set \"svirt_outside\"\n"));
+	/* The object before the rule that names it. */
+	assert_true(strstr(cmds, "svirt_outside {") < strstr(cmds, "set \"svirt_outside\""));
+	free(cmds);
+	cmds = NULL;
+	/* With outside denied too: the frames are dropped after being labelled. */
+	pol.outside = false;
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds, &err), 0);
+	assert_non_null(strstr(cmds, "meta secmark set \"svirt_outside\""));
+	free(cmds);
+	cmds = NULL;
+	/* Guests without it: refused, not labelled as their own pair's traffic. */
+	pol.outside_packet[0] = '\0';
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "network_outside_packet"));
+	assert_null(cmds);
+	/* No guest (the tables alone, as the bridge tests use them): no object. */
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, NULL, 0, NULL, 0, &cmds, &err), 0);
+	assert_null(strstr(cmds, "svirt_outside"));
+	free(cmds);
+	cmds = NULL;
+	/* A label that would end the nft string is refused. */
+	snprintf(pol.outside_packet, sizeof(pol.outside_packet), "%s", PKT_OUT "\" ; }");
+	assert_int_equal(sv_secmark_cmd_rebuild(&pol, guests, 2, ports, 3, &cmds, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "svirt_outside"));
+	assert_null(cmds);
 }
 
 static void denied_dom0_and_outside_become_drop_rules(void **state)
 {
-	struct sv_net_policy pol = { .dom0 = false, .outside = false };
+	struct sv_net_policy pol = { .dom0 = false, .outside = false, .outside_packet = PKT_OUT };
 	char *cmds;
 
 	(void)state;
@@ -120,7 +170,7 @@ static void port_changes_touch_the_object_only_at_first_and_last(void **state)
 
 static void injected_names_and_labels_are_refused(void **state)
 {
-	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	struct sv_net_policy pol = { .dom0 = true, .outside = true, .outside_packet = PKT_OUT };
 	struct sv_secmark_guest bad_obj = { "svirt_c1_c2; flush ruleset", PKT_A };
 	struct sv_secmark_guest bad_ctx = { "svirt_c1_c2", PKT_A "\" ; }" };
 	struct sv_secmark_port bad_port = { "vif1\" }", 0 };
@@ -148,6 +198,7 @@ static void injected_names_and_labels_are_refused(void **state)
  * SELinux kernel: the emulated host checks those). */
 static void kernel_takes_the_tables_in_a_private_namespace(void **state)
 {
+	/* No guest and no outside label: no secmark object. */
 	struct sv_net_policy pol = { .dom0 = false, .outside = false };
 	struct sv_secmark *s;
 	struct sv_error err;
@@ -188,7 +239,7 @@ static size_t count(const char *hay, const char *needle)
 
 static void non_ip_between_guests_of_different_pairs_is_dropped(void **state)
 {
-	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	struct sv_net_policy pol = { .dom0 = true, .outside = true, .outside_packet = PKT_OUT };
 	char *cmds;
 
 	(void)state;
@@ -198,7 +249,7 @@ static void non_ip_between_guests_of_different_pairs_is_dropped(void **state)
 			       "oifname @ports iifname . oifname != @same_pair "
 			       "ether type != { ip, ip6 } drop\n"));
 	/* Before the rules that only label. */
-	assert_true(strstr(cmds, "ether type") < strstr(cmds, "meta secmark set iifname"));
+	assert_true(strstr(cmds, "ether type") < strstr(cmds, "meta secmark set oifname"));
 	/* Guest A's two ports are one pair, both ways; B's port with none. */
 	assert_non_null(strstr(cmds, "same_pair { \"vif1.0\" . \"vif1.1\" }"));
 	assert_non_null(strstr(cmds, "same_pair { \"vif1.1\" . \"vif1.0\" }"));
@@ -209,7 +260,7 @@ static void non_ip_between_guests_of_different_pairs_is_dropped(void **state)
 
 static void every_port_starts_unlabelled_and_unlabelled_ports_are_dropped(void **state)
 {
-	struct sv_net_policy pol = { .dom0 = true, .outside = true };
+	struct sv_net_policy pol = { .dom0 = true, .outside = true, .outside_packet = PKT_OUT };
 	char *cmds;
 
 	(void)state;
@@ -262,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(object_name_comes_from_the_pair),
 		cmocka_unit_test(rebuild_maps_each_port_to_its_guest_object),
+		cmocka_unit_test(frames_from_a_guest_for_the_outside_get_the_outside_label),
 		cmocka_unit_test(denied_dom0_and_outside_become_drop_rules),
 		cmocka_unit_test(port_changes_touch_the_object_only_at_first_and_last),
 		cmocka_unit_test(injected_names_and_labels_are_refused),

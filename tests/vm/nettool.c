@@ -71,6 +71,7 @@ static int cmd_open(struct sv_net *n, const struct sv_bases *b, const char *args
 			 .outside = !strstr(args, "outside=deny") },
 		.peer_type = b->process.type,
 		.default_peer = SV_DEFAULT_NET_PEER,
+		.outside_packet = SV_DEFAULT_NET_OUTSIDE_PACKET,
 	};
 	int r;
 
