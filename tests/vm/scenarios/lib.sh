@@ -248,16 +248,21 @@ qdisk_guest_config() {
 	echo 'dm_restrict = 1'
 }
 
-# check_qemu_of_guest NAME DOMID: its qemu runs in svirtd's label for it,
-# with the pair of its disk, deprivileged; prints that like `ps -eZ` would.
-check_qemu_of_guest() {
-	local q ctx
+# check_qemu_label NAME DOMID: NAME's qemu (left in q) runs in svirtd's label for
+# it, with the pair of its image $IMAGES/NAME.img; prints it like `ps -eZ` would.
+check_qemu_label() {
+	local ctx
 	q=$(dm_pid "$2") || fail "no qemu for $1"
 	ctx=$(context_of_pid "$q")
 	echo "$ctx $q $(readlink "/proc/$q/exe") $(tr '\0' ' ' <"/proc/$q/cmdline" | cut -c 1-160)"
 	check_eq "$1's qemu runs in svirtd's label for $1" "$(svirt_node "$2" label)" "$ctx"
 	case $ctx in system_u:system_r:svirt_xen_t:s0:c*,c*) ;; *) fail "$1's qemu runs in $ctx" ;; esac
 	check_eq "$1's qemu has the pair of $1's disk" "${ctx##*:}" "$(label_of "$IMAGES/$1.img" | sed 's/.*://')"
+}
+
+# check_qemu_of_guest NAME DOMID: check_qemu_label, and the qemu was deprivileged.
+check_qemu_of_guest() {
+	check_qemu_label "$1" "$2"
 	check "$1's qemu was started with -xen-domid-restrict (dm_restrict=1)" \
 		grep -qx -- -xen-domid-restrict < <(tr '\0' '\n' <"/proc/$q/cmdline")
 	# libxl 4.17 adds -runas only for HVM device models: a PV guest's qdisk
@@ -265,6 +270,15 @@ check_qemu_of_guest() {
 	# its SELinux label is what keeps it from dom0's files.
 	check "$1's qemu was chrooted (dm_restrict's -chroot)" \
 		grep -qx -- -chroot < <(tr '\0' '\n' <"/proc/$q/cmdline")
+}
+
+# check_qdisk_served NAME DOMID: NAME's guest sees its disk, its qdisk backend is
+# connected, and check_qemu_label holds for its qemu, which holds its image open.
+check_qdisk_served() {
+	check_eq "$1's guest sees its disk" xvda "$(xenstore-read "/local/domain/$2/data/disks")"
+	check_eq "$1's qdisk backend is connected" 4 "$(xenstore-read "/local/domain/0/backend/qdisk/$2/51712/state")"
+	check_qemu_label "$1" "$2"
+	check "$1's qemu has $1's image open" bash -c "ls -l /proc/$q/fd | grep -q '$IMAGES/$1.img'"
 }
 
 # restart_svirtd [WHY]: svirtd is a service of dom0's init (tests/vm/guest/init-dom0):

@@ -83,16 +83,8 @@ check "k4's config names no device model" not grep -q device_model k4.cfg
 check "xl create k4" timed xl create -q k4.cfg
 d=$(domid_of k4)
 wait_until 300 "k4 boots (data/ready)" guest_ready "$d"
-check_eq "k4's guest sees its disk" xvda "$(xenstore-read "/local/domain/$d/data/disks")"
-check_eq "k4's qdisk backend is connected" 4 "$(xenstore-read "/local/domain/0/backend/qdisk/$d/51712/state")"
-q=$(dm_pid "$d") || fail "no qemu for k4"
-ctx=$(context_of_pid "$q")
-echo "$ctx $q $(readlink "/proc/$q/exe")"
-check_eq "k4's qemu runs in svirtd's label for k4" "$(svirt_node "$d" label)" "$ctx"
-case $ctx in system_u:system_r:svirt_xen_t:s0:c*,c*) ;; *) fail "k4's qemu runs in $ctx" ;; esac
-check_eq "k4's qemu has the pair of k4's disk" "${ctx##*:}" "$(label_of "$IMAGES/k4.img" | sed 's/.*://')"
+check_qdisk_served k4 "$d"
 check_eq "k4's qemu is the real qemu, moved aside" "$QEMU.real" "$(readlink "/proc/$q/exe")"
-check "k4's qemu has k4's image open" bash -c "ls -l /proc/$q/fd | grep -q '$IMAGES/k4.img'"
 check "xl destroy k4" xl destroy k4
 dm_gone_after_destroy k4 "$q"
 rm -f "$IMAGES/k4.img"

@@ -67,15 +67,7 @@ echo "xl create to data/ready: phy: $((phy / 1000)).$(printf %03d $((phy % 1000)
 # kernel's 270 s; within 20 s of the phy: guest is what a qdisk guest must do.
 check "qq (qdisk, through svirt-interpose) was ready within 20 s of qp (phy:)" test "$qdisk" -le $((phy + 20000))
 check_eq "qp's guest sees its disk" xvda "$(xenstore-read "/local/domain/$dp/data/disks")"
-check_eq "qq's guest sees its disk" xvda "$(xenstore-read "/local/domain/$dq/data/disks")"
-check_eq "qq's qdisk backend is connected" 4 "$(xenstore-read "/local/domain/0/backend/qdisk/$dq/51712/state")"
-
-q=$(dm_pid "$dq") || fail "no qemu for qq"
-ctx=$(context_of_pid "$q")
-echo "$ctx $q $(readlink "/proc/$q/exe")"
-check_eq "qq's qemu runs in svirtd's label for qq" "$(svirt_node "$dq" label)" "$ctx"
-check_eq "qq's qemu has the pair of qq's disk" "${ctx##*:}" "$(label_of "$IMAGES/qq.img" | sed 's/.*://')"
-check "qq's qemu has qq's image open" bash -c "ls -l /proc/$q/fd | grep -q '$IMAGES/qq.img'"
+check_qdisk_served qq "$dq"
 
 check "xl destroy qq" xl destroy qq
 dm_gone_after_destroy qq "$q"
