@@ -43,16 +43,18 @@ static int check_qemu(const char *qemu, int domid, struct sv_error *err)
 	return 0;
 }
 
-/* svirtd's label for the guest, once its storage is labelled. */
+/* svirtd's answer for the guest, once its storage is labelled: 0 with *rep
+ * holding the guest's entry (its label used in place, not copied: a copy
+ * would take another page of stack, a page fault of every start), or -errno
+ * with *rep cleared. */
 static int fetch_label(const struct sv_interpose_conf *conf, int domid,
-		       char *label, size_t size, struct sv_error *err)
+		       struct sv_control_reply *rep, struct sv_error *err)
 {
 	struct sv_control_request req = {
 		.op = SV_CONTROL_GET,
 		.domid = domid,
 		.wait_seconds = conf->wait_seconds,
 	};
-	struct sv_control_reply rep = { 0 };
 	const struct sv_control_entry *e;
 	struct sv_error cerr = { "" };
 	char q[SV_QUOTE_BUF];
@@ -60,11 +62,11 @@ static int fetch_label(const struct sv_interpose_conf *conf, int domid,
 
 	/* Two seconds past the WAIT: svirtd answers ETIMEDOUT itself first. */
 	r = sv_control_call(conf->socket, &req,
-			    (int)conf->wait_seconds * 1000 + 2000, &rep, &cerr);
+			    (int)conf->wait_seconds * 1000 + 2000, rep, &cerr);
 	if (r < 0)
 		return sv_fail(err, -r, "domain %d: no label from svirtd (%s): %s",
 			       domid, conf->socket, cerr.msg);
-	e = &rep.entries[0];
+	e = &rep->entries[0];
 	if (e->state == SV_STATE_ERROR)
 		/* Quoted: a reason may hold any byte, a newline too. */
 		r = sv_fail(err, EACCES, "domain %d: svirtd refused it: %s",
@@ -74,11 +76,8 @@ static int fetch_label(const struct sv_interpose_conf *conf, int domid,
 		r = sv_fail(err, EPROTO,
 			    "domain %d: svirtd answered in state %s, not labelled",
 			    domid, sv_dom_state_name(e->state));
-	else if (strlen(e->process_label) >= size)
-		r = sv_fail(err, ENAMETOOLONG, "domain %d: label too long", domid);
-	else
-		memcpy(label, e->process_label, strlen(e->process_label) + 1);
-	sv_control_reply_clear(&rep);
+	if (r < 0)
+		sv_control_reply_clear(rep);
 	return r;
 }
 
@@ -134,7 +133,8 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 		     char *const argv[], char *const envp[],
 		     struct sv_error *err)
 {
-	char label[SV_CONTEXT_MAX];
+	struct sv_control_reply rep = { 0 };
+	const char *label;
 	struct sv_dm_bound bound;
 	struct sv_dm_args a;
 	int mode, r;
@@ -152,16 +152,20 @@ int sv_interpose_run(const struct sv_interpose_conf *conf,
 		return run_dom0(conf, argv, envp, err);
 	if ((mode = ops->selinux_mode(ops->arg)) < 0)
 		return run_unlabelled(conf, mode, a.domid, argv, envp, err);
-	if ((r = fetch_label(conf, a.domid, label, sizeof(label), err)) < 0)
+	if ((r = fetch_label(conf, a.domid, &rep, err)) < 0)
 		return r;
+	label = rep.entries[0].process_label;
 	/* Last, so that a refusal before leaves no socket behind. */
-	if ((r = sv_dm_listen_open(&a, argc, argv, &bound, err)) < 0)
+	if ((r = sv_dm_listen_open(&a, argc, argv, &bound, err)) < 0) {
+		sv_control_reply_clear(&rep);
 		return r;
+	}
 	if ((r = ops->set_exec_context(label, ops->arg)) < 0)
 		r = sv_fail(err, -r, "domain %d: cannot set exec context %s: %s",
 			    a.domid, label, strerror(-r));
 	else
 		r = exec_qemu(conf->qemu, a.domid, bound.argv, envp, err);
 	sv_dm_listen_undo(&a, &bound);
+	sv_control_reply_clear(&rep);
 	return r;
 }

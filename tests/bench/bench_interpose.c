@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,9 +23,18 @@
 /* Its argv[1] to only load (the interposer's libraries) and exit. */
 #define LOAD_ONLY "--load-only"
 
-static double start_once(char *const argv[])
+/* One start: wall time (s), and the child's CPU time (user + system, s)
+ * and minor page faults, from wait4: on a loaded machine the wall time
+ * mostly measures the wait for a core, these two what the start costs. */
+struct start {
+	double wall, cpu, faults;
+};
+
+static struct start start_once(char *const argv[])
 {
 	double t0 = bench_now();
+	struct rusage ru;
+	struct start s;
 	int status;
 	pid_t pid = fork();
 
@@ -34,10 +44,14 @@ static double start_once(char *const argv[])
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0)
 		bench_die(NAME, "a start failed (see above)");
-	return bench_now() - t0;
+	s.wall = bench_now() - t0;
+	s.cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	s.faults = (double)ru.ru_minflt + (double)ru.ru_majflt;
+	return s;
 }
 
 static int by_value(const void *a, const void *b)
@@ -47,29 +61,51 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median and 90th percentile of n times, in ms (sorts t). */
-static void summarise(double *t, unsigned n, double *median, double *p90)
+/* Median and 90th percentile of n values, times scale (sorts t). */
+static void summarise_by(double *t, unsigned n, double scale, double *median,
+			 double *p90)
 {
 	qsort(t, n, sizeof(*t), by_value);
-	*median = t[n / 2] * 1e3;
-	*p90 = t[n * 9 / 10] * 1e3;
+	*median = t[n / 2] * scale;
+	*p90 = t[n * 9 / 10] * scale;
 }
+
+/* Of n times in s: median and 90th percentile in ms. */
+static void summarise(double *t, unsigned n, double *median, double *p90)
+{
+	summarise_by(t, n, 1e3, median, p90);
+}
+
+/* Per command line: medians and 90th percentiles of the wall time (ms), the
+ * child's CPU time (ms) and its page faults. */
+struct figures {
+	double wall, wall90, cpu, cpu90, faults, faults90;
+};
 
 /* n starts of each of the three command lines, taken in turn (direct,
  * through, load, direct, ...), so that a change in the machine's load
  * (other jobs come and go) weighs on the three alike, not on one phase. */
-static void measure(char *const *const argv[3], unsigned n, double median[3],
-		    double p90[3])
+static void measure(char *const *const argv[3], unsigned n,
+		    struct figures f[3])
 {
-	double *t = calloc(3 * (size_t)n, sizeof(*t));
+	double *t = calloc(9 * (size_t)n, sizeof(*t));
 
 	if (!t)
 		bench_die(NAME, "out of memory");
 	for (unsigned i = 0; i < n; i++)
-		for (unsigned k = 0; k < 3; k++)
-			t[k * (size_t)n + i] = start_once(argv[k]);
-	for (unsigned k = 0; k < 3; k++)
-		summarise(t + k * (size_t)n, n, &median[k], &p90[k]);
+		for (unsigned k = 0; k < 3; k++) {
+			struct start s = start_once(argv[k]);
+
+			t[(3 * k + 0) * (size_t)n + i] = s.wall;
+			t[(3 * k + 1) * (size_t)n + i] = s.cpu;
+			t[(3 * k + 2) * (size_t)n + i] = s.faults;
+		}
+	for (unsigned k = 0; k < 3; k++) {
+		summarise(t + (3 * k + 0) * (size_t)n, n, &f[k].wall, &f[k].wall90);
+		summarise(t + (3 * k + 1) * (size_t)n, n, &f[k].cpu, &f[k].cpu90);
+		summarise_by(t + (3 * k + 2) * (size_t)n, n, 1, &f[k].faults,
+			     &f[k].faults90);
+	}
 	free(t);
 }
 
@@ -103,7 +139,8 @@ static void measure_get(const char *sock, unsigned n, double *median,
 static void run(struct env *e, unsigned n)
 {
 	char conf[PATH_MAX], stub[PATH_MAX], params[PATH_MAX + 8], body[PATH_MAX + 128];
-	double m[3], p[3], gm, gp;
+	struct figures f[3];
+	double gm, gp;
 	ssize_t len;
 
 	if ((len = readlink("/proc/self/exe", stub, sizeof(stub) - 1)) < 0)
@@ -135,16 +172,25 @@ static void run(struct env *e, unsigned n)
 
 	char *const *const argvs[3] = { direct, through, load };
 
-	measure(argvs, n, m, p);
+	measure(argvs, n, f);
 	measure_get(e->sock, n, &gm, &gp);
 	printf(NAME ": %u starts of %s: directly median %.3f ms (p90 %.3f), "
 	       "through the interposer median %.3f ms (p90 %.3f); "
-	       "ratio %.1f, added %.3f ms\n", n, TRIVIAL, m[0], p[0], m[1], p[1],
-	       m[1] / m[0], m[1] - m[0]);
-	printf(NAME ":   of which loading the interposer's libraries alone "
-	       "(exec and exit): median %.3f ms (p90 %.3f)\n", m[2], p[2]);
+	       "ratio %.1f, added %.3f ms\n", n, TRIVIAL, f[0].wall, f[0].wall90,
+	       f[1].wall, f[1].wall90, f[1].wall / f[0].wall,
+	       f[1].wall - f[0].wall);
+	printf(NAME ":   of which loading the interposer alone "
+	       "(exec and exit): median %.3f ms (p90 %.3f)\n", f[2].wall,
+	       f[2].wall90);
 	printf(NAME ":   and svirtd's answer alone (GET round trip from this "
 	       "process): median %.3f ms (p90 %.3f)\n", gm, gp);
+	printf(NAME ":   the started process's own CPU time (user+system, "
+	       "wait4): directly median %.3f ms, through %.3f ms (added %.3f), "
+	       "load alone %.3f ms\n", f[0].cpu, f[1].cpu, f[1].cpu - f[0].cpu,
+	       f[2].cpu);
+	printf(NAME ":   and its page faults: directly median %.0f, "
+	       "through %.0f (added %.0f), load alone %.0f\n", f[0].faults,
+	       f[1].faults, f[1].faults - f[0].faults, f[2].faults);
 }
 
 int main(void)
