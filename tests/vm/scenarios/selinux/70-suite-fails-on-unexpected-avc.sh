@@ -45,3 +45,17 @@ cat unmarked.out
 check "a scenario whose denials cannot be accounted for fails" \
 	grep -q '^FAIL unmarked (its AVC denials cannot be accounted for' unmarked.out
 check "the driver says why" grep -q 'AVC accounting: cannot write a mark to /dev/kmsg' unmarked.out
+
+# A scenario that leaves a child holding its output (a daemon it started, or a
+# process stuck in the kernel) and then outlives its time: the driver reports it
+# timed out once its time is up, not when the last holder of the output goes.
+# setsid: out of the process group the driver's timeout signals, as a daemon is.
+printf '#!/bin/bash\n. "$VM_LIB"\necho started\nsetsid sleep 300 &\necho $! >%s\nsleep 300\n' "$PWD/hung.pid" >hung.sh
+t0=$SECONDS
+timed env SCENARIO_TIMEOUT=3 "$DRIVER" --one "$PWD/hung.sh" >hung.out 2>&1
+took=$((SECONDS - t0))
+cat hung.out
+kill "$(cat hung.pid)" 2>/dev/null || true
+check "a scenario past its time fails as timed out" grep -q '^FAIL hung (timed out after 3 s)' hung.out
+check "its output was still shown" grep -q '^    started$' hung.out
+check "the driver went on when its time was up, not when its child ended (took ${took} s)" test "$took" -lt 60
