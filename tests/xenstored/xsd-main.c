@@ -180,6 +180,7 @@ static void write_stats(const struct xsd_conn *c)
 		[XS_MKDIR] = "mkdir", [XS_RM] = "rm", [XS_SET_PERMS] = "set_perms",
 		[XS_IS_DOMAIN_INTRODUCED] = "is_introduced",
 		[XS_DIRECTORY_PART] = "directory_part",
+		[XS_GET_DOMAIN_PATH] = "get_domain_path",
 	};
 	const char *path = getenv("XSD_STATS");
 	unsigned long total = 0;
