@@ -147,8 +147,10 @@ static void bind_new(struct svirtd *s, int domid)
 	sv_log_limit_forget(&s->bind_log, domid);
 	sv_log_dom(&s->log, LOG_INFO, domid, name, "uuid %s: c%u,c%u", uuid,
 		   d->pair.a, d->pair.b);
+	/* Published by its first label pass, which is due now: nodes written
+	 * here would be written again a moment later (4 requests more per
+	 * guest), and the control socket answers from memory meanwhile. */
 	d->dirty = true;
-	svd_publish(s, d);
 }
 
 /* Domains in /local/domain that the table does not know yet. */
@@ -220,6 +222,7 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 
 	if (d->domid == SV_DOMID_NONE || d->state == SV_STATE_ERROR) {
 		d->dirty = false;
+		svd_publish(s, d);	/* not yet, if bound in error */
 		return;
 	}
 	d->refreshed_ms = svd_now_ms();
@@ -311,9 +314,9 @@ static void handle_signal(struct svirtd *s)
 	}
 }
 
-static int watch_all(struct svirtd *s)
+int svd_watch_all(struct svirtd *s)
 {
-	char path[64];
+	char path[64], *ev, **e;
 
 	if (!xs_watch(s->xs_watch, "@introduceDomain", TOKEN_INTRO) ||
 	    !xs_watch(s->xs_watch, "@releaseDomain", TOKEN_RELEASE))
@@ -323,19 +326,31 @@ static int watch_all(struct svirtd *s)
 		if (!xs_watch(s->xs_watch, path, TOKEN_BACKEND))
 			return -errno;
 	}
+	/* Every watch fires once when set, and xenstored sends that event
+	 * before its answer to the next request on the connection: once this
+	 * one is answered, libxenstore's reader has queued all of them, with
+	 * any event of a change made meanwhile.  They are dropped: the caller
+	 * then looks at every record's domain and every domain in
+	 * /local/domain, after all of those changes.  Kept, they would have
+	 * every live domain checked twice more (3 requests each). */
+	if (!(ev = xs_get_domain_path(s->xs_watch, 0)))
+		return -errno;
+	free(ev);
+	while ((e = xs_check_watch(s->xs_watch)))
+		free(e);
 	return 0;
 }
 
 int svd_loop_run(struct svirtd *s)
 {
 	struct pollfd p[3 + SVIRTD_CLIENTS_MAX + 1];
-	int r;
 
-	if ((r = watch_all(s)) < 0) {
-		sv_log(&s->log, LOG_ERR, "cannot watch xenstore: %s",
-		       strerror(-r));
-		return r;
-	}
+	/* Domains introduced while svirtd was down or starting: their events
+	 * went with the ones svd_watch_all dropped. */
+	if (s->recheck_gone)
+		scan_gone(s);
+	s->recheck_gone = false;
+	scan_new(s);
 	while (!s->quit) {
 		int relabel = svd_relabel_dirty(s);
 		int timeout = svd_server_tick(s);

@@ -44,6 +44,18 @@ static int read_uuid(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
 	return 0;
 }
 
+/* The uuid alone, logged on errors other than -ENOENT. */
+static int read_uuid_logged(struct svirtd *s, int domid,
+			    char uuid[SV_UUID_BUF])
+{
+	struct sv_error err;
+	int r;
+
+	if ((r = read_uuid(s, domid, uuid, &err)) < 0 && r != -ENOENT)
+		sv_log_dom(&s->log, LOG_ERR, domid, NULL, "%s", err.msg);
+	return r;
+}
+
 int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
 		      char **name)
 {
@@ -51,11 +63,8 @@ int svd_read_identity(struct svirtd *s, int domid, char uuid[SV_UUID_BUF],
 	struct sv_error err;
 	int r;
 
-	if ((r = read_uuid(s, domid, uuid, &err)) < 0) {
-		if (r != -ENOENT)
-			sv_log_dom(&s->log, LOG_ERR, domid, NULL, "%s", err.msg);
+	if ((r = read_uuid_logged(s, domid, uuid)) < 0)
 		return r;
-	}
 	/* The name is the toolstack's (libxl__domain_rename), dom0-owned; a
 	 * toolstack that writes none leaves it empty. */
 	snprintf(path, sizeof(path), "/local/domain/%d/name", domid);
@@ -104,7 +113,6 @@ static int live_domains(struct svirtd *s, struct sv_live **out, size_t *nout)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->doms.n; i++) {
 		int domid = s->doms.v[i]->domid, in;
-		char *name = NULL;
 
 		if (domid == SV_DOMID_NONE || (in = svd_domain_introduced(s, domid)) == 0)
 			continue;
@@ -114,14 +122,17 @@ static int live_domains(struct svirtd *s, struct sv_live **out, size_t *nout)
 				   "tell whether it is alive (%s): keeping its "
 				   "record", strerror(-in));
 			live[k++].unknown = true;
-		} else if (svd_read_identity(s, domid, live[k].uuid, &name) == 0) {
-			free(name);
+			s->recheck_gone = true;
+		} else if (read_uuid_logged(s, domid, live[k].uuid) == 0) {
+			/* The uuid is what says whether it is the record's
+			 * guest; the record keeps the name it had. */
 			k++;
 		} else {
-			/* Logged by svd_read_identity unless missing. */
+			/* Logged by read_uuid_logged unless missing. */
 			sv_log_dom(&s->log, LOG_WARNING, domid, NULL, "cannot "
-				   "read its identity: keeping its record");
+				   "read its uuid: keeping its record");
 			live[k++].unknown = true;
+			s->recheck_gone = true;
 		}
 	}
 	*out = live;
@@ -153,7 +164,9 @@ int svd_reconcile(struct svirtd *s)
 		       strerror(-r));
 		return r;
 	}
+	/* A dirty domain is published by its label pass, due next. */
 	for (size_t i = 0; i < s->doms.n; i++)
-		svd_publish(s, s->doms.v[i]);
+		if (!s->doms.v[i]->dirty)
+			svd_publish(s, s->doms.v[i]);
 	return 0;
 }

@@ -152,6 +152,11 @@ static int run(struct svirtd *s, const struct args *a)
 		sv_log(&s->log, LOG_ERR, "%s: %s", a->socket, strerror(-r));
 		return r;
 	}
+	if ((r = svd_watch_all(s)) < 0) {
+		sv_log(&s->log, LOG_ERR, "cannot watch xenstore: %s",
+		       strerror(-r));
+		return r;
+	}
 	if ((r = svd_reconcile(s)) < 0)
 		return r;
 	if ((r = svd_net_start(s)) < 0)

@@ -66,6 +66,9 @@ struct svirtd {
 	struct sv_net net;		/* when net_on */
 	bool net_on;
 	int link_fd;			/* link events, when net_on; else -1 */
+	/* Reconciling could not tell whether some domain is alive: the loop
+	 * asks again first (svd_watch_all dropped the events that would). */
+	bool recheck_gone;
 	bool quit;
 };
 
@@ -75,6 +78,10 @@ uint64_t svd_now_ms(void);
 void svd_reload(struct svirtd *s);
 
 /* loop.c */
+/* Sets svirtd's watches, then drops the events they fire when set (and any
+ * other read meanwhile): call it before svd_reconcile, which with the
+ * loop's first scan of /local/domain looks at everything afresh. */
+int svd_watch_all(struct svirtd *s);
 int svd_loop_run(struct svirtd *s);
 /* Labels dirty domains again, least recently labelled first, each at most
  * once per SVIRTD_RELABEL_GAP_MS, for SVIRTD_RELABEL_BUDGET_MS at most;

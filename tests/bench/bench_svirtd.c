@@ -151,6 +151,64 @@ static double cpu_seconds(pid_t pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* The xenstore requests svirtd (pid, now ended) made, by type, per guest:
+ * the test xenstore appends each connection's counts to XSD_STATS as it
+ * closes it, which may be a moment after svirtd's exit. */
+static void print_requests(pid_t pid, unsigned guests)
+{
+	const char *path = getenv("XSD_STATS");
+	char prefix[32], line[1024], names[16][24];
+	unsigned long counts[16] = { 0 };
+	size_t ntypes = 0;
+	int conns = 0;
+
+	snprintf(prefix, sizeof(prefix), "pid %d:", (int)pid);
+	for (int tries = 0; tries < 200 && conns < 2; tries++) {
+		FILE *f = path ? fopen(path, "r") : NULL;
+
+		conns = 0;
+		ntypes = 0;
+		memset(counts, 0, sizeof(counts));
+		while (f && fgets(line, sizeof(line), f)) {
+			char *tok, *save = NULL;
+
+			if (strncmp(line, prefix, strlen(prefix)) != 0)
+				continue;
+			conns++;
+			for (tok = strtok_r(line + strlen(prefix), " \n", &save);
+			     tok; tok = strtok_r(NULL, " \n", &save)) {
+				char name[24];
+				unsigned long v;
+				size_t i;
+
+				if (sscanf(tok, "%23[a-z_]=%lu", name, &v) != 2)
+					continue;
+				for (i = 0; i < ntypes; i++)
+					if (strcmp(names[i], name) == 0)
+						break;
+				if (i == ntypes && ntypes < 16)
+					snprintf(names[ntypes++], 24, "%s", name);
+				if (i < 16)
+					counts[i] += v;
+			}
+		}
+		if (f)
+			fclose(f);
+		if (conns < 2)
+			usleep(10000);
+	}
+	if (!conns)
+		return;
+	printf("bench_svirtd:   xenstore requests per guest:");
+	for (size_t i = 0; i < ntypes; i++)
+		if (strcmp(names[i], "total") != 0)
+			printf(" %s %.1f", names[i], (double)counts[i] / guests);
+	for (size_t i = 0; i < ntypes; i++)
+		if (strcmp(names[i], "total") == 0)
+			printf("; total %.1f", (double)counts[i] / guests);
+	printf("\n");
+}
+
 static void print_cpu(struct env *e, double svirtd0, double xsd0)
 {
 	printf("bench_svirtd:   CPU: svirtd %.2f s, test xenstore %.2f s\n",
@@ -215,6 +273,7 @@ static void bench_storm_and_restart(struct tally *t, unsigned n)
 	struct env *e = t->e;
 	double t0, dt, t_list, cpu0, xcpu0;
 	unsigned long rss;
+	pid_t pid;
 
 	for (unsigned g = 1; g <= n; g++)
 		guest_prepare(e, (int)g, 1);
@@ -238,7 +297,9 @@ static void bench_storm_and_restart(struct tally *t, unsigned n)
 		printf("bench_svirtd: %u of them ended in state error\n",
 		       t->errors);
 
+	pid = e->svirtd;
 	svirtd_kill(e);
+	print_requests(pid, n);
 	tally_reset(t);
 	if (!xs_rm(e->xs, XBT_NULL, SVIRT))
 		die("cannot remove " SVIRT);
@@ -255,7 +316,9 @@ static void bench_storm_and_restart(struct tally *t, unsigned n)
 	       "labelled %.2f s; svirtd peak RSS (VmHWM) %lu kB\n", n, dt,
 	       t_list, peak_rss_kb(e->svirtd));
 	print_cpu(e, 0, xcpu0);
+	pid = e->svirtd;
 	svirtd_stop(e);
+	print_requests(pid, n);
 }
 
 int main(void)
@@ -263,6 +326,7 @@ int main(void)
 	const char *s = getenv(GUESTS_ENV);
 	unsigned n = s && atoi(s) > 0 ? (unsigned)atoi(s) : GUESTS_DEFAULT;
 	struct tally t = { .max_domid = (int)n };
+	char stats[PATH_MAX];
 	const char *why;
 
 	if (n > SV_CONTROL_DOMID_MAX)
@@ -271,6 +335,9 @@ int main(void)
 		printf(NAME ": SKIP: %s\n", why);
 		return 77;	/* skipped: make bench counts it */
 	}
+	/* Set after bench_begin, whose tmpfs holds it. */
+	snprintf(stats, sizeof(stats), "%s/xsd-stats", getenv(TOP_ENV));
+	setenv("XSD_STATS", stats, 1);
 	if (t.max_domid < LATENCY_GUESTS)
 		t.max_domid = LATENCY_GUESTS;
 	if (!(t.done = calloc((size_t)t.max_domid + 1, 1)))

@@ -52,6 +52,36 @@ static void restart_keeps_live_pairs_and_restores_the_dead(void **state)
 	svirtd_stop(e);
 }
 
+/* What a restart costs in xenstore requests: each record's domain is asked
+ * whether it is introduced once (reconciling), not again by a scan of the
+ * releases fired when the watches are set; and each guest's nodes are
+ * written once, by its label pass, not also before it. */
+static void restart_asks_each_live_guest_once_and_writes_its_nodes_once(void **state)
+{
+	struct env *e = *state;
+	char p[3][PATH_MAX + 8], name[32];
+	pid_t pid;
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "count%d.img", i);
+		snprintf(p[i], sizeof(p[i]), "raw:%s", image(e, name, ORIG));
+	}
+	svirtd_start(e);
+	for (int i = 0; i < 3; i++)
+		guest_create(e, 20 + i, &(struct disk){ p[i], "w" }, 1);
+	for (int i = 0; i < 3; i++)
+		wait_labelled(e, 20 + i);
+	svirtd_kill(e);
+	svirtd_start(e);
+	for (int i = 0; i < 3; i++)
+		wait_labelled(e, 20 + i);
+	pid = e->svirtd;
+	svirtd_stop(e);
+	/* uuid, name, label, imagelabel, objects, state: 6 per guest. */
+	assert_int_equal(svirtd_requests(pid, "is_introduced"), 3);
+	assert_int_equal(svirtd_requests(pid, "write"), 3 * 6);
+}
+
 /* ---- kill -9 during a storm ---- */
 
 struct storm {
@@ -179,6 +209,9 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(restart_keeps_live_pairs_and_restores_the_dead),
+		cmocka_unit_test_setup_teardown(
+			restart_asks_each_live_guest_once_and_writes_its_nodes_once,
+			setup_counted, teardown),
 		T(sigkill_during_a_storm_leaves_no_pair_twice_and_no_label_behind),
 #undef T
 	};

@@ -244,6 +244,63 @@ int setup(void **state)
 	return 0;
 }
 
+int setup_counted(void **state)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!getenv(TOP_ENV))
+		return -1;
+	snprintf(path, sizeof(path), "%s/xsd-stats-%d", getenv(TOP_ENV),
+		 (int)getpid());
+	unlink(path);
+	setenv("XSD_STATS", path, 1);
+	r = setup(state);	/* the test xenstore takes it from its start */
+	return r;
+}
+
+/* Sums type over the lines of pid, false until both connections are in. */
+static bool requests_of(const char *file, pid_t pid, const char *type,
+			unsigned long *sum)
+{
+	char prefix[32], key[48], line[1024];
+	int conns = 0;
+	FILE *f = fopen(file, "r");
+
+	snprintf(prefix, sizeof(prefix), "pid %d:", (int)pid);
+	snprintf(key, sizeof(key), " %s=", type);
+	*sum = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *k;
+
+		if (strncmp(line, prefix, strlen(prefix)) != 0)
+			continue;
+		conns++;
+		if ((k = strstr(line, key)))
+			*sum += strtoul(k + strlen(key), NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return conns >= 2;
+}
+
+unsigned long svirtd_requests(pid_t pid, const char *type)
+{
+	const char *file = getenv("XSD_STATS");
+	unsigned long n;
+
+	assert_non_null(file);
+	/* The test xenstore writes them as it closes each connection, a
+	 * moment after svirtd's exit. */
+	for (int i = 0; i < 500; i++) {
+		if (requests_of(file, pid, type, &n))
+			return n;
+		usleep(10000);
+	}
+	fail_msg("no request counts of svirtd (pid %d) in %s", (int)pid, file);
+	return 0;
+}
+
 int teardown(void **state)
 {
 	struct env *e = *state;

@@ -67,6 +67,13 @@ void write_config_root(struct env *e, const char *root, const char *shared,
  * teardown fails the test if svirtd is still running. */
 int setup(void **state);
 int teardown(void **state);
+/* setup, with the test xenstore counting each connection's requests
+ * (XSD_STATS, a file in the test's top directory). */
+int setup_counted(void **state);
+/* How many requests of type (xsd-main.c's names: "read", "write",
+ * "is_introduced", ...) svirtd pid made on its two connections, once it
+ * has ended; fails the test if the counts do not appear. */
+unsigned long svirtd_requests(pid_t pid, const char *type);
 /* One request on the control socket, the whole reply back (free it). */
 char *control(struct env *e, const char *line);
 /* svirtd run to completion with args; its exit status, stderr in out. */

@@ -225,8 +225,10 @@ static void process(struct xsd_conn *c)
 
 	memcpy(&r.hdr, c->hdr, sizeof(r.hdr));
 	r.len = r.hdr.len;
-	if (r.hdr.type < XS_TYPE_COUNT)
+	if (r.hdr.type < XS_TYPE_COUNT) {
 		op = &ops[r.hdr.type];
+		c->nreq[r.hdr.type]++;
+	}
 	if (!op || !op->fn) {
 		xsd_log(c->srv, "client %d: unknown type %u", c->fd, r.hdr.type);
 		reply_error(&r, ENOSYS);

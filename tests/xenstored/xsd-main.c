@@ -157,6 +157,48 @@ static int build_pollset(struct loop *l)
 	return 0;
 }
 
+/* Who the client is, for the request counts of XSD_STATS. */
+static void peer_pid(struct xsd_conn *c)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0)
+		c->peer_pid = (int)cr.pid;
+}
+
+/* XSD_STATS=FILE: each connection's requests by type, appended as it
+ * closes (the benchmark counts svirtd's requests per guest with it). */
+static void write_stats(const struct xsd_conn *c)
+{
+	static const char *const names[XS_TYPE_COUNT] = {
+		[XS_DIRECTORY] = "directory", [XS_READ] = "read",
+		[XS_GET_PERMS] = "get_perms", [XS_WATCH] = "watch",
+		[XS_UNWATCH] = "unwatch", [XS_TRANSACTION_START] = "tx_start",
+		[XS_TRANSACTION_END] = "tx_end", [XS_INTRODUCE] = "introduce",
+		[XS_RELEASE] = "release", [XS_WRITE] = "write",
+		[XS_MKDIR] = "mkdir", [XS_RM] = "rm", [XS_SET_PERMS] = "set_perms",
+		[XS_IS_DOMAIN_INTRODUCED] = "is_introduced",
+		[XS_DIRECTORY_PART] = "directory_part",
+		[XS_GET_DOMAIN_PATH] = "get_domain_path",
+	};
+	const char *path = getenv("XSD_STATS");
+	unsigned long total = 0;
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "pid %d:", c->peer_pid);
+	for (unsigned t = 0; t < XS_TYPE_COUNT; t++)
+		if (c->nreq[t]) {
+			fprintf(f, " %s=%lu", names[t] ? names[t] : "other",
+				c->nreq[t]);
+			total += c->nreq[t];
+		}
+	fprintf(f, " total=%lu\n", total);
+	fclose(f);
+}
+
 static void accept_clients(struct loop *l)
 {
 	for (;;) {
@@ -171,6 +213,7 @@ static void accept_clients(struct loop *l)
 			close(fd);
 			return;
 		}
+		peer_pid(c);
 	}
 }
 
@@ -202,6 +245,7 @@ static void read_in(struct xsd_conn *c)
 
 static void close_conn(struct xsd_conn *c)
 {
+	write_stats(c);
 	close(c->fd);
 	xsd_conn_free(c);
 }

@@ -109,6 +109,8 @@ struct xsd_conn {
 	unsigned nwatches;
 	struct xsd_tx *txs;
 	unsigned ntxs;
+	unsigned long nreq[XS_TYPE_COUNT]; /* requests by type, for --stats */
+	int peer_pid;                      /* SO_PEERCRED, for --stats */
 };
 
 struct xsd_domain {
