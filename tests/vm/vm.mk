@@ -110,7 +110,7 @@ $(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IM
 # The project as `make install` lays it out, rebuilt every time (the archive
 # itself changes only when the installed files do). VM_PROJECT=none boots the
 # hosts without it, for work on the harness itself.
-vm-project:
+vm-project: $(VM_STAMP)
 	@rm -rf $(VM_OUT)/install
 	@if [ -f Makefile ] && [ "$(VM_PROJECT)" != none ]; then \
 		$(MAKE) --no-print-directory -f Makefile install install-vm-tests \
