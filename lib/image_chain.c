@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "qcow2.h"
+#include "vhd.h"
 
 enum fmt { FMT_RAW, FMT_QCOW2 };
 
@@ -35,12 +36,13 @@ static void walk_close(struct walk *w)
 	w->nobjs = 0;
 }
 
-/* The first bytes of the object (read through a new fd on the same file:
- * an O_PATH fd cannot be read) and its size. */
-static int read_head(const struct sv_relabel_obj *o, uint8_t *buf,
+/* The first (or with tail, the last) bytes of the object, read through a
+ * new fd on the same file (an O_PATH fd cannot be read), and its size. */
+static int read_part(const struct sv_relabel_obj *o, bool tail, uint8_t *buf,
 		     size_t size, size_t *len, uint64_t *file_size,
 		     struct stat *st, struct sv_error *err)
 {
+	uint64_t start;
 	_cleanup_close_ int fd = -1;
 	char self[64];
 	struct stat pst;
@@ -65,9 +67,10 @@ static int read_head(const struct sv_relabel_obj *o, uint8_t *buf,
 	*file_size = (uint64_t)end;
 	if (size > *file_size)
 		size = (size_t)*file_size;
+	start = tail ? *file_size - size : 0;
 	*len = 0;
 	while (*len < size) {
-		n = pread(fd, buf + *len, size - *len, (off_t)*len);
+		n = pread(fd, buf + *len, size - *len, (off_t)(start + *len));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -76,6 +79,44 @@ static int read_head(const struct sv_relabel_obj *o, uint8_t *buf,
 		if (n == 0)
 			break;	/* shrank meanwhile: what was read */
 		*len += (size_t)n;
+	}
+	return 0;
+}
+
+static int read_head(const struct sv_relabel_obj *o, uint8_t *buf,
+		     size_t size, size_t *len, uint64_t *file_size,
+		     struct stat *st, struct sv_error *err)
+{
+	return read_part(o, false, buf, size, len, file_size, st, err);
+}
+
+/* A VHD's parents are not followed yet: a differencing disk is refused
+ * rather than half labelled.  Its footer is the last sector, with a copy in
+ * the first for dynamic disks; either saying differencing is enough (tapdisk
+ * falls back to the copy).  Anything that is no VHD is left to the backend,
+ * which will not open it. */
+static int check_vhd(const struct sv_relabel_obj *top, struct sv_error *err)
+{
+	uint8_t buf[SV_VHD_FOOTER_LEN];
+	enum sv_vhd_type type;
+	uint64_t size;
+	struct stat st;
+	size_t len;
+	int r;
+
+	for (int tail = 1; tail >= 0; tail--) {
+		if ((r = read_part(top, tail, buf, sizeof(buf), &len, &size,
+				   &st, err)) < 0)
+			return r;
+		if ((r = sv_vhd_footer_parse(buf, len, &type, err)) < 0)
+			return sv_fail_prefix(err, -r, "image %.300s (%s)",
+					      top->path, tail ? "its footer" :
+					      "its footer's copy");
+		if (r == 1 && type == SV_VHD_DIFFERENCING)
+			return sv_fail(err, EOPNOTSUPP, "image %.300s is a VHD "
+				       "differencing disk; svirt-xen does not "
+				       "follow VHD parents yet, and will not "
+				       "label half a chain", top->path);
 	}
 	return 0;
 }
@@ -233,6 +274,8 @@ int sv_image_chain(const struct sv_relabel_ctx *c, const char *name,
 	struct stat st;
 	int r = 0;
 
+	if (strcmp(format, "vhd") == 0)
+		return check_vhd(top, err);
 	if (strcmp(format, "qcow2") != 0)
 		return 0;
 	if (fstat(top->fd, &st) != 0)
