@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockdev.h"
 #include "qcow2.h"
 #include "vhd.h"
 
@@ -242,6 +243,15 @@ static int step(struct walk *w, const struct sv_relabel_obj *obj,
 	if ((r = sv_relabel_open(w->c, next_name, next, err)) < 0)
 		return sv_fail_prefix(err, -r, "image %.300s names backing "
 				      "file \"%s\"", obj->path, q);
+	/* Before its first byte is read: a disk dom0 uses is none of a
+	 * guest's business (the relabel checks it again, with the kernel's
+	 * O_EXCL probe). */
+	if (next->type == S_IFBLK &&
+	    (r = sv_blockdev_check_unused(w->c->sys, next->rdev, err)) < 0) {
+		sv_relabel_close(next);
+		return sv_fail_prefix(err, -r, "image %.300s names backing "
+				      "file \"%s\"", obj->path, q);
+	}
 	if ((r = read_head(next, buf, 4096, &len, &size, &st, err)) < 0 ||
 	    (r = remember(&w->seen, &st)) < 0) {
 		sv_relabel_close(next);

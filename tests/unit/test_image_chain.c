@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "domain_fixture.h"
 #include "image_chain.h"
 #include "qcow2_image.h"
+#include "skip.h"
 #include "tmpfs.h"
 #include "vhd.h"
 #include "vhd_image.h"
@@ -296,6 +298,54 @@ static void overlay_naming_itself_is_refused(void **state)
 	assert_nothing_relabelled(e, a, NULL);
 }
 
+static void block_device_dom0_uses_as_base_is_refused(void **state)
+{
+	struct env *e = need_env(state);
+	char node[PATH_MAX], dir[PATH_MAX];
+	char *top = qcow2(e, "a.qcow2", "dom0-disk", "raw");
+	struct sv_domain *d = bound(e, 3, UUID1);
+	/* dom0 has 7:201 mounted (a fake /proc and /sys: the real ones are
+	 * the host's). */
+	struct sv_sysroots fake = { dir, node };
+
+	snprintf(dir, sizeof(dir), "%s/fproc", e->images);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(node, sizeof(node), "%s/fproc/self", e->images);
+	assert_int_equal(mkdir(node, 0755), 0);
+	snprintf(node, sizeof(node), "%s/fproc/self/mountinfo", e->images);
+	put(node, "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+		  "40 27 7:201 / /srv/guest rw - ext4 /dev/loop201 rw\n");
+	snprintf(node, sizeof(node), "%s/fproc/swaps", e->images);
+	put(node, "Filename\tType\tSize\tUsed\tPriority\n");
+	snprintf(node, sizeof(node), "%s/fsys", e->images);
+	assert_int_equal(mkdir(node, 0755), 0);
+	snprintf(node, sizeof(node), "%s/fsys/dev", e->images);
+	assert_int_equal(mkdir(node, 0755), 0);
+	snprintf(node, sizeof(node), "%s/fsys/dev/block", e->images);
+	assert_int_equal(mkdir(node, 0755), 0);
+	snprintf(node, sizeof(node), "%s/fsys/dev/block/7:201", e->images);
+	assert_int_equal(mkdir(node, 0755), 0);
+	snprintf(node, sizeof(node), "%s/fsys", e->images);
+	e->rctx.sys = &fake;
+	{
+		char dev[PATH_MAX];
+
+		snprintf(dev, sizeof(dev), "%s/dom0-disk", e->images);
+		if (mknod(dev, S_IFBLK | 0600, makedev(7, 201)) != 0) {
+			e->rctx.sys = NULL;
+			skip_because("mknod of a block device: %s",
+				     strerror(errno));
+		}
+		assert_int_equal(setxattr(dev, "security.selinux", ORIG,
+					  sizeof(ORIG), 0), 0);
+		assert_int_equal(label_overlay(e, d, top), -EBUSY);
+		e->rctx.sys = NULL;
+		assert_reason(d, "names backing file \"dom0-disk\"");
+		assert_reason(d, "mounted at /srv/guest");
+		assert_nothing_relabelled(e, top, dev);
+	}
+}
+
 static void protocol_and_json_names_are_refused(void **state)
 {
 	struct env *e = need_env(state);
@@ -468,6 +518,7 @@ int main(void)
 		T(symlink_escaping_the_roots_is_refused),
 		T(loop_is_refused),
 		T(overlay_naming_itself_is_refused),
+		T(block_device_dom0_uses_as_base_is_refused),
 		T(protocol_and_json_names_are_refused),
 		T(base_in_a_format_not_followed_is_refused),
 		T(hostile_header_is_refused_naming_the_image),
