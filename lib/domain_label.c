@@ -2,6 +2,7 @@
  * then settle the record (unplugged objects restored); see domain.c, "Crash safety". */
 #include "domain.h"
 #include "domain_internal.h"
+#include "image_chain.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -52,12 +53,10 @@ static const char *label_for(const struct sv_domains *t,
 	return d->labels.image;
 }
 
-static int want_add(struct wants *w, const struct sv_domains *t,
-		    const struct sv_domain *d, const struct sv_disk *k,
-		    size_t disk, struct sv_relabel_obj *o, struct sv_error *err)
+/* o (taken) with label, for disk number disk. */
+static int want_add_label(struct wants *w, size_t disk, const char *label,
+			  struct sv_relabel_obj *o, struct sv_error *err)
 {
-	const char *label = label_for(t, d, k, o->path);
-
 	for (size_t i = 0; i < w->n; i++) {
 		if (strcmp(w->v[i].obj.path, o->path) != 0)
 			continue;
@@ -82,6 +81,29 @@ static int want_add(struct wants *w, const struct sv_domains *t,
 	return 0;
 }
 
+static int want_add(struct wants *w, const struct sv_domains *t,
+		    const struct sv_domain *d, const struct sv_disk *k,
+		    size_t disk, struct sv_relabel_obj *o, struct sv_error *err)
+{
+	return want_add_label(w, disk, label_for(t, d, k, o->path), o, err);
+}
+
+/* A backing image is read by every guest whose overlay names it, and
+ * written by none: shared read-only content at s0, held once per guest. */
+struct chain_arg {
+	struct wants *w;
+	const struct sv_domain *d;
+	size_t disk;
+};
+
+static int want_backing(void *arg, struct sv_relabel_obj *o,
+			struct sv_error *err)
+{
+	struct chain_arg *a = arg;
+
+	return want_add_label(a->w, a->disk, a->d->labels.content, o, err);
+}
+
 /* The node of a block disk: under a root, else a whole device by number. */
 static int open_block(const struct sv_domains *t, const struct sv_disk *k,
 		      struct sv_relabel_obj *o, struct sv_error *err)
@@ -104,7 +126,8 @@ static int open_block(const struct sv_domains *t, const struct sv_disk *k,
 	return r;
 }
 
-/* Every object of one disk: the file or node, and a loop's backing file. */
+/* Every object of one disk: the file or node, a loop's backing file, and
+ * the images below a qcow2 overlay. */
 static int collect_disk(struct wants *w, const struct sv_domains *t,
 			const struct sv_domain *d, const struct sv_disk *k,
 			size_t disk, struct sv_error *err)
@@ -121,6 +144,13 @@ static int collect_disk(struct wants *w, const struct sv_domains *t,
 	if (r < 0)
 		return r;
 	rdev = o.type == S_IFBLK ? o.rdev : 0;
+	/* Before the top is handed on: o stays open only until want_add. */
+	r = sv_image_chain(t->rctx, k->path, &o, k->format, want_backing,
+			   &(struct chain_arg){ w, d, disk }, err);
+	if (r < 0) {
+		sv_relabel_close(&o);
+		return r;
+	}
 	if ((r = want_add(w, t, d, k, disk, &o, err)) < 0)
 		return r;
 	if (!rdev || major(rdev) != LOOP_MAJOR)

@@ -10,11 +10,20 @@ $(NETTOOL): $(BUILD)/tests/vm/nettool.o $(BUILD)/tests/vm/frame_io.o $(BUILD)/te
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NETTOOL_LIBS)
 
-all: $(NETTOOL)
+# svirt-mkqcow2: qcow2 overlays for the Xen host's image-chain scenario (no qemu-img there).
+MKQCOW2 = $(BUILD)/vm/svirt-mkqcow2
+
+$(MKQCOW2): $(BUILD)/tests/vm/mkqcow2.o $(BUILD)/tests/unit/qcow2_image.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+
+all: $(NETTOOL) $(MKQCOW2)
 
 .PHONY: install-vm-tests
-install-vm-tests: $(NETTOOL)
+install-vm-tests: $(NETTOOL) $(MKQCOW2)
 	install -d $(DESTDIR)$(LIBEXECDIR)/tests
 	install -m 0755 $(NETTOOL) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-nettool
+	install -m 0755 $(MKQCOW2) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-mkqcow2
 
--include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d
+-include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d $(BUILD)/tests/vm/mkqcow2.d
