@@ -23,13 +23,14 @@ trap cleanup EXIT
 
 dm_label=system_u:system_r:svirt_dm_t:s0:c1,c2
 # pvh_config NAME PAIR: an HVM domain without a device model (PVH), labelled with the pair; it is never unpaused.
+# (128 MB: the domain builder wants room for the kit kernel, which 64 MB lacks.)
 pvh_config() {
 	cat <<CFG
 name = "$1"
 type = "pvh"
 kernel = "$GUEST_KERNEL"
 extra = "console=hvc0 quiet"
-memory = 64
+memory = 128
 vcpus = 1
 on_crash = "destroy"
 seclabel = '$(flask_label "$2")'
