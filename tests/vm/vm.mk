@@ -81,9 +81,15 @@ $(VM_IMG)/selinux.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_DIR)/guest/init-selinu
 	@$(VM_ENV) $(VM_DIR)/mkimage selinux
 
 # The grant test tool, static: it runs in dom0 and in the guests.
-$(VM_IMG)/svirt-gnttest: $(VM_DIR)/guest/svirt-gnttest.c
+$(VM_IMG)/svirt-gnttest: $(VM_DIR)/guest/svirt-gnttest.c $(VM_DIR)/guest/include/xen/interface/xen.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -o $@ $<
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I$(VM_DIR)/guest/include -o $@ $<
+
+# The set_target tool, for dom0 (its libxenctrl is the host's): gnu11, since
+# Xen's public headers that xenctrl.h includes use GNU C's anonymous unions.
+$(VM_IMG)/svirt-settarget: $(VM_DIR)/guest/svirt-settarget.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $< -lxenctrl
 
 # The stand-in device model that tries to reopen Xen nodes after dm_restrict, static: it runs in dom0.
 $(VM_IMG)/svirt-dmprobe: $(VM_DIR)/guest/svirt-dmprobe.c
@@ -103,6 +109,7 @@ $(VM_IMG)/guest.cpio.gz: $(VM_COMMON) $(VM_DIR)/guest/init-domu $(VM_DIR)/guest/
 
 $(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IMG)/svirt-gnttest $(VM_IMG)/svirt-frame \
 		$(VM_IMG)/svirt-dmprobe \
+		$(VM_IMG)/svirt-settarget \
 		$(VM_DIR)/guest/init-dom0 $(VM_DIR)/guest/rc-dom0
 	@echo "vm: image $@"
 	@$(VM_ENV) $(VM_DIR)/mkimage xen

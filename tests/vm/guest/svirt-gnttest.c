@@ -1,5 +1,6 @@
 /* svirt-gnttest.c: grants a page to a domain or maps another domain's grant (gntalloc, gntdev); opens or binds
- * an event channel (evtchn). A static tool for the emulated Xen hosts: the Flask scenarios check what Xen refuses. */
+ * an event channel (evtchn); as a stub device model, binds the port of an ioreq server it creates (privcmd).
+ * A static tool for the emulated Xen hosts: the Flask scenarios check what Xen refuses. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,6 +19,13 @@ typedef uint16_t domid_t;
 #include <xen/evtchn.h>
 #include <xen/gntalloc.h>
 #include <xen/gntdev.h>
+/* Xen's public headers (libxen-dev) for the dm_op structures; Linux's privcmd.h
+ * (whose <xen/interface/xen.h> the build points at Xen's xen.h) for the ioctl. */
+#define __XEN_TOOLS__ 1
+#include <xen/xen.h>
+#include <xen/hvm/dm_op.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/privcmd.h>
 
 #define PAGE 4096
 #define MARK "svirt-gnttest page of domain granting to "
@@ -158,6 +166,75 @@ static int evt_bind(uint32_t domid, uint32_t port)
 	return EX_MAPPED;
 }
 
+/* One dm_op on domain DOM through privcmd, as libxendevicemodel issues it. */
+static int dm_op(int fd, uint16_t dom, struct xen_dm_op *op)
+{
+	struct privcmd_dm_op_buf buf = { .uptr = op, .size = sizeof(*op) };
+	struct privcmd_dm_op req = { .dom = dom, .num = 1, .ubufs = &buf };
+
+	return ioctl(fd, IOCTL_PRIVCMD_DM_OP, &req);
+}
+
+/* ioreq DOMID: what a stub device model's qemu does first for its HVM guest:
+ * creates an ioreq server (Xen opens the server's ports in DOMID's table, for
+ * this domain to bind), reads the buffered-ioreq port, and binds it. */
+static int ioreq(uint32_t domid)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_create_ioreq_server };
+	struct ioctl_evtchn_bind_interdomain bind = { .remote_domain = domid };
+	int priv, evt, local, rc;
+	ioservid_t id;
+
+	priv = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (priv < 0) {
+		fprintf(stderr, "svirt-gnttest: /dev/xen/privcmd: %s\n", strerror(errno));
+		return EX_ERROR;
+	}
+	op.u.create_ioreq_server.handle_bufioreq = HVM_IOREQSRV_BUFIOREQ_LEGACY;
+	if (dm_op(priv, (uint16_t)domid, &op) < 0)
+		return evtchn_failed("creating an ioreq server (dm_op)", domid);
+	id = op.u.create_ioreq_server.id;
+
+	memset(&op, 0, sizeof(op));
+	op.op = XEN_DMOP_get_ioreq_server_info;
+	op.u.get_ioreq_server_info.id = id;
+	op.u.get_ioreq_server_info.flags = XEN_DMOP_no_gfns;
+	if (dm_op(priv, (uint16_t)domid, &op) < 0) {
+		fprintf(stderr, "svirt-gnttest: reading ioreq server %u of domain %" PRIu32 ": %s\n", id, domid,
+			strerror(errno));
+		return EX_ERROR;
+	}
+	bind.remote_port = op.u.get_ioreq_server_info.bufioreq_port;
+
+	evt = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
+	if (evt < 0) {
+		fprintf(stderr, "svirt-gnttest: /dev/xen/evtchn: %s\n", strerror(errno));
+		return EX_ERROR;
+	}
+	local = ioctl(evt, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
+	if (local < 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "binding port %" PRIu32 " of ioreq server %u", bind.remote_port, id);
+		rc = evtchn_failed(what, domid);
+	} else {
+		printf("bound: port %" PRIu32 " of domain %" PRIu32 " (buffered ioreqs of ioreq server %u) to local port %d\n",
+		       bind.remote_port, domid, id, local);
+		rc = EX_MAPPED;
+	}
+	close(evt);
+
+	/* The server goes, and with it the ports Xen opened for it. */
+	memset(&op, 0, sizeof(op));
+	op.op = XEN_DMOP_destroy_ioreq_server;
+	op.u.destroy_ioreq_server.id = id;
+	if (dm_op(priv, (uint16_t)domid, &op) < 0)
+		fprintf(stderr, "svirt-gnttest: destroying ioreq server %u of domain %" PRIu32 ": %s\n", id, domid,
+			strerror(errno));
+	close(priv);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t domid, gref;
@@ -184,7 +261,13 @@ int main(int argc, char **argv)
 			return EX_ERROR;
 		return evt_bind(domid, gref);
 	}
-	fprintf(stderr, "usage: svirt-gnttest offer DOMID | map DOMID GREF | evt-offer DOMID | evt-bind DOMID PORT\n"
+	if (argc == 3 && strcmp(argv[1], "ioreq") == 0) {
+		if (parse_u32(argv[2], "domid", 0x7fef, &domid) < 0)
+			return EX_ERROR;
+		return ioreq(domid);
+	}
+	fprintf(stderr, "usage: svirt-gnttest offer DOMID | map DOMID GREF | evt-offer DOMID | evt-bind DOMID PORT"
+			" | ioreq DOMID\n"
 			"  exit 0 mapped or bound, 2 the hypervisor refused, 1 anything else\n");
 	return EX_ERROR;
 }

@@ -66,6 +66,10 @@ qemu_args_xsm() {
 	for i in "${!QEMU_ARGS[@]}"; do
 		case ${QEMU_ARGS[$i]} in
 		"$VM_IMG/xen") QEMU_ARGS[$i]=$VM_IMG/xen-flask ;;
+		# Nested paging (TCG emulates it): Xen builds HVM domains only with
+		# HAP here (Debian's hypervisor has no shadow paging), and a stub
+		# device model's guest must be one (scenarios/xsm/45).
+		qemu64,+svm) QEMU_ARGS[$i]+=,+npt ;;
 		console=com1*) QEMU_ARGS[$i]+=" flask=${VM_FLASK:-enforcing}" ;;
 		"$VM_IMG/vmlinuz "*) QEMU_ARGS[$i]=${QEMU_ARGS[$i]/rdinit=\/init/rdinit=/init svirt.host=xsm}
 			QEMU_ARGS[$i]+=",$VM_IMG/xenpolicy" ;;

@@ -325,6 +325,36 @@ gnt_ask() {
 	xenstore-read "/local/domain/$d/data/gnt-result"
 }
 
+# --- Flask denials a scenario causes (issue 14 item 10). Xen logs them to its
+# console ring (`xl dmesg`), which the suite driver does not read, so a Flask
+# scenario accounts for its own: flask_avc_start, then check_flask_avc for each
+# denial it causes on purpose, and flask_avc_all_expected at the end.
+
+# flask_avc_start: empties Xen's console ring: the denials in it afterwards are the scenario's.
+flask_avc_start() {
+	FLASK_AVC_EXPECT=$PWD/flask-avc.expect
+	: >"$FLASK_AVC_EXPECT"
+	xl dmesg -c >/dev/null
+}
+# flask_avc_lines: Xen's denials since flask_avc_start.
+flask_avc_lines() { xl dmesg | grep 'avc:  denied' || true; }
+flask_avc_logged() { flask_avc_lines | grep -q -E "$1"; }
+# check_flask_avc DESCRIPTION ERE: Xen logged a denial matching ERE; declares it expected.
+check_flask_avc() {
+	printf '%s\n' "$2" >>"$FLASK_AVC_EXPECT"
+	wait_until 10 "$1" flask_avc_logged "$2"
+	flask_avc_lines | grep -E -m1 "$2" | sed 's/^.*avc:/    avc:/'
+}
+# flask_avc_count ERE: how many of Xen's denials since flask_avc_start match ERE.
+flask_avc_count() { flask_avc_lines | grep -c -E "$1" || true; }
+# flask_avc_all_expected: every denial Xen logged since flask_avc_start was declared.
+flask_avc_all_expected() {
+	local unexpected
+	unexpected=$(flask_avc_lines | grep -v -E -f "$FLASK_AVC_EXPECT" || true)
+	[ -z "$unexpected" ] || fail "Flask denials nothing declared: $(printf '\n%s' "$unexpected")"
+	echo "ok: every Flask denial was declared ($(flask_avc_lines | wc -l) logged)"
+}
+
 # frame_ask DOMID REQUEST: has the guest's frame-agent run REQUEST ("send KIND SEQ" or "listen MS"); sets
 # FRAME_ANSWER to its answer ("ok", "fail", "listening") and FRAME_NONCE to the request's nonce. Not in a
 # subshell: it sets them for the caller.
