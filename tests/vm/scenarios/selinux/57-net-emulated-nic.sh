@@ -27,16 +27,20 @@ cleanup() {
 trap cleanup EXIT
 
 ip link add "$BR" type bridge stp_state 0 forward_delay 0
+# dom0's side without IPv6: the bridge's own MLD reports are no guest's traffic, and not this scenario's subject.
+echo 1 >"/proc/sys/net/ipv6/conf/$BR/disable_ipv6"
 ip addr add 10.89.0.1/24 dev "$BR"
 ip link set "$BR" up
 plug() { # NS PORT ADDR
 	ip netns add "$1"
 	ip link add "$2" type veth peer name eth0 netns "$1"
+	echo 1 >"/proc/sys/net/ipv6/conf/$2/disable_ipv6"
 	ip link set "$2" master "$BR" up
 	ip -n "$1" addr add "$3/24" dev eth0
+	# No IPv6 chatter inside either: off before the link is up.
+	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6'
 	ip -n "$1" link set eth0 up
 	ip -n "$1" link set lo up
-	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
 }
 # Guest A (domain 921) and guest B (922), each with vif 0 and, beside it, its emulated NIC.
 plug gA vif921.0 10.89.0.11
