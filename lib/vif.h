@@ -53,7 +53,7 @@ int sv_vif_name_parse(const char *name, int *domid, unsigned *devid, bool *emu,
 
 /* The ports of v that svirt labels as its guest's, into out (at most two):
  * the vif itself once it is connected, and its emulated NIC (v->emu) as soon
- * as an interface of that name exists (exists(name); NULL: if_nametoindex),
+ * as an interface of that name exists (exists(name); NULL: /sys/class/net),
  * whether or not the vif is connected yet: libxl puts qemu's tap on the
  * bridge before the vif's hotplug script runs.  Returns how many. */
 size_t sv_vif_ports(const struct sv_vif *v, bool (*exists)(const char *name),

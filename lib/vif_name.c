@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netlabel.h"
 #include "vif.h"
@@ -121,9 +122,17 @@ int sv_vif_parse(int domid, unsigned devid, const char *vifname,
 	return 0;
 }
 
+/* By sysfs, not if_nametoindex: its SIOCGIFINDEX for a name no interface
+ * has makes the kernel try to load a module of that name, which checks
+ * CAP_SYS_MODULE (an AVC for svirtd_t, which must not load modules). */
 static bool iface_exists(const char *name)
 {
-	return if_nametoindex(name) != 0;
+	char path[sizeof("/sys/class/net/") + IFNAMSIZ];
+
+	if (!sv_ifname_valid(name))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+	return access(path, F_OK) == 0;
 }
 
 size_t sv_vif_ports(const struct sv_vif *v, bool (*exists)(const char *name),
