@@ -11,35 +11,6 @@
 #include "netlabel.h"
 #include "vif.h"
 
-int sv_vif_parse(int domid, unsigned devid, const char *vifname,
-		 const char *hotplug_status, struct sv_vif *out,
-		 struct sv_error *err)
-{
-	struct sv_vif v = { .devid = devid };
-	char q[SV_QUOTE_BUF];
-	int n;
-
-	if (domid < 1 || domid > 32751)
-		return sv_fail(err, EINVAL, "vif: domain %d is not a guest", domid);
-	if (vifname) {
-		if (!sv_ifname_valid(vifname))
-			return sv_fail(err, EINVAL, "domain %d vif %u: vifname \"%s\" "
-				       "is not a valid interface name", domid, devid,
-				       sv_quote(q, sizeof(q), vifname,
-						strnlen(vifname, 64)));
-		strcpy(v.name, vifname);
-	} else {
-		n = snprintf(v.name, sizeof(v.name), "vif%d.%u", domid, devid);
-		if (n < 0 || (size_t)n >= sizeof(v.name))
-			return sv_fail(err, EINVAL, "domain %d vif %u: the name "
-				       "vif%d.%u is longer than an interface name",
-				       domid, devid, domid, devid);
-	}
-	v.connected = hotplug_status && strcmp(hotplug_status, "connected") == 0;
-	*out = v;
-	return 0;
-}
-
 /* A backend node name: the devid, decimal, no leading zero. */
 static int parse_devid(const char *s, unsigned *out)
 {

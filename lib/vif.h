@@ -1,5 +1,6 @@
 /* vif.h: a domain's network interfaces in dom0, from the vif backend tree only:
- * the name each has on dom0's bridge and whether its hotplug script has finished. */
+ * the name each has on dom0's bridge, the name of the emulated NIC (qemu's tap)
+ * an HVM guest has beside it, and whether its hotplug script has finished. */
 #ifndef SVIRT_VIF_H
 #define SVIRT_VIF_H
 
@@ -13,9 +14,16 @@ struct xs_handle;
 
 #define SV_VIFS_MAX 64	/* more vifs for one domain is refused */
 
+/* libxl names an HVM guest's emulated NIC, qemu's tap, after its vif:
+ * vifD.N-emu, or the backend's vifname with the suffix. */
+#define SV_VIF_EMU_SUFFIX "-emu"
+
 struct sv_vif {
 	unsigned devid;
 	char name[IFNAMSIZ];	/* vifD.N, or the backend's vifname */
+	/* name-emu, the tap qemu makes for the same device; "" when that name
+	 * is longer than an interface name (no such tap can exist). */
+	char emu[IFNAMSIZ];
 	bool connected;		/* hotplug-status "connected" */
 };
 
@@ -25,12 +33,31 @@ struct sv_vifs {
 };
 
 /* Pure (the fuzz target's entry): one backend vif's values (NULL: absent)
- * into *out.  vifname, when given, must be a valid interface name; any
- * hotplug-status other than "connected" means not (yet) connected.
- * -EINVAL with err naming domain, devid and value; *out untouched. */
+ * into *out.  vifname, when given, must be a valid interface name, must not
+ * end in "-emu" (it would pass for the emulated NIC of another vif), and if
+ * it has the form vifD.N[-emu] D and N must be this vif's own domain and
+ * devid; any hotplug-status other than "connected" means not (yet)
+ * connected.  -EINVAL with err naming domain, devid and value; *out
+ * untouched. */
 int sv_vif_parse(int domid, unsigned devid, const char *vifname,
 		 const char *hotplug_status, struct sv_vif *out,
 		 struct sv_error *err);
+
+/* Pure (fuzzed too): an interface name libxl gives a guest's vif or its
+ * emulated NIC, exactly "vif<domid>.<devid>" or "vif<domid>.<devid>-emu":
+ * decimal without sign or leading zero, domid 1..32751, devid 0..65535, at
+ * most IFNAMSIZ - 1 characters.  -EINVAL with err saying why otherwise;
+ * the outputs are set only on success. */
+int sv_vif_name_parse(const char *name, int *domid, unsigned *devid, bool *emu,
+		      struct sv_error *err);
+
+/* The ports of v that svirt labels as its guest's, into out (at most two):
+ * the vif itself once it is connected, and its emulated NIC (v->emu) as soon
+ * as an interface of that name exists (exists(name); NULL: /sys/class/net),
+ * whether or not the vif is connected yet: libxl puts qemu's tap on the
+ * bridge before the vif's hotplug script runs.  Returns how many. */
+size_t sv_vif_ports(const struct sv_vif *v, bool (*exists)(const char *name),
+		    char out[2][IFNAMSIZ]);
 
 /* Every vif under /local/domain/0/backend/vif/<domid>/, nodes owned by dom0
  * only (-EPERM otherwise).  A domain without vifs is 0 with out->n == 0. */

@@ -1,5 +1,6 @@
-/* net.c: svirtd's network isolation: each domain's connected vifs get its peer label
- * and secmark (lib/net.c), at start-up in one rebuild, then as vifs come and go. */
+/* net.c: svirtd's network isolation: each domain's connected vifs, and the emulated
+ * NICs (qemu's taps) of HVM guests, get its peer label and secmark (lib/net.c), at
+ * start-up in one rebuild, then as vifs come and go and taps join and leave. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,17 +41,23 @@ static int wanted(struct svirtd *s, const struct sv_domain *d,
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < vifs.n; i++) {
+		char ports[2][IFNAMSIZ];
+		size_t np = sv_vif_ports(&vifs.v[i], NULL, ports);
 		struct sv_net_vif *w;
 
-		if (!vifs.v[i].connected)
+		if (np == 0)
 			continue;
-		if (!(w = reallocarray(*want, *n + 1, sizeof(*w))))
+		if (!(w = reallocarray(*want, *n + np, sizeof(*w))))
 			return sv_fail(err, ENOMEM, "out of memory");
 		*want = w;
-		w[*n] = (struct sv_net_vif){ .domid = d->domid, .pair = d->pair,
-					     .packet = l->packet, .peer = l->peer };
-		strcpy(w[*n].name, vifs.v[i].name);
-		(*n)++;
+		for (size_t j = 0; j < np; j++) {
+			w[*n] = (struct sv_net_vif){ .domid = d->domid,
+						     .pair = d->pair,
+						     .packet = l->packet,
+						     .peer = l->peer };
+			strcpy(w[*n].name, ports[j]);
+			(*n)++;
+		}
 	}
 	return 0;
 }
@@ -144,6 +151,40 @@ void svd_net_stop(struct svirtd *s)
 	s->link_fd = -1;
 }
 
+/* An emulated NIC comes and goes with qemu, not with the backend tree: a
+ * link event for one is its guest's cue to be looked at again.  The name
+ * is vifD.N-emu (a held one's guest is known whatever its name); which
+ * ports domain D has is then read from its backend tree only, so a tap
+ * named for a guest whose vif N has another name, or that has no vif N,
+ * gets nothing. */
+static void emu_link(struct svirtd *s, const struct sv_link_event *ev)
+{
+	const struct sv_net_port *p = sv_net_port_find(&s->net, ev->name);
+	size_t nl = strlen(ev->name), sl = strlen(SV_VIF_EMU_SUFFIX);
+	struct sv_domain *d;
+	unsigned devid;
+	int domid;
+	bool emu;
+
+	if (p)
+		domid = p->domid;
+	else if (sv_vif_name_parse(ev->name, &domid, &devid, &emu, NULL) < 0 ||
+		 !emu)
+		return;
+	if (nl < sl || strcmp(ev->name + nl - sl, SV_VIF_EMU_SUFFIX) != 0)
+		return;
+	if (!(d = sv_domains_by_domid(&s->doms, domid)) || !labelled_guest(d))
+		return;
+	if (svd_net_refresh(s, d) < 0)
+		svd_publish(s, d);
+	else if (!p && sv_net_port_find(&s->net, ev->name))
+		sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
+			   "emulated NIC %s labelled", ev->name);
+	else if (p && !sv_net_port_find(&s->net, ev->name))
+		sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
+			   "emulated NIC %s gone, its labels removed", ev->name);
+}
+
 static int on_link(void *arg, const struct sv_link_event *ev)
 {
 	struct svirtd *s = arg;
@@ -152,6 +193,7 @@ static int on_link(void *arg, const struct sv_link_event *ev)
 	if (!ev->gone && sv_net_link(&s->net, ev->name, ev->up, &err) < 0)
 		sv_log(&s->log, LOG_ERR, "%s: link %s: %s (its frames stay dropped)",
 		       ev->name, ev->up ? "up" : "down", err.msg);
+	emu_link(s, ev);
 	return 0;
 }
 
@@ -215,9 +257,15 @@ int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
 	if ((r = sv_discover_vifs(s->xs, d->domid, &vifs, err)) < 0)
 		return r;
 	for (size_t i = 0; i < vifs.n; i++) {
-		if (vifs.v[i].devid != devid)
+		const struct sv_vif *v = &vifs.v[i];
+		char ports[2][IFNAMSIZ];
+		size_t np;
+
+		if (v->devid != devid)
 			continue;
-		if (!vifs.v[i].connected)
+		/* The hotplug script of an HVM guest's tap runs (and asks)
+		 * before the vif's: then the tap is what must carry labels. */
+		if ((np = sv_vif_ports(v, NULL, ports)) == 0)
 			return sv_fail(err, EAGAIN, "vif %u of domain %d is not "
 				       "connected yet", devid, d->domid);
 		if ((r = svd_net_refresh(s, d)) < 0) {
@@ -226,11 +274,16 @@ int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
 		}
 		if (d->state == SV_STATE_ERROR)
 			return sv_fail(err, EIO, "%s", d->reason);
-		if (!sv_net_port_find(&s->net, vifs.v[i].name))
-			return sv_fail(err, EIO, "vif %s is not labelled",
-				       vifs.v[i].name);
-		sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
-			   "vif %s labelled (VIF request)", vifs.v[i].name);
+		for (size_t j = 0; j < np; j++) {
+			if (!sv_net_port_find(&s->net, ports[j]))
+				return sv_fail(err, EIO, "%s %s is not labelled",
+					       strcmp(ports[j], v->emu) == 0 ?
+					       "emulated NIC" : "vif", ports[j]);
+			sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
+				   "%s %s labelled (VIF request)",
+				   strcmp(ports[j], v->emu) == 0 ?
+				   "emulated NIC" : "vif", ports[j]);
+		}
 		return 0;
 	}
 	return sv_fail(err, ENOENT, "domain %d has no vif %u", d->domid, devid);

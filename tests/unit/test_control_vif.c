@@ -1,8 +1,11 @@
 /* test_control_vif.c: the VIF request vif-svirt sends: parsed, formatted back to the
- * same bytes, bad domids and devids refused; and a vif's backend values parsed. */
+ * same bytes, bad domids and devids refused; a vif's backend values parsed; the
+ * emulated NIC (vifD.N-emu) of an HVM guest named and its name parsed strictly. */
 #include <errno.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -86,6 +89,134 @@ static void hostile_vifnames_are_refused(void **state)
 	assert_int_equal(sv_vif_parse(0, 0, NULL, NULL, &v, &err), -EINVAL);
 }
 
+/* ---- issue 16 item 2: the emulated NIC, libxl's vifD.N-emu ---- */
+
+static void vif_names_its_emulated_nic(void **state)
+{
+	struct sv_vif v;
+
+	(void)state;
+	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", &v, NULL), 0);
+	assert_string_equal(v.emu, "vif7.1-emu");
+	/* A vifname gives the tap its name too (libxl's hotplug scripts). */
+	assert_int_equal(sv_vif_parse(7, 0, "web0", NULL, &v, NULL), 0);
+	assert_string_equal(v.emu, "web0-emu");
+	/* Its own default name as vifname is fine. */
+	assert_int_equal(sv_vif_parse(7, 0, "vif7.0", NULL, &v, NULL), 0);
+	assert_string_equal(v.emu, "vif7.0-emu");
+	/* vif32751.65535-emu would be 18 bytes: no tap can have it. */
+	assert_int_equal(sv_vif_parse(32751, 65535, NULL, NULL, &v, NULL), 0);
+	assert_string_equal(v.emu, "");
+	assert_int_equal(sv_vif_parse(7, 0, "abcdefghijk", NULL, &v, NULL), 0);
+	assert_string_equal(v.emu, "abcdefghijk-emu");
+	assert_int_equal(sv_vif_parse(7, 0, "abcdefghijkl", NULL, &v, NULL), 0);
+	assert_string_equal(v.emu, "");
+}
+
+static void vifname_passing_for_another_device_is_refused(void **state)
+{
+	static const char *const bad[] = {
+		"vif7.0-emu",	/* the tap of this very vif */
+		"vif8.0-emu",	/* another domain's tap */
+		"web0-emu",	/* the tap of a vif named web0 */
+		"vif8.0",	/* domid mismatch with the owner */
+		"vif7.1",	/* devid mismatch */
+	};
+	struct sv_vif v = { .devid = 99 };
+	struct sv_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.msg[0] = '\0';
+		if (sv_vif_parse(7, 0, bad[i], "connected", &v, &err) != -EINVAL)
+			fail_msg("vifname \"%s\" for domain 7 vif 0 was accepted",
+				 bad[i]);
+		assert_non_null(strstr(err.msg, "domain 7 vif 0: vifname"));
+		assert_int_equal(v.devid, 99);
+	}
+	assert_int_equal(sv_vif_parse(7, 0, "vif8.0", NULL, &v, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "domain 8's vif 0"));
+}
+
+static void emu_names_parse_strictly(void **state)
+{
+	static const struct { const char *name; int domid; unsigned devid; bool emu; } good[] = {
+		{ "vif1.0", 1, 0, false },
+		{ "vif1.0-emu", 1, 0, true },
+		{ "vif32751.3-emu", 32751, 3, true },
+		{ "vif12.65535", 12, 65535, false },
+	};
+	static const char *const bad[] = {
+		"vif1.0-emux", "vif1.0-emu-emu", "vif1.0-em", "vif1.0-EMU",
+		"vif1.0emu", "vif1.0-", "vif0.0-emu", "vif01.0-emu",
+		"vif1.00-emu", "vif1.-emu", "vif.0-emu", "vif1-emu", "vif1.0.0",
+		"vif32752.0", "vif1.65536", "vif+1.0", "vif 1.0", "tap1.0",
+		"Vif1.0", "vif1.0\n", "", "vif123456.1-emu",
+		"vif3275.65535-emu",	/* 17 bytes: longer than an interface name */
+	};
+	struct sv_error err;
+	unsigned devid = 4242;
+	int domid = 4242;
+	bool emu = true;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(sv_vif_name_parse(good[i].name, &domid, &devid,
+						   &emu, &err), 0);
+		assert_int_equal(domid, good[i].domid);
+		assert_int_equal(devid, good[i].devid);
+		assert_int_equal(emu, good[i].emu);
+	}
+	domid = 4242;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.msg[0] = '\0';
+		if (sv_vif_name_parse(bad[i], &domid, &devid, &emu, &err) != -EINVAL)
+			fail_msg("interface name \"%s\" was accepted", bad[i]);
+		assert_int_equal(domid, 4242);
+		assert_non_null(strstr(err.msg, "interface name"));
+	}
+	assert_int_equal(sv_vif_name_parse("vif3275.65535-emu", &domid, &devid,
+					   &emu, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "longer than 15"));
+	assert_int_equal(sv_vif_name_parse(NULL, &domid, &devid, &emu, &err),
+			 -EINVAL);
+}
+
+static const char *present_name;
+static bool present(const char *name)
+{
+	return present_name && strcmp(name, present_name) == 0;
+}
+
+static void emulated_nic_is_a_port_once_it_exists(void **state)
+{
+	char ports[2][IFNAMSIZ];
+	struct sv_vif v;
+
+	(void)state;
+	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", &v, NULL), 0);
+	present_name = NULL;	/* a PV guest: no tap */
+	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
+	assert_string_equal(ports[0], "vif7.1");
+	present_name = "vif7.1-emu";	/* an HVM guest's qemu made its tap */
+	assert_int_equal(sv_vif_ports(&v, present, ports), 2);
+	assert_string_equal(ports[0], "vif7.1");
+	assert_string_equal(ports[1], "vif7.1-emu");
+	/* The tap joins the bridge before the vif's hotplug finishes. */
+	assert_int_equal(sv_vif_parse(7, 1, NULL, NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
+	assert_string_equal(ports[0], "vif7.1-emu");
+	/* Another guest's tap is not this vif's. */
+	present_name = "vif8.1-emu";
+	assert_int_equal(sv_vif_ports(&v, present, ports), 0);
+	/* Nor is one named after a vif whose backend gives another name. */
+	present_name = "vif7.1-emu";
+	assert_int_equal(sv_vif_parse(7, 1, "web0", "connected", &v, NULL), 0);
+	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
+	assert_string_equal(ports[0], "web0");
+	present_name = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +224,10 @@ int main(void)
 		cmocka_unit_test(bad_vif_requests_are_refused),
 		cmocka_unit_test(vif_is_named_after_domain_and_devid),
 		cmocka_unit_test(hostile_vifnames_are_refused),
+		cmocka_unit_test(vif_names_its_emulated_nic),
+		cmocka_unit_test(vifname_passing_for_another_device_is_refused),
+		cmocka_unit_test(emu_names_parse_strictly),
+		cmocka_unit_test(emulated_nic_is_a_port_once_it_exists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

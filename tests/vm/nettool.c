@@ -16,6 +16,7 @@
 #include "labels.h"
 #include "link.h"
 #include "net.h"
+#include "vif.h"
 
 /*
  * Commands (stdin), each answered by one line "ok" or "err <message>":
@@ -25,6 +26,14 @@
  *                                                 built-in one unless given)
  *   rebuild                                       the tables, empty
  *   add <port> <domid> <cA,cB>                    label a vif as that guest
+ *   vif <domid> <devid> <cA,cB> connected|unconnected [vifname=NAME]
+ *                                                 what svirtd does for a guest
+ *                                                 with that one backend vif
+ *                                                 (lib/vif.c's sv_vif_parse and
+ *                                                 sv_vif_ports: the vif once
+ *                                                 connected, its emulated NIC
+ *                                                 NAME-emu once it exists), the
+ *                                                 guest's ports synced to those
  *   del <port>                                    unplug
  *   release <domid>                               the guest died
  *   list                                          NetLabel's entries, one
@@ -55,6 +64,45 @@ static int cmd_add(struct sv_net *n, struct sv_bases *b, char *args,
 		v.packet = l->packet;
 		v.peer = l->peer;
 		r = sv_net_vif_add(n, &v, err);
+	}
+	free(l);
+	return r;
+}
+
+static int cmd_vif(struct sv_net *n, struct sv_bases *b, const char *args,
+		   struct sv_error *err)
+{
+	char pairs[32], status[16], name[IFNAMSIZ + 8] = "", ports[2][IFNAMSIZ];
+	struct sv_net_vif want[2];
+	struct sv_guest_labels *l;
+	struct sv_pair pair;
+	struct sv_vif v;
+	unsigned devid;
+	size_t np;
+	int domid, r, got;
+
+	got = sscanf(args, "%d %u %31s %15s vifname=%22s", &domid, &devid, pairs,
+		     status, name);
+	if (got < 4 || (strcmp(status, "connected") != 0 &&
+			strcmp(status, "unconnected") != 0))
+		return sv_fail(err, EINVAL, "usage: vif DOMID DEVID cA,cB "
+			       "connected|unconnected [vifname=NAME]");
+	if (sv_pair_parse(pairs, &pair, err) < 0)
+		return -EINVAL;
+	if ((r = sv_vif_parse(domid, devid, got == 5 ? name : NULL, status, &v,
+			      err)) < 0)
+		return r;
+	np = sv_vif_ports(&v, NULL, ports);
+	if (!(l = malloc(sizeof(*l))))
+		return -ENOMEM;
+	if ((r = sv_guest_labels_build(b, pair, l, err)) == 0) {
+		for (size_t i = 0; i < np; i++) {
+			want[i] = (struct sv_net_vif){ .domid = domid, .pair = pair,
+						       .packet = l->packet,
+						       .peer = l->peer };
+			memcpy(want[i].name, ports[i], sizeof(want[i].name));
+		}
+		r = sv_net_domain_sync(n, domid, want, np, err);
 	}
 	free(l);
 	return r;
@@ -171,6 +219,8 @@ int main(int argc, char **argv)
 			r = sv_net_rebuild(&net, NULL, 0, &err);
 		} else if (strcmp(line, "add") == 0) {
 			r = cmd_add(&net, &bases, args, &err);
+		} else if (strcmp(line, "vif") == 0) {
+			r = cmd_vif(&net, &bases, args, &err);
 		} else if (strcmp(line, "del") == 0) {
 			r = sv_net_vif_del(&net, args, &err);
 		} else if (strcmp(line, "list") == 0) {
