@@ -422,3 +422,73 @@ frames_across() {
 
 # in_list WORD " W1 W2": whether WORD is one of the list's words.
 in_list() { [[ " $2 " == *" $1 "* ]]; }
+
+# The selinux host's network scenarios: veth "guests" in namespaces on a bridge,
+# labelled by svirt-nettool (lib/net.c), which a scenario runs as a coproc of
+# its own naming and points nt_in/nt_out (and NT_PID) at.
+NETTOOL=/usr/libexec/svirt-xen/tests/svirt-nettool
+NET_NS=()
+
+# net_prepare: the modules, and what net_cleanup puts back (the printk rate
+# limit, which a scenario lowers to 0 so that no AVC it counts is dropped).
+net_prepare() {
+	local m
+	need_installed "$NETTOOL"
+	# crc32c_generic first: busybox modprobe ignores the softdep libcrc32c (nf_conntrack) has on it.
+	for m in crc32c_generic br_netfilter veth nf_tables nft_ct nft_objref nft_meta_bridge; do modprobe "$m"; done
+	NET_RATELIMIT=$(cat /proc/sys/kernel/printk_ratelimit)
+}
+
+# net_cleanup: the host as it was for the scenarios after this one: the
+# namespaces and bridge, svirt's nftables tables, the default NetLabel entries
+# svirt-nettool installed, the rate limit; and the nettool coproc gone.
+net_cleanup() {
+	local ns
+	[ -z "${NET_RATELIMIT:-}" ] || echo "$NET_RATELIMIT" >/proc/sys/kernel/printk_ratelimit
+	[ -z "${NT_PID:-}" ] || kill "$NT_PID" 2>/dev/null || true
+	for ns in "${NET_NS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+	[ -z "${NET_BR:-}" ] || ip link del "$NET_BR" 2>/dev/null || true
+	nft delete table bridge svirt 2>/dev/null || true
+	nft delete table inet svirt 2>/dev/null || true
+	netlabelctl unlbl del default address:0.0.0.0/0 2>/dev/null || true
+	netlabelctl unlbl del default address:::/0 2>/dev/null || true
+}
+
+# net_bridge BR [ADDR/LEN]: dom0's bridge, without IPv6: its own MLD reports and
+# neighbour solicitations are no guest's traffic.
+net_bridge() {
+	NET_BR=$1
+	ip link add "$1" type bridge stp_state 0 forward_delay 0
+	echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6"
+	[ -z "${2:-}" ] || ip addr add "$2" dev "$1"
+	ip link set "$1" up
+}
+
+# net_plug NS PORT ADDR: a "guest" in namespace NS whose eth0 (ADDR/24) is the
+# peer of PORT on the bridge; IPv6 off on both ends before their links are up,
+# so no router solicitation or MLD report crowds the AVCs a scenario reads.
+net_plug() {
+	ip netns add "$1"
+	NET_NS+=("$1")
+	ip link add "$2" type veth peer name eth0 netns "$1"
+	echo 1 >"/proc/sys/net/ipv6/conf/$2/disable_ipv6"
+	ip link set "$2" master "$NET_BR" up
+	ip -n "$1" addr add "$3/24" dev eth0
+	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6'
+	ip -n "$1" link set eth0 up
+	ip -n "$1" link set lo up
+}
+
+# nt_reply COMMAND...: one line to svirt-nettool, its answer in reply.
+nt_reply() { echo "$*" >&"$nt_in"; read -r reply <&"$nt_out"; }
+# nt COMMAND...: one command, whose answer must be "ok".
+nt() {
+	nt_reply "$@"
+	[ "$reply" = ok ] || fail "svirt-nettool $*: $reply"
+	echo "ok: svirt-nettool $*"
+}
+
+# unlbl_entries: NetLabel's static entries as "interface address label" lines.
+unlbl_entries() {
+	netlabelctl -p unlbl list | awk '/interface:/ { i = $2 } /address:/ { a = $2 } /label:/ { print i, a, $2 }'
+}

@@ -4,54 +4,19 @@
 set -euo pipefail
 . "$VM_LIB"
 
-TOOL=/usr/libexec/svirt-xen/tests/svirt-nettool
-[ -x "$TOOL" ] || fail "svirt-nettool is not installed (make install-vm-tests)"
-# crc32c_generic first: busybox modprobe ignores the softdep libcrc32c (nf_conntrack) has on it.
-for m in crc32c_generic br_netfilter veth nf_tables nft_ct nft_objref nft_meta_bridge; do modprobe "$m"; done
-
+TOOL=$NETTOOL
+net_prepare
+trap net_cleanup EXIT
 BR=svbr0
-ratelimit=$(cat /proc/sys/kernel/printk_ratelimit)
-cleanup() {
-	echo "$ratelimit" >/proc/sys/kernel/printk_ratelimit
-	[ -z "${NT_PID:-}" ] || kill "$NT_PID" 2>/dev/null || true
-	for ns in gA1 gA2 gB; do ip netns del "$ns" 2>/dev/null || true; done
-	ip link del "$BR" 2>/dev/null || true
-	nft delete table bridge svirt 2>/dev/null || true
-	nft delete table inet svirt 2>/dev/null || true
-	# The default entries svirt-nettool installed: the host as it was for later scenarios.
-	netlabelctl unlbl del default address:0.0.0.0/0 2>/dev/null || true
-	netlabelctl unlbl del default address:::/0 2>/dev/null || true
-}
-trap cleanup EXIT
-
-ip link add "$BR" type bridge stp_state 0 forward_delay 0
-ip addr add 10.88.0.1/24 dev "$BR"
-ip link set "$BR" up
+net_bridge "$BR" 10.88.0.1/24
 # guest A has two vifs (vif901.0, vif901.1), guest B one (vif902.0); each in its own namespace.
-plug() { # NS PORT ADDR
-	ip netns add "$1"
-	ip link add "$2" type veth peer name eth0 netns "$1"
-	ip link set "$2" master "$BR" up
-	ip -n "$1" addr add "$3/24" dev eth0
-	ip -n "$1" link set eth0 up
-	ip -n "$1" link set lo up
-	# No IPv6 chatter (router solicitations, MLD) to crowd the AVCs this scenario reads.
-	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
-}
-plug gA1 vif901.0 10.88.0.11
-plug gA2 vif901.1 10.88.0.12
-plug gB vif902.0 10.88.0.21
+net_plug gA1 vif901.0 10.88.0.11
+net_plug gA2 vif901.1 10.88.0.12
+net_plug gB vif902.0 10.88.0.21
 
 coproc NT1 { "$TOOL" 2>>"$PWD/nettool.log"; }
 # Each instance its own name: bash clears a coproc's variables when it is reaped.
 NT_PID=$NT1_PID nt_in=${NT1[1]} nt_out=${NT1[0]}
-nt() { # one command, its answer must be "ok"
-	local reply
-	echo "$*" >&"$nt_in"
-	read -r reply <&"$nt_out"
-	[ "$reply" = ok ] || fail "svirt-nettool $*: $reply"
-	echo "ok: svirt-nettool $*"
-}
 nt open
 nt watch
 nt rebuild
@@ -59,10 +24,6 @@ nt add vif901.0 901 c1,c2
 nt add vif901.1 901 c1,c2
 nt add vif902.0 902 c3,c4
 
-# NetLabel's static entries as "interface address label" lines.
-unlbl_entries() {
-	netlabelctl -p unlbl list | awk '/interface:/ { i = $2 } /address:/ { a = $2 } /label:/ { print i, a, $2 }'
-}
 netlabelctl -p unlbl list | sed 's/^/  | /'
 unlbl=$(unlbl_entries)
 check "vif901.0 carries guest A's peer label (IPv4)" grep -qx \

@@ -6,11 +6,9 @@
 set -euo pipefail
 . "$VM_LIB"
 
-TOOL=/usr/libexec/svirt-xen/tests/svirt-nettool
+TOOL=$NETTOOL
 BOOL=svirt_xen_unlabeled_network
-need_installed "$TOOL"
-# crc32c_generic first: busybox modprobe ignores the softdep libcrc32c (nf_conntrack) has on it.
-for m in crc32c_generic br_netfilter veth nf_tables nft_ct nft_objref nft_meta_bridge; do modprobe "$m"; done
+net_prepare
 
 # The policy has it as a boolean (gen_tunable builds one), so it can be switched at run time. Through selinuxfs,
 # as setsebool without -P does (this host has no policy store for -P): the value, then a commit.
@@ -21,52 +19,22 @@ bool_set() { echo "$1" >"$BOOLFS" && echo 1 >/sys/fs/selinux/commit_pending_bool
 was=$(bool_now)
 echo "  | $BOOL is $was"
 
-BR=svbr1
-ratelimit=$(cat /proc/sys/kernel/printk_ratelimit)
 cleanup() {
 	bool_set "$was" || echo "could not put $BOOL back to $was" >&2
-	echo "$ratelimit" >/proc/sys/kernel/printk_ratelimit
-	[ -z "${NT_PID:-}" ] || kill "$NT_PID" 2>/dev/null || true
-	for ns in oA1 oA2 oOut; do ip netns del "$ns" 2>/dev/null || true; done
-	ip link del "$BR" 2>/dev/null || true
-	nft delete table bridge svirt 2>/dev/null || true
-	nft delete table inet svirt 2>/dev/null || true
-	# The default entries svirt-nettool installed: the host as it was for later scenarios.
-	netlabelctl unlbl del default address:0.0.0.0/0 2>/dev/null || true
-	netlabelctl unlbl del default address:::/0 2>/dev/null || true
+	net_cleanup
 }
 trap cleanup EXIT
 
-ip link add "$BR" type bridge stp_state 0 forward_delay 0
-# dom0's side without IPv6 too: the bridge's own MLD and neighbour solicitations are no guest's traffic.
-echo 1 >"/proc/sys/net/ipv6/conf/$BR/disable_ipv6"
-ip link set "$BR" up
+BR=svbr1
+net_bridge "$BR"
 # Guest A has two vifs (vif911.0, vif911.1, pair c1,c2); eth911 is a port of no guest, the outside behind it.
-plug() { # NS PORT ADDR
-	ip netns add "$1"
-	ip link add "$2" type veth peer name eth0 netns "$1"
-	echo 1 >"/proc/sys/net/ipv6/conf/$2/disable_ipv6"
-	ip link set "$2" master "$BR" up
-	ip -n "$1" addr add "$3/24" dev eth0
-	# No IPv6 chatter (router solicitations, MLD) to crowd the AVCs this scenario reads: off before the link is up.
-	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6'
-	ip -n "$1" link set eth0 up
-	ip -n "$1" link set lo up
-}
-plug oA1 vif911.0 10.89.0.11
-plug oA2 vif911.1 10.89.0.12
-plug oOut eth911 10.89.0.99
+net_plug oA1 vif911.0 10.89.0.11
+net_plug oA2 vif911.1 10.89.0.12
+net_plug oOut eth911 10.89.0.99
 
 coproc NT1 { "$TOOL" 2>>"$PWD/nettool.log"; }
 # Its own name: bash clears a coproc's variables when it is reaped.
 NT_PID=$NT1_PID nt_in=${NT1[1]} nt_out=${NT1[0]}
-nt() { # one command, its answer must be "ok"
-	local reply
-	echo "$*" >&"$nt_in"
-	read -r reply <&"$nt_out"
-	[ "$reply" = ok ] || fail "svirt-nettool $*: $reply"
-	echo "ok: svirt-nettool $*"
-}
 nt open
 nt rebuild
 nt add vif911.0 911 c1,c2

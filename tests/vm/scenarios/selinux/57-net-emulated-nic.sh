@@ -7,46 +7,17 @@
 set -euo pipefail
 . "$VM_LIB"
 
-TOOL=/usr/libexec/svirt-xen/tests/svirt-nettool
-[ -x "$TOOL" ] || fail "svirt-nettool is not installed (make install-vm-tests)"
-for m in crc32c_generic br_netfilter veth nf_tables nft_ct nft_objref nft_meta_bridge; do modprobe "$m"; done
+TOOL=$NETTOOL
+net_prepare
+trap net_cleanup EXIT
 
 BR=svbr7
-NSS="gA gAe gB gBe"
-ratelimit=$(cat /proc/sys/kernel/printk_ratelimit)
-cleanup() {
-	echo "$ratelimit" >/proc/sys/kernel/printk_ratelimit
-	[ -z "${NT_PID:-}" ] || kill "$NT_PID" 2>/dev/null || true
-	for ns in $NSS; do ip netns del "$ns" 2>/dev/null || true; done
-	ip link del "$BR" 2>/dev/null || true
-	nft delete table bridge svirt 2>/dev/null || true
-	nft delete table inet svirt 2>/dev/null || true
-	netlabelctl unlbl del default address:0.0.0.0/0 2>/dev/null || true
-	netlabelctl unlbl del default address:::/0 2>/dev/null || true
-}
-trap cleanup EXIT
-
-ip link add "$BR" type bridge stp_state 0 forward_delay 0
-# dom0's side without IPv6: the bridge's own MLD reports are no guest's traffic, and not this scenario's subject.
-echo 1 >"/proc/sys/net/ipv6/conf/$BR/disable_ipv6"
-ip addr add 10.89.0.1/24 dev "$BR"
-ip link set "$BR" up
-plug() { # NS PORT ADDR
-	ip netns add "$1"
-	ip link add "$2" type veth peer name eth0 netns "$1"
-	echo 1 >"/proc/sys/net/ipv6/conf/$2/disable_ipv6"
-	ip link set "$2" master "$BR" up
-	ip -n "$1" addr add "$3/24" dev eth0
-	# No IPv6 chatter inside either: off before the link is up.
-	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6'
-	ip -n "$1" link set eth0 up
-	ip -n "$1" link set lo up
-}
+net_bridge "$BR" 10.89.0.1/24
 # Guest A (domain 921) and guest B (922), each with vif 0 and, beside it, its emulated NIC.
-plug gA vif921.0 10.89.0.11
-plug gAe vif921.0-emu 10.89.0.12
-plug gB vif922.0 10.89.0.21
-plug gBe vif922.0-emu 10.89.0.22
+net_plug gA vif921.0 10.89.0.11
+net_plug gAe vif921.0-emu 10.89.0.12
+net_plug gB vif922.0 10.89.0.21
+net_plug gBe vif922.0-emu 10.89.0.22
 mac_of() { ip -n "$1" link show eth0 | awk '/link\/ether/ { print $2 }'; }
 # Each side is told the other's MAC, so that its IP packets are sent (ARP across pairs is dropped).
 ip -n gAe neigh replace 10.89.0.22 lladdr "$(mac_of gBe)" dev eth0 nud permanent
@@ -54,15 +25,6 @@ ip -n gBe neigh replace 10.89.0.12 lladdr "$(mac_of gAe)" dev eth0 nud permanent
 
 coproc NT1 { "$TOOL" 2>>"$PWD/nettool.log"; }
 NT_PID=$NT1_PID nt_in=${NT1[1]} nt_out=${NT1[0]}
-nt_reply() { echo "$*" >&"$nt_in"; read -r reply <&"$nt_out"; }
-nt() { # one command, its answer must be "ok"
-	nt_reply "$@"
-	[ "$reply" = ok ] || fail "svirt-nettool $*: $reply"
-	echo "ok: svirt-nettool $*"
-}
-unlbl_entries() {
-	netlabelctl -p unlbl list | awk '/interface:/ { i = $2 } /address:/ { a = $2 } /label:/ { print i, a, $2 }'
-}
 held() { nft list map bridge svirt port_secmark 2>/dev/null | grep -q "\"$1\" :"; }
 echo 0 >/proc/sys/kernel/printk_ratelimit
 nt open
