@@ -50,10 +50,6 @@ la=$(svirt_node "$da" label)
 lb=$(svirt_node "$db" label)
 echo "$A: domain $da, $la; $B: domain $db, $lb"
 
-# NetLabel's static entries as "interface address label" lines.
-unlbl_entries() {
-	netlabelctl -p unlbl list | awk '/interface:/ { i = $2 } /address:/ { a = $2 } /label:/ { print i, a, $2 }'
-}
 peer_label() { unlbl_entries | grep -qx "$1 0.0.0.0/0 \"$2\""; }
 PEER=system_u:object_r:netlabel_peer_t:s0
 default_entries() { unlbl_entries | grep -c "^DEFAULT .* \"$PEER\"\$"; }
