@@ -239,6 +239,19 @@ interpose_conf_restore() {
 	[ ! -e "$INTERPOSE_CONF.orig" ] || mv "$INTERPOSE_CONF.orig" "$INTERPOSE_CONF"
 }
 
+# interpose_without_dm_restrict: interpose.conf lets a PV guest's qdisk qemu
+# run without dm_restrict (with it, on Xen 4.17 and QEMU 7.2, such a qemu serves
+# no backend: 62 says why), and the denials such a qemu causes are declared: it
+# looks into xl's scratch directory, names the sender of xl destroy's SIGTERM
+# from /proc, and tries to remove the QMP sockets svirt-interpose made in /run/xen.
+interpose_without_dm_restrict() {
+	local dm='comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+'
+	printf 'require_dm_restrict = 0\nwait = 120\n' >"$INTERPOSE_CONF"
+	expect_avc "denied  \\{ search \\} for .*$dm tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir"
+	expect_avc "denied  \\{ search \\} for .*$dm tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir"
+	expect_avc "denied  \\{ (write|remove_name) \\} for .*comm=\"xen-qemu-system\" name=\"xen\" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=[^ ]*:xend_runtime_t:s0 tclass=dir"
+}
+
 # qdisk_guest_config NAME N: a guest with a 64M qdisk file disk of its own and
 # dm_restrict=1 (qemu deprivileged, as svirt-interpose requires by default).
 qdisk_guest_config() {

@@ -16,23 +16,13 @@ undo() {
 	interpose_conf_restore
 }
 trap undo EXIT
-# qemu looks into the directory xl ran from (this scenario's scratch directory).
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
-# On xl destroy's SIGTERM qemu names the sender from its /proc entry, which a
-# device model may not read.
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
-# Without dm_restrict's chroot, qemu ending on that signal tries to remove its
-# QMP sockets in /run/xen, which svirt-interpose made for it (unless libxl has
-# removed them first): a device model removes no name there.
-expect_avc 'denied  \{ (write|remove_name) \} for .*comm="xen-qemu-system" name="xen" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=[^ ]*:xend_runtime_t:s0 tclass=dir'
-
 # Without dm_restrict: with it (Xen 4.17, QEMU 7.2) a PV guest's qemu serves no
 # PV backend at all. -xen-domid-restrict turns every xenstore connection qemu
 # holds into /dev/null once the machine is built (xentoolcore_restrict_all),
 # and -chroot hides the image the qdisk backend would open later; the
 # guest's blkfront then waits out the kernel's 270 s for a disk that never
 # comes. README, "Starting qemu in the guest's label", says so.
-printf 'require_dm_restrict = 0\nwait = 120\n' >"$INTERPOSE_CONF"
+interpose_without_dm_restrict
 
 truncate -s 64M "$IMAGES/qp.img" "$IMAGES/qq.img"
 loop=$(losetup -f --show "$IMAGES/qp.img")
