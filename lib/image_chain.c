@@ -179,7 +179,7 @@ static int probe(const uint8_t *buf, size_t len, enum fmt *f,
 		*f = FMT_QCOW2;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
 		if (len >= known[i].n &&
 		    memcmp(buf, known[i].magic, known[i].n) == 0) {
 			*other = known[i].name;

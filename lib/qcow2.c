@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "discover.h"
+#include "util.h"
 
 #define V2_HEADER_LEN 72
 #define V3_HEADER_LEN 104
@@ -25,16 +26,7 @@
 #define INCOMPAT_KNOWN ((1u << 0) | (1u << 1) | INCOMPAT_DATA_FILE | \
 			(1u << 3) | (1u << 4))
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
-static uint64_t be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
 
 bool sv_qcow2_magic(const uint8_t *buf, size_t len)
 {
@@ -72,8 +64,8 @@ static int parse_extensions(const uint8_t *buf, uint64_t off, uint64_t end,
 		if (end - off < 8)
 			return sv_fail(err, EINVAL, "qcow2 header extension at "
 				       "byte %" PRIu64 " is cut short", off);
-		type = be32(buf + off);
-		n = be32(buf + off + 4);
+		type = sv_be32(buf + off);
+		n = sv_be32(buf + off + 4);
 		if (type == EXT_END)
 			return 0;
 		/* Data padded to a multiple of 8. */
@@ -162,13 +154,13 @@ int sv_qcow2_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 	if (len < V2_HEADER_LEN)
 		return sv_fail(err, EINVAL, "qcow2 header cut short at %zu "
 			       "bytes", len);
-	q.version = be32(buf + 4);
+	q.version = sv_be32(buf + 4);
 	if (q.version != 2 && q.version != 3)
 		return sv_fail(err, EINVAL, "qcow2 version %u is neither 2 "
 			       "nor 3", q.version);
-	backing_off = be64(buf + 8);
-	backing_len = be32(buf + 16);
-	cluster_bits = be32(buf + 20);
+	backing_off = sv_be64(buf + 8);
+	backing_len = sv_be32(buf + 16);
+	cluster_bits = sv_be32(buf + 20);
 	if (cluster_bits < MIN_CLUSTER_BITS || cluster_bits > MAX_CLUSTER_BITS)
 		return sv_fail(err, EINVAL, "qcow2 cluster_bits %u is outside "
 			       "%d..%d", cluster_bits, MIN_CLUSTER_BITS,
@@ -181,7 +173,7 @@ int sv_qcow2_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 		if (len < V3_HEADER_LEN)
 			return sv_fail(err, EINVAL, "qcow2 version 3 header "
 				       "cut short at %zu bytes", len);
-		incompat = be64(buf + 72);
+		incompat = sv_be64(buf + 72);
 		if (incompat & ~(uint64_t)INCOMPAT_KNOWN)
 			return sv_fail(err, EINVAL, "qcow2 image has unknown "
 				       "incompatible features 0x%" PRIx64,
@@ -190,7 +182,7 @@ int sv_qcow2_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 			return sv_fail(err, EINVAL, "qcow2 image has an "
 				       "external data file, which svirt-xen "
 				       "does not follow");
-		header_end = be32(buf + 100);
+		header_end = sv_be32(buf + 100);
 		if (header_end < V3_HEADER_LEN || header_end % 8 ||
 		    header_end > cluster || header_end > len)
 			return sv_fail(err, EINVAL, "qcow2 header_length %" PRIu64

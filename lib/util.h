@@ -3,6 +3,7 @@
 #ifndef SVIRT_UTIL_H
 #define SVIRT_UTIL_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -13,6 +14,18 @@
 #define _nodiscard_ __attribute__((warn_unused_result))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Big-endian fields of on-disk headers (qcow2, VHD), read byte by byte. */
+static inline uint32_t sv_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t sv_be64(const uint8_t *p)
+{
+	return (uint64_t)sv_be32(p) << 32 | sv_be32(p + 4);
+}
 
 static inline void sv_freep(void *p)
 {

@@ -159,19 +159,19 @@ void svd_net_stop(struct svirtd *s)
  * gets nothing. */
 static void emu_link(struct svirtd *s, const struct sv_link_event *ev)
 {
-	const struct sv_net_port *p = sv_net_port_find(&s->net, ev->name);
 	size_t nl = strlen(ev->name), sl = strlen(SV_VIF_EMU_SUFFIX);
+	const struct sv_net_port *p;
 	struct sv_domain *d;
 	unsigned devid;
 	int domid;
 	bool emu;
 
-	if (p)
+	if (nl < sl || strcmp(ev->name + nl - sl, SV_VIF_EMU_SUFFIX) != 0)
+		return;
+	if ((p = sv_net_port_find(&s->net, ev->name)))
 		domid = p->domid;
 	else if (sv_vif_name_parse(ev->name, &domid, &devid, &emu, NULL) < 0 ||
 		 !emu)
-		return;
-	if (nl < sl || strcmp(ev->name + nl - sl, SV_VIF_EMU_SUFFIX) != 0)
 		return;
 	if (!(d = sv_domains_by_domid(&s->doms, domid)) || !labelled_guest(d))
 		return;
@@ -275,14 +275,14 @@ int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
 		if (d->state == SV_STATE_ERROR)
 			return sv_fail(err, EIO, "%s", d->reason);
 		for (size_t j = 0; j < np; j++) {
+			const char *kind = strcmp(ports[j], v->emu) == 0 ?
+					   "emulated NIC" : "vif";
+
 			if (!sv_net_port_find(&s->net, ports[j]))
 				return sv_fail(err, EIO, "%s %s is not labelled",
-					       strcmp(ports[j], v->emu) == 0 ?
-					       "emulated NIC" : "vif", ports[j]);
+					       kind, ports[j]);
 			sv_log_dom(&s->log, LOG_INFO, d->domid, d->name,
-				   "%s %s labelled (VIF request)",
-				   strcmp(ports[j], v->emu) == 0 ?
-				   "emulated NIC" : "vif", ports[j]);
+				   "%s %s labelled (VIF request)", kind, ports[j]);
 		}
 		return 0;
 	}
