@@ -295,7 +295,7 @@ static void hostile_target_nodes_are_refused_and_nothing_relabelled(void **state
 	assert_stub_refused(e, 31, "/local/domain/31/target is owned by domain 31");
 	assert_stub_refused(e, 32, "/local/domain/32/target is writable by domain 32");
 	assert_stub_refused(e, 33, "/local/domain/33/target is owned by domain 33");
-	assert_stub_refused(e, 34, "/local/domain/34/target names the domain itself");
+	assert_stub_refused(e, 34, "/local/domain/34/target: names the stub domain itself");
 	assert_stub_refused(e, 35, "/local/domain/35/target");
 	assert_stub_refused(e, 36, "/local/domain/36/target");
 	assert_stub_refused(e, 38, "its target, domain 4000, does not exist");
