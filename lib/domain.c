@@ -378,6 +378,7 @@ void sv_domain_entry(const struct sv_domain *d, struct sv_control_entry *e)
 	snprintf(e->process_label, sizeof(e->process_label), "%s",
 		 d->labels.process);
 	snprintf(e->image_label, sizeof(e->image_label), "%s", d->labels.image);
+	e->target = d->target;
 	if (d->state == SV_STATE_ERROR)
 		snprintf(e->reason, sizeof(e->reason), "%s", d->reason);
 }

@@ -138,7 +138,8 @@ static void stub_after_its_guest_gets_the_guests_pair_once(void **state)
 	assert_int_equal(records(e), 1);	/* one pair, one record */
 	/* The stub's device model in dom0 asks by the stub's domid. */
 	r = control(e, "GET 21\n");
-	if (!strstr(r, pair_of(l)) || !strstr(r, "state labelled"))
+	if (!strstr(r, pair_of(l)) || !strstr(r, "state labelled") ||
+	    !strstr(r, " target 20"))
 		fail_msg("GET of the stub domain: %s", r);
 	free(r);
 	free(l);
