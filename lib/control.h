@@ -63,6 +63,10 @@ struct sv_control_entry {
 	enum sv_dom_state state;
 	char process_label[SV_CONTEXT_MAX];
 	char image_label[SV_CONTEXT_MAX];
+	/* A stub domain: the domid of the guest it serves, whose pair it
+	 * carries; 0 otherwise.  Never the entry's own domid, never with a
+	 * reservation. */
+	int target;
 	char reason[SV_CONTROL_TEXT_MAX];	/* any bytes but NUL; escaped on the wire */
 };
 

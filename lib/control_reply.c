@@ -171,6 +171,17 @@ static int parse_entry(const char *line, size_t len, size_t lineno,
 		r = take_label(&c, "imagelabel", e->pair, e->image_label, err);
 	if (r < 0)
 		return r;
+	e->target = 0;
+	if (c.len - c.off > 7 && memcmp(c.s + c.off, "target ", 7) == 0) {
+		r = sv_cursor_take_kv(&c, "target", &t, err);
+		if (r == 0)
+			r = sv_token_domid(&c, t, &e->target, err);
+		if (r == 0 && (e->domid < 0 || e->target == e->domid))
+			r = sv_cfail(&c, err, "target names no other domain's "
+				     "guest");
+		if (r < 0)
+			return r;
+	}
 	e->reason[0] = '\0';
 	if (e->state != SV_STATE_ERROR && c.len - c.off > 7 &&
 	    memcmp(c.s + c.off, "reason ", 7) == 0)
@@ -381,6 +392,9 @@ static bool entry_valid(const struct sv_control_entry *e)
 	       sv_pair_valid(e->pair) && plen < SV_CONTEXT_MAX &&
 	       ilen < SV_CONTEXT_MAX && rlen < SV_CONTROL_TEXT_MAX &&
 	       (rlen > 0) == (e->state == SV_STATE_ERROR) &&
+	       (e->target == 0 ||
+		(e->domid >= 1 && e->target >= 1 &&
+		 e->target <= SV_CONTROL_DOMID_MAX && e->target != e->domid)) &&
 	       check_label("label", e->process_label, plen, e->pair, NULL) == 0 &&
 	       check_label("imagelabel", e->image_label, ilen, e->pair,
 			   NULL) == 0;
@@ -396,6 +410,8 @@ static void format_entry(struct sbuf *b, const struct sv_control_entry *e)
 	sb_printf(b, "domain %s uuid %s pair %s state %s label %s imagelabel %s",
 		  dom, e->uuid, pair, sv_dom_state_name(e->state),
 		  e->process_label, e->image_label);
+	if (e->target)
+		sb_printf(b, " target %d", e->target);
 	if (e->state == SV_STATE_ERROR) {
 		sb_printf(b, " reason ");
 		for (const char *p = e->reason; *p; p++) {

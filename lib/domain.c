@@ -94,7 +94,7 @@ int sv_domains__add(struct sv_domains *t, struct sv_domain *d)
 	return 0;
 }
 
-static void table_del(struct sv_domains *t, struct sv_domain *d)
+void sv_domains__del(struct sv_domains *t, struct sv_domain *d)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i] == d) {
@@ -236,7 +236,7 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 	if ((r = sv_store_remove(t->store, uuid, err)) < 0 && r != -ENOENT)
 		return r;
 	sv_mcs_release(t->mcs, d->pair);
-	table_del(t, d);
+	sv_domains__del(t, d);
 	sv_domain__free(d);
 	return 0;
 }
@@ -280,7 +280,8 @@ int sv_domain_reap(struct sv_domains *t, struct sv_domain *d)
 	struct sv_error err;
 	int q;
 
-	if (!d->labels.process)
+	/* What runs in a stub's label is its guest's, and stays. */
+	if (!d->labels.process || d->target)
 		return 0;
 	q = sv_reap_label(t->reaper, d->labels.process, &r, &err);
 	for (size_t i = 0; i < r.n && i < SV_REAP_MAX; i++)
@@ -326,7 +327,7 @@ int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
 		return r;
 	}
 	sv_mcs_release(t->mcs, d->pair);
-	table_del(t, d);
+	sv_domains__del(t, d);
 	sv_domain__free(d);
 	return 0;
 }
@@ -335,6 +336,16 @@ int sv_domain_release(struct sv_domains *t, struct sv_domain *d)
 {
 	struct sv_error err;
 	int r;
+
+	/* A stub holds nothing of its own: its objects are in its guest's
+	 * record, and what runs in its label is the guest's. */
+	if (d->target) {
+		sv_log_dom(t->log, LOG_INFO, d->domid, d->name, "released "
+			   "(stub domain of domain %d)", d->target);
+		sv_domains__del(t, d);
+		sv_domain__free(d);
+		return 0;
+	}
 
 	/* Before the labels: a device model still running could otherwise
 	 * keep using storage about to become another guest's. */
@@ -367,6 +378,7 @@ void sv_domain_entry(const struct sv_domain *d, struct sv_control_entry *e)
 	snprintf(e->process_label, sizeof(e->process_label), "%s",
 		 d->labels.process);
 	snprintf(e->image_label, sizeof(e->image_label), "%s", d->labels.image);
+	e->target = d->target;
 	if (d->state == SV_STATE_ERROR)
 		snprintf(e->reason, sizeof(e->reason), "%s", d->reason);
 }

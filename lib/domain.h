@@ -33,6 +33,10 @@ struct sv_domain_labels {
  * about to be, relabelled for this guest (see domain.c, "Crash safety"). */
 struct sv_domain {
 	int domid;
+	/* A stub domain (domain_stub.c): the domid of the guest it is the
+	 * device model of, whose pair and labels it carries; 0 otherwise.
+	 * A stub has no record and no pair of its own. */
+	int target;
 	char uuid[SV_UUID_BUF];
 	char *name;			/* "" while unknown */
 	struct sv_pair pair;
@@ -137,6 +141,26 @@ struct sv_live {
  * Returns the number of records released. */
 int sv_domains_reconcile(struct sv_domains *t, const struct sv_live *live,
 			 size_t nlive);
+
+/* ---- stub domains (domain_stub.c) ---- */
+
+/* A stub domain: bound to its guest's pair and labels, without a record or
+ * an allocation of its own; its disks are labelled by its guest's passes
+ * (sv_domain_label with the stub's disks added) and held in the guest's
+ * record, so both share one holder per object.  State is the guest's.
+ * -EEXIST if domid or uuid is in the table, -EINVAL if guest is not a
+ * bound guest (a reservation, or itself a stub). */
+int sv_domains_bind_stub(struct sv_domains *t, int domid, const char *uuid,
+			 const char *name, struct sv_domain *guest,
+			 struct sv_domain **out, struct sv_error *err);
+/* The next stub of guest after *i (start with *i = 0), or NULL. */
+struct sv_domain *sv_domains_next_stub(const struct sv_domains *t,
+				       const struct sv_domain *guest,
+				       size_t *i);
+/* The stub takes its guest's state (and reason), unless it failed on its
+ * own (its vifs). */
+void sv_domain_stub_follow(struct sv_domain *stub,
+			   const struct sv_domain *guest);
 
 /* The entry a control reply gives for d. */
 void sv_domain_entry(const struct sv_domain *d, struct sv_control_entry *e);

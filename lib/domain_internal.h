@@ -13,6 +13,7 @@ int sv_domain__new(struct sv_domains *t, struct sv_record *rec,
 		   struct sv_domain **out, struct sv_error *err);
 void sv_domain__free(struct sv_domain *d);
 int sv_domains__add(struct sv_domains *t, struct sv_domain *d);
+void sv_domains__del(struct sv_domains *t, struct sv_domain *d);
 /* d's record, durably. */
 int sv_domain__store(struct sv_domains *t, struct sv_domain *d,
 		     struct sv_error *err);

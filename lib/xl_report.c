@@ -121,6 +121,10 @@ static void json_domain(FILE *f, const struct sv_xl_domain *d)
 	json_key(f, "flask_label", d->flask_label, true);
 	json_key(f, "reason", e && e->state == SV_STATE_ERROR ? e->reason : NULL,
 		 true);
+	if (e && e->target)
+		fprintf(f, "\"stub_domain_of\": %d, ", e->target);
+	else
+		fputs("\"stub_domain_of\": null, ", f);
 	json_key(f, "objects_error", d->record_error, true);
 	fputs("\"objects\": [", f);
 	for (size_t i = 0; i < d->record.nobjects; i++) {
@@ -153,6 +157,15 @@ static const char *shown(char *buf, size_t size, const char *s)
 	return s ? sv_quote(buf, size, s, strlen(s)) : "-";
 }
 
+/* The name of domid's row, or NULL. */
+static const char *guest_name(const struct sv_xl_report *r, int domid)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->doms[i].domid == domid)
+			return r->doms[i].name;
+	return NULL;
+}
+
 void sv_xl_report_text(FILE *f, const struct sv_xl_report *r)
 {
 	char q[SV_QUOTE_BUF], p[SV_QUOTE_BUF];
@@ -175,6 +188,11 @@ void sv_xl_report_text(FILE *f, const struct sv_xl_report *r)
 			d->flask_label ? d->flask_label : "-");
 		if (e)
 			fprintf(f, "      dom0 label %s\n", e->process_label);
+		if (e && e->target)
+			fprintf(f, "      stub domain of %s (domain %d): its "
+				"objects are the guest's\n",
+				shown(q, sizeof(q), guest_name(r, e->target)),
+				e->target);
 		if (e && e->state == SV_STATE_ERROR)
 			fprintf(f, "      error: %s\n",
 				shown(q, sizeof(q), e->reason));

@@ -55,8 +55,6 @@ static int parse_domid(const char *s, const char **end)
 	return (int)v;
 }
 
-static void bind_new(struct svirtd *s, int domid);
-
 /* /local/domain/0/backend/<type>/<domid>/...: that domain is dirty, if
  * the event touches what discovery reads.  The label pass itself waits for
  * svd_relabel_dirty, so a burst of events costs one pass. */
@@ -120,13 +118,38 @@ static void bind_failed(struct svirtd *s, int domid, const char *name,
 		sv_log_dom(&s->log, LOG_ERR, domid, name, "%s", msg);
 }
 
-static void bind_new(struct svirtd *s, int domid)
+/* A stub domain: bound to its target guest (binding that guest first if
+ * svirtd has not yet), waiting for it, or refused; never a pair of its
+ * own. */
+static void bind_stub(struct svirtd *s, int domid, const char *uuid,
+		      const char *name, int target)
+{
+	char msg[sizeof(((struct sv_error *)0)->msg) + 32];
+	struct sv_error err;
+	int r = svd_stub_bind(s, domid, uuid, name, target, &err);
+
+	if (r == -EAGAIN && !sv_domains_by_domid(&s->doms, target)) {
+		svd_bind_new(s, target, true);
+		r = svd_stub_bind(s, domid, uuid, name, target, &err);
+	}
+	if (r == 0) {
+		sv_log_limit_forget(&s->bind_log, domid);
+		return;
+	}
+	if (r == -EAGAIN)
+		svd_stub_wait(s, domid);
+	snprintf(msg, sizeof(msg), "stub domain %s: %s",
+		 r == -EAGAIN ? "waiting" : "refused", err.msg);
+	bind_failed(s, domid, name, msg);
+}
+
+void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 {
 	_cleanup_free_ char *name = NULL;
 	char uuid[SV_UUID_BUF], msg[sizeof(((struct sv_error *)0)->msg) + 32];
 	struct sv_domain *d;
 	struct sv_error err;
-	int r;
+	int r, target;
 
 	if (!xs_is_domain_introduced(s->xs, (unsigned)domid))
 		return;
@@ -137,6 +160,19 @@ static void bind_new(struct svirtd *s, int domid)
 				 strerror(-r));
 			bind_failed(s, domid, NULL, msg);
 		}
+		return;
+	}
+	/* Before any pair: a domain whose target node cannot be trusted
+	 * gets none at all. */
+	if ((r = svd_read_target(s, domid, &target, &err)) < 0) {
+		snprintf(msg, sizeof(msg), "stub domain refused: %s", err.msg);
+		bind_failed(s, domid, name, msg);
+		return;
+	}
+	if (target) {
+		/* A stub's stub is refused by the stub that asked. */
+		if (!as_target)
+			bind_stub(s, domid, uuid, name, target);
 		return;
 	}
 	if ((r = sv_domains_bind(&s->doms, domid, uuid, name, &d, &err)) < 0) {
@@ -151,6 +187,8 @@ static void bind_new(struct svirtd *s, int domid)
 	 * here would be written again a moment later (4 requests more per
 	 * guest), and the control socket answers from memory meanwhile. */
 	d->dirty = true;
+	if (s->nstub_wait)
+		svd_stub_retry(s);
 }
 
 /* Domains in /local/domain that the table does not know yet. */
@@ -164,7 +202,7 @@ static void scan_new(struct svirtd *s)
 
 		if (domid >= SV_DOMID_MIN &&
 		    !sv_domains_by_domid(&s->doms, domid))
-			bind_new(s, domid);
+			svd_bind_new(s, domid, false);
 	}
 	free(ents);
 }
@@ -188,16 +226,26 @@ static bool gone(struct svirtd *s, struct sv_domain *d, bool *reused)
 	return false;
 }
 
-/* Known domains that are no longer introduced, or no longer themselves. */
-static void scan_gone(struct svirtd *s)
+/* Known domains (stubs, or guests) that are no longer introduced, or no
+ * longer themselves. */
+static void release_gone(struct svirtd *s, bool stubs)
 {
 	for (size_t i = s->doms.n; i-- > 0;) {
 		struct sv_domain *d = s->doms.v[i];
 		int domid = d->domid;
 		bool reused;
 
-		if (domid == SV_DOMID_NONE || !gone(s, d, &reused))
+		if (domid == SV_DOMID_NONE || (d->target != 0) != stubs ||
+		    !gone(s, d, &reused))
 			continue;
+		/* A stub domain outliving its guest still runs at the pair
+		 * and uses the disks: both stay until it ends too. */
+		if (svd_has_stub(s, d)) {
+			sv_log_dom(&s->log, LOG_INFO, domid, d->name, "gone, "
+				   "but a stub domain of it runs on: its pair "
+				   "and labels stay held until that ends");
+			continue;
+		}
 		/* Nothing may hold the pair once it is freed: the guest's
 		 * leftover device models end first, or the pair stays. */
 		if (sv_domain_reap(&s->doms, d) < 0)
@@ -210,8 +258,16 @@ static void scan_gone(struct svirtd *s)
 		}
 		svd_unpublish(s, domid);
 		if (reused)
-			bind_new(s, domid);
+			svd_bind_new(s, domid, false);
 	}
+}
+
+/* Stubs first, so that a guest whose stub went in the same batch is
+ * released in the same scan. */
+static void scan_gone(struct svirtd *s)
+{
+	release_gone(s, true);
+	release_gone(s, false);
 }
 
 void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
@@ -220,13 +276,27 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 	struct sv_error err;
 	int r;
 
+	if (d->target) {
+		/* A stub's disks are labelled in its guest's pass. */
+		struct sv_domain *g = sv_domains_by_domid(&s->doms, d->target);
+
+		d->dirty = false;
+		if (g) {
+			g->dirty = true;
+			svd_domain_refresh(s, g);
+		}
+		return;
+	}
 	if (d->domid == SV_DOMID_NONE || d->state == SV_STATE_ERROR) {
 		d->dirty = false;
 		svd_publish(s, d);	/* not yet, if bound in error */
+		svd_stub_follow(s, d);
 		return;
 	}
 	d->refreshed_ms = svd_now_ms();
 	r = sv_discover_disks(s->xs, (unsigned)d->domid, &disks, &err);
+	if (r == 0)
+		r = svd_stub_disks(s, d, &disks, &err);
 	if (r == -EAGAIN) {
 		/* Hotplug still filling values: the next event retries. */
 		d->dirty = false;
@@ -239,6 +309,7 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 	sv_disks_clear(&disks);
 	svd_net_refresh(s, d);
 	svd_publish(s, d);
+	svd_stub_follow(s, d);
 }
 
 struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid)
@@ -246,7 +317,7 @@ struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid)
 	struct sv_domain *d = sv_domains_by_domid(&s->doms, domid);
 
 	if (!d) {
-		bind_new(s, domid);
+		svd_bind_new(s, domid, false);
 		d = sv_domains_by_domid(&s->doms, domid);
 	}
 	if (d && d->dirty)
@@ -299,7 +370,7 @@ static void handle_xenstore(struct svirtd *s)
 		scan_new(s);
 	for (size_t i = 0; i < b.nunknown; i++)
 		if (!sv_domains_by_domid(&s->doms, b.unknown[i]))
-			bind_new(s, b.unknown[i]);
+			svd_bind_new(s, b.unknown[i], false);
 }
 
 static void handle_signal(struct svirtd *s)

@@ -61,10 +61,16 @@ static bool write_all(struct svirtd *s, xs_transaction_t t,
 	     !put(s, t, d->domid, "label", d->labels.process) ||
 	     !put(s, t, d->domid, "imagelabel", d->labels.image)))
 		return false;
+	/* A stub domain: the guest it serves, whose record holds its
+	 * objects (published under the guest). */
+	snprintf(count, sizeof(count), "%d", d->target);
+	if (d->target && !d->published &&
+	    !put(s, t, d->domid, "target", count))
+		return false;
 	/* How many objects carry its labels: changes on hotplug and unplug,
 	 * so a watcher sees those passes too. */
 	snprintf(count, sizeof(count), "%zu", d->rec.nobjects);
-	if (!put(s, t, d->domid, "objects", count))
+	if (!d->target && !put(s, t, d->domid, "objects", count))
 		return false;
 	if (d->state == SV_STATE_ERROR &&
 	    !put(s, t, d->domid, "reason", d->reason))

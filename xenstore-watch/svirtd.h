@@ -66,6 +66,10 @@ struct svirtd {
 	struct sv_net net;		/* when net_on */
 	bool net_on;
 	int link_fd;			/* link events, when net_on; else -1 */
+	/* Stub domains whose target guest was not bound yet: tried again
+	 * when a guest is bound (stubdom.c). */
+	size_t nstub_wait;
+	int stub_wait[64];
 	/* Reconciling could not tell whether some domain is alive: the loop
 	 * asks again first (svd_watch_all dropped the events that would). */
 	bool recheck_gone;
@@ -91,6 +95,33 @@ int svd_relabel_dirty(struct svirtd *s);
  * introduced domain; then labels it if dirty.  NULL if there is none. */
 struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid);
 void svd_domain_refresh(struct svirtd *s, struct sv_domain *d);
+
+/* Binds domid if it is a new, live, introduced domain: a guest to a pair
+ * of its own, a stub domain to its target's.  as_target: domid is looked
+ * at as a stub's target, and is left alone if it is a stub itself. */
+void svd_bind_new(struct svirtd *s, int domid, bool as_target);
+
+/* stubdom.c: stub device model domains. */
+/* *target: the guest domid's dom0-written target node names, 0 if it has
+ * none.  -EPERM for a node dom0 does not own or another domain may write,
+ * -EINVAL for a bad value; err names the node. */
+int svd_read_target(struct svirtd *s, int domid, int *target,
+		    struct sv_error *err);
+/* Binds stub domain domid to guest target: -EAGAIN while target is not a
+ * bound guest yet (or cannot be told apart from a reused domid), -ENOENT
+ * if xenstore says it does not exist, -EINVAL if it is a stub itself. */
+int svd_stub_bind(struct svirtd *s, int domid, const char *uuid,
+		  const char *name, int target, struct sv_error *err);
+/* A stub waiting for its target, tried again by svd_stub_retry. */
+void svd_stub_wait(struct svirtd *s, int domid);
+void svd_stub_retry(struct svirtd *s);
+/* Appends the disks of g's stub domains to out (sv_discover_disks). */
+int svd_stub_disks(struct svirtd *s, const struct sv_domain *g,
+		   struct sv_disks *out, struct sv_error *err);
+/* After g's pass: its stubs take its state, their vifs are labelled, and
+ * they are published. */
+void svd_stub_follow(struct svirtd *s, const struct sv_domain *g);
+bool svd_has_stub(struct svirtd *s, const struct sv_domain *g);
 
 /* publish.c: /local/domain/0/svirt/<domid>/ */
 int svd_publish_init(struct svirtd *s);

@@ -84,7 +84,8 @@ static int add_records(struct sv_xl_report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		struct sv_xl_domain *d = &r->doms[i];
 
-		if (!d->has_entry || d->domid < 0)
+		/* A stub domain has no record: its guest's lists its objects. */
+		if (!d->has_entry || d->domid < 0 || d->entry.target)
 			continue;
 		if (sv_store_read(store, d->entry.uuid, &d->record, &err) < 0) {
 			d->record_error = strdup(err.msg);

@@ -36,20 +36,6 @@ static void introduced_fails(struct env *e, int err)
 	free(reply);
 }
 
-static bool log_has(const struct env *e, const char *text)
-{
-	char buf[65536];
-	FILE *f = fopen(e->log, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
-}
-
 /* Up to 5 s for svirtd to log text or to drop domid's nodes, whichever
  * comes first (a svirtd that takes an error for "gone" does the second). */
 static void wait_log_or_gone(struct env *e, const char *text, int domid)

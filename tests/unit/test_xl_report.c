@@ -111,14 +111,15 @@ static void json_names_every_field_and_escapes_names(void **state)
 	assert_non_null(strstr(json,
 		"{\"domid\": 0, \"name\": \"Domain-0\", \"uuid\": \"00000000-0000-0000-0000-000000000000\", "
 		"\"run_state\": \"running\", \"svirt_state\": null, \"pair\": null, \"label\": null, "
-		"\"image_label\": null, \"flask_label\": null, \"reason\": null, \"objects_error\": null, "
+		"\"image_label\": null, \"flask_label\": null, \"reason\": null, \"stub_domain_of\": null, "
+		"\"objects_error\": null, "
 		"\"objects\": []}"));
 	assert_non_null(strstr(json,
 		"{\"domid\": 3, \"name\": \"we\\\"b\\u000a\", \"uuid\": \"" U1 "\", "
 		"\"run_state\": \"paused\", \"svirt_state\": \"labelled\", \"pair\": \"c3,c700\", "
 		"\"label\": \"system_u:system_r:svirt_xen_t:s0:c3,c700\", \"image_label\": \"" IMG1 "\", "
 		"\"flask_label\": \"system_u:system_r:svirt_domU_t:s0:c3,c700\", \"reason\": null, "
-		"\"objects_error\": null, \"objects\": [{\"path\": \"/img/web.img\", \"label\": \"" IMG1 "\", "
+		"\"stub_domain_of\": null, \"objects_error\": null, \"objects\": [{\"path\": \"/img/web.img\", \"label\": \"" IMG1 "\", "
 		"\"original\": \"system_u:object_r:xen_image_t:s0\"}, {\"path\": \"/dev/loop0\", "
 		"\"label\": \"" IMG1 "\", \"original\": \"\"}]}"));
 	assert_non_null(strstr(json, "\"svirt_state\": \"error\", \"pair\": \"c1,c2\""));
@@ -144,6 +145,35 @@ static void table_shows_labels_objects_and_dashes(void **state)
 	assert_non_null(strstr(text, "      /img/web.img " IMG1 "\n"));
 	assert_non_null(strstr(text, "      error: refusing /etc/shadow\n"));
 	free(text);
+	sv_xl_report_clear(&r);
+}
+
+/* Guest 3's stub device model, domain 4: the guest's pair, named as its
+ * guest's, no objects of its own. */
+static void stub_domain_is_shown_as_its_guests(void **state)
+{
+	struct sv_xl_report r = { .n = 0 };
+	struct sv_control_entry e;
+	struct sv_control_reply list = { .n = 1, .entries = &e };
+	char *text, *json;
+
+	(void)state;
+	build(&r);
+	entry(&e, 4, U3, 3, 700, SV_STATE_LABELLED);
+	e.target = 3;
+	assert_int_equal(sv_xl_report_merge(&r, &list), 0);
+	sv_xl_report_sort(&r);
+	text = print(sv_xl_report_text, &r);
+	assert_non_null(strstr(text, "\n4     -"));
+	assert_non_null(strstr(text, "      stub domain of we\\x22b\\x0a (domain 3): "
+				     "its objects are the guest's\n"));
+	json = print(sv_xl_report_json, &r);
+	assert_non_null(strstr(json, "\"pair\": \"c3,c700\", \"label\": \"system_u:"
+				     "system_r:svirt_xen_t:s0:c3,c700\""));
+	assert_non_null(strstr(json, "\"stub_domain_of\": 3, \"objects_error\": null, "
+				     "\"objects\": []}"));
+	free(text);
+	free(json);
 	sv_xl_report_clear(&r);
 }
 
@@ -245,6 +275,7 @@ int main(void)
 		cmocka_unit_test(merge_keeps_every_domain_and_reservation_in_order),
 		cmocka_unit_test(json_names_every_field_and_escapes_names),
 		cmocka_unit_test(table_shows_labels_objects_and_dashes),
+		cmocka_unit_test(stub_domain_is_shown_as_its_guests),
 		cmocka_unit_test(verify_names_each_drift_and_each_refused_guest),
 		cmocka_unit_test(verify_is_quiet_when_every_label_holds),
 		cmocka_unit_test(disks_must_be_recorded_and_carry_their_label),

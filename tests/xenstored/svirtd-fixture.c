@@ -319,6 +319,29 @@ int teardown(void **state)
 	return rc;
 }
 
+/* How many times svirtd's log holds text (its first 1 MiB). */
+unsigned log_count(const struct env *e, const char *text)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen(e->log, "r");
+	unsigned k = 0;
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	for (const char *p = buf; (p = strstr(p, text)); p += strlen(text))
+		k++;
+	return k;
+}
+
+bool log_has(const struct env *e, const char *text)
+{
+	return log_count(e, text) > 0;
+}
+
 /* ---- guests ---- */
 
 void uuid_of(int domid, char *buf, size_t len)

@@ -79,6 +79,10 @@ char *control(struct env *e, const char *line);
 /* svirtd run to completion with args; its exit status, stderr in out. */
 int run_svirtd(const char *const args[], char *out, size_t size);
 
+/* Whether svirtd's log holds text, and how many times. */
+bool log_has(const struct env *e, const char *text);
+unsigned log_count(const struct env *e, const char *text);
+
 /* ---- guests ---- */
 
 struct disk {

@@ -14,20 +14,34 @@
 # What it cannot: no HVM guest runs here (hA stays paused: TCG, no firmware), so no I/O request travels the
 # channel and no guest memory is mapped; dmA is a stand-in, the kit's Linux rather than a qemu stub domain, and
 # xl does not spawn it (libxl's stub-domain spawn needs a stub image Debian does not ship).
+# Stub domains in svirtd (issue 16 item 4, part 5): dmS stands in for hA's stub domain as libxl builds one: its
+# own domain and uuid, Flask label svirt_dm_t at hA's Flask pair, "target" written by dom0 (owned by dom0, dmS
+# may only read it) before svirtd looks at it, then hA's own disk (hA's loop device, writable) attached to it,
+# which the block script allows only because of that target node. svirtd must give dmS hA's dom0 pair, with no
+# allocation of its own, both states labelled (not error), svirt-xl list must show it as hA's stub domain,
+# and dmS must see the disk; hA's disk keeps hA's label while dmS goes, and gets its own back once hA goes too.
+# What the stand-in does not cover: libxl writes a stub's target node before the stub is introduced, and
+# svirtd binds the stub at its introduction; xl cannot make a domain with that node in place, so here svirtd
+# is stopped while dmS is made and meets dmS when it starts again (the creation order, the stub appearing
+# while its guest is still labelled, hostile target nodes and both destroy orders are unit tests:
+# tests/unit/test_xenstored_svirtd_stub.c). No qemu runs in dmS, it has no vif (a stub's vifs get the pair
+# through the same binding, unit-tested only through its disks here), and no dom0 qemu serves its console.
 set -euo pipefail
 . "$VM_LIB"
 
 cleanup() {
 	local d
-	for d in dma ha hb; do
+	for d in dms dma ha hb; do
 		xl destroy "$d" 2>/dev/null || true
 	done
+	running svirtd || restart_svirtd "after a failure" || true
+	[ -z "${ha_loop:-}" ] || losetup -d "$ha_loop" 2>/dev/null || true
 }
 trap cleanup EXIT
 
 dm_label=system_u:system_r:svirt_dm_t:s0:c1,c2
-# pvh_config NAME PAIR: an HVM domain without a device model (PVH), labelled with the pair; it is never unpaused.
-# (128 MB: the domain builder wants room for the kit kernel, which 64 MB lacks.)
+# pvh_config NAME PAIR [DISK]: an HVM domain without a device model (PVH), labelled with the pair; it is never
+# unpaused. (128 MB: the domain builder wants room for the kit kernel, which 64 MB lacks.)
 pvh_config() {
 	cat <<CFG
 name = "$1"
@@ -39,6 +53,7 @@ vcpus = 1
 on_crash = "destroy"
 seclabel = '$(flask_label "$2")'
 CFG
+	[ -z "${3:-}" ] || echo "disk = [ '$3' ]"
 }
 # answer_is ANSWER RC WORDS: the agent's answer has exit status RC and contains WORDS (an errno's text).
 answer_is() { [ "${1%% *}" = "rc=$2" ] && [[ $1 == *"$3"* ]]; }
@@ -48,7 +63,11 @@ dm_denials() { flask_avc_count "scontext=$dm_label "; }
 set_dm_target() { xenstore-write "/local/domain/$dm/target" "$1"; }
 
 flask_avc_start
-pvh_config ha c1,c2 >ha.cfg
+# hA's disk (part 5): a loop device, as libxl's block script gives it to blkback.
+truncate -s 16M "$IMAGES/ha.img"
+ha_img_orig=$(label_of "$IMAGES/ha.img")
+ha_loop=$(losetup -f --show "$IMAGES/ha.img")
+pvh_config ha c1,c2 "phy:$ha_loop,xvda,w" >ha.cfg
 pvh_config hb c3,c4 >hb.cfg
 check "xl create -p hA (PVH, c1,c2)" timed xl create -p ha.cfg
 check "xl create -p hB (PVH, c3,c4)" timed xl create -p hb.cfg
@@ -129,7 +148,51 @@ check "gb (c3,c4) cannot open a channel for dmA (c1,c2)" test "${res%%:*}" = ref
 check_flask_avc "the refusal is Flask's: gb's port may not bind to dmA" \
 	"\{ bind \} .*:svirt_domU_t_channel:s0:c3,c4 tcontext=$dm_label tclass=event"
 
+# 5. svirtd binds a stub domain to its guest (see the header for what the stand-in does not cover).
+wait_until 120 "svirtd labels hA and its disk" svirt_labelled "$ha"
+ha_image=$(svirt_node "$ha" imagelabel)
+check_eq "hA's disk image carries hA's dom0 image label" "$ha_image" "$(label_of "$IMAGES/ha.img")"
+guest_config dms 10.77.0.26 "" | sed '/^disk/d;/^vif/d' >dms.cfg
+echo "seclabel = '$dm_label'" >>dms.cfg
+pid=$(pidof svirtd) || fail "svirtd is not running"
+kill -TERM "$pid"
+wait_until 30 "svirtd ($pid) stopped while dmS is made" dead "$pid"
+check "xl create -p dmS (svirt_dm_t, c1,c2)" timed xl create -p dms.cfg
+ds=$(domid_of dms)
+# As libxl__spawn_stub_dm: dom0 writes the node in the stub's area, which dom0 owns and the stub may only read.
+xenstore-write "/local/domain/$ds/target" "$ha"
+perms=$(xenstore-ls -p "/local/domain/$ds" | grep '^target ')
+echo "dmS's target node: $perms"
+check "dmS's target node is dom0's, read-only to dmS" grep -q "(n0,r$ds)" <<<"$perms"
+check "xl block-attach dmS hA's disk (writable)" timed xl block-attach dms "phy:$ha_loop,xvda,w"
+restart_svirtd "dmS made while it was down"
+wait_until 120 "svirtd labels dmS" svirt_labelled "$ds"
+check_eq "svirtd binds dmS to hA" "$ha" "$(svirt_node "$ds" target)"
+check_eq "dmS gets hA's dom0 label (the same pair)" "$(svirt_node "$ha" label)" "$(svirt_node "$ds" label)"
+check_eq "dmS gets hA's image label" "$ha_image" "$(svirt_node "$ds" imagelabel)"
+check "hA stays labelled" svirt_labelled "$ha"
+check_eq "hA's disk image keeps hA's label" "$ha_image" "$(label_of "$IMAGES/ha.img")"
+grep "domain $ds" "$LOG" | tail -n 3
+check "svirtd logs dmS as hA's stub domain" grep -q "domain $ds (dms): uuid .*: stub domain of domain $ha (ha)" "$LOG"
+svirt-xl list | tee list.txt
+check "svirt-xl list shows dmS as hA's stub domain" grep -q "stub domain of ha (domain $ha)" list.txt
+pair=$(svirt_node "$ha" label | sed 's/.*:s0://')
+svirt-xl list --json >list.json
+check_eq "hA and dmS alone hold hA's pair" 2 "$(grep -c "\"pair\": \"$pair\"" list.json)"
+check "svirt-xl verify finds every object as svirtd left it" svirt-xl verify
+check "xl unpause dmS" xl unpause dms
+wait_until 300 "dmS writes data/ready=1" guest_ready "$ds"
+check_eq "dmS sees hA's disk through blkback" xvda "$(xenstore-read "/local/domain/$ds/data/disks" | tr -d ' ')"
+check "xl destroy dmS" xl destroy dms
+wait_until 60 "svirtd drops dmS" xs_gone "/local/domain/0/svirt/$ds"
+check "hA stays labelled once its stub domain is gone" svirt_labelled "$ha"
+check_eq "hA's disk image keeps hA's label" "$ha_image" "$(label_of "$IMAGES/ha.img")"
+
 flask_avc_all_expected
 for d in dma ha hb; do
 	check "xl destroy $d" xl destroy "$d"
 done
+wait_until 60 "svirtd releases hA" xs_gone "/local/domain/0/svirt/$ha"
+check_eq "hA's disk image gets its own label back" "$ha_img_orig" "$(label_of "$IMAGES/ha.img")"
+check "hA's loop device is released" losetup -d "$ha_loop"
+ha_loop=
