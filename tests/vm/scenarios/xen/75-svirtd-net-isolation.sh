@@ -63,6 +63,13 @@ netlabelctl -p unlbl list | sed 's/^/  | /'
 nft list table bridge svirt | sed 's/^/  | /'
 pa=${la##*:}
 check "the port map sends vif$da.0 to $A's secmark object" sh -c "nft list map bridge svirt port_secmark | grep -q '\"vif$da.0\" : \"svirt_${pa/,/_}\"'"
+# svirt-xl show puts the same side by side with the guest's pair, read from NetLabel and the table.
+svirt-xl show "$A" >show-a.txt || true
+sed 's/^/  | /' show-a.txt
+check "svirt-xl show $A finds no problem" svirt-xl show "$A"
+check "show lists vif$da.0 with $A's peer label" grep -qx "    netlabel  0.0.0.0/0 $la" show-a.txt
+check "and with its IPv6 entry" grep -qx "    netlabel  ::/0 $la" show-a.txt
+check "and its port map element" grep -qx "    port map  svirt_${pa/,/_}" show-a.txt
 
 # Whatever one guest sends the other (the pings below, and broadcasts, IPv6 neighbour discovery once they
 # are up) is refused where it enters the IP forward hook: the sender's peer label against the receiver's secmark.
