@@ -7,8 +7,10 @@
 
 #include "util.h"
 
+#define SV_ERROR_MAX 512	/* an error message, with its NUL */
+
 struct sv_error {
-	char msg[512];
+	char msg[SV_ERROR_MAX];
 };
 
 /* Fill err (if not NULL) and return -errnum, so callers can write

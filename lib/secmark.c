@@ -373,3 +373,69 @@ int sv_secmark_run(struct sv_secmark *s, const char *cmds, struct sv_error *err)
 	first[len] = '\0';
 	return sv_fail(err, EIO, "nft: %s", first);
 }
+
+int sv_secmark_parse_element(const char *listing, const char *port, char *obj,
+			     size_t size)
+{
+	size_t plen = strlen(port), n;
+	const char *p = listing, *v;
+
+	if (plen == 0)
+		return -ENOENT;
+	/* "vif1.0" : "svirt_c1_c2": the port quoted, a colon, the object. */
+	while ((p = strstr(p, port))) {
+		if (p > listing && p[-1] == '"' && p[plen] == '"')
+			break;
+		p += plen;
+	}
+	if (!p)
+		return -ENOENT;
+	v = p + plen + 1;
+	v += strspn(v, " \t");
+	if (*v++ != ':')
+		return -EINVAL;
+	v += strspn(v, " \t");
+	if (*v == '"')
+		v++;
+	n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	if (n < 7 || n >= size || strncmp(v, "svirt_", 6) != 0)
+		return -EINVAL;
+	memcpy(obj, v, n);
+	obj[n] = '\0';
+	return 0;
+}
+
+int sv_secmark_port_state(struct sv_secmark *s, const char *port, char *obj,
+			  size_t size, bool *blocked, struct sv_error *err)
+{
+	char cmd[256];
+	const char *out;
+	int r;
+
+	if (!sv_ifname_valid(port))
+		return sv_fail(err, EINVAL, "\"%s\" is not an interface name", port);
+	obj[0] = '\0';
+	*blocked = false;
+	if (sv_secmark_run(s, "list set bridge " SV_NFT_TABLE " unlabelled\n",
+			   err) < 0) {
+		(void)nft_ctx_get_output_buffer(s->nft);
+		return sv_fail(err, ENOENT, "svirtd's nftables table bridge %s is "
+			       "not there (%s)", SV_NFT_TABLE, err->msg);
+	}
+	(void)nft_ctx_get_output_buffer(s->nft);
+	snprintf(cmd, sizeof(cmd), "get element bridge " SV_NFT_TABLE
+		 " port_secmark { \"%s\" }\n", port);
+	if (sv_secmark_run(s, cmd, err) == 0) {
+		out = nft_ctx_get_output_buffer(s->nft);
+		r = sv_secmark_parse_element(out ? out : "", port, obj, size);
+		if (r < 0)
+			return sv_fail(err, -r, "nft lists port_secmark's element "
+				       "for %s in a form svirt-xl does not know", port);
+	}
+	snprintf(cmd, sizeof(cmd), "get element bridge " SV_NFT_TABLE
+		 " unlabelled { \"%s\" }\n", port);
+	*blocked = sv_secmark_run(s, cmd, err) == 0;
+	(void)nft_ctx_get_output_buffer(s->nft);
+	err->msg[0] = '\0';
+	return 0;
+}

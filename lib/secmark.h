@@ -78,4 +78,18 @@ void sv_secmark_close(struct sv_secmark *s);
 /* Runs cmds as one transaction; the kernel's or nft's complaint in err. */
 int sv_secmark_run(struct sv_secmark *s, const char *cmds, struct sv_error *err);
 
+/* Pure: the object that nft's listing of one port_secmark element (as
+ * `get element` prints it) maps port to, into obj.  -ENOENT when the
+ * listing has no element for port, -EINVAL when the value is not an object
+ * name svirtd makes (svirt_...). */
+int sv_secmark_parse_element(const char *listing, const char *port, char *obj,
+			     size_t size);
+
+/* Where port stands in svirtd's table: the object its port_secmark
+ * element maps it to ("" when it has none), and whether it is in set
+ * unlabelled (its frames are dropped).  -ENOENT when svirtd's table is not
+ * there at all; err says why. */
+int sv_secmark_port_state(struct sv_secmark *s, const char *port, char *obj,
+			  size_t size, bool *blocked, struct sv_error *err);
+
 #endif

@@ -1,4 +1,4 @@
-/* svirt-xl.c: entry point of svirt-xl (create, list, verify): loads
+/* svirt-xl.c: entry point of svirt-xl (create, list, show, verify): loads
  * /etc/svirt/xl.conf, opens libxl, and runs the command. */
 #include "svirt-xl.h"
 
@@ -36,6 +36,7 @@ static int usage(FILE *f, int rc)
 {
 	fputs("usage: svirt-xl [-c CONF] create [--pair cA,cB] [-q] [-d] [-e] CFG [key=value...]\n"
 	      "       svirt-xl [-c CONF] list [--json]\n"
+	      "       svirt-xl [-c CONF] show [--json] GUEST\n"
 	      "       svirt-xl [-c CONF] verify\n"
 	      "See svirt-xl(1).\n", f);
 	return rc;
@@ -75,6 +76,8 @@ int main(int argc, char **argv)
 		rc = sv_xl_cmd_create(&x, argc - i, argv + i);
 	else if (strcmp(argv[i], "list") == 0)
 		rc = sv_xl_cmd_list(&x, argc - i, argv + i);
+	else if (strcmp(argv[i], "show") == 0)
+		rc = sv_xl_cmd_show(&x, argc - i, argv + i);
 	else if (strcmp(argv[i], "verify") == 0)
 		rc = sv_xl_cmd_verify(&x, argc - i, argv + i);
 	else

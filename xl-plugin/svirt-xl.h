@@ -34,6 +34,7 @@ int sv_xl_read_label(void *arg, const char *path, char *buf, size_t size);
 
 int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv);
+int sv_xl_cmd_show(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_verify(struct sv_xl *x, int argc, char **argv);
 
 #endif

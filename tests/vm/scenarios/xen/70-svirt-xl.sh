@@ -67,6 +67,24 @@ else
 	check "with Flask, s1's Flask label carries its pair" grep -q "\"name\": \"s1\", .*\"flask_label\": \"[^\"]*:$p1\"" list.json
 fi
 
+# --- show: one guest in full, by name, domid or uuid
+u1=$(svirt_node "$d1" uuid)
+svirt-xl show s1 >show1.txt || true
+cat show1.txt
+check "svirt-xl show s1 finds no problem" svirt-xl show s1
+check "show by domid says the same" sh -c "svirt-xl show $d1 | cmp -s - show1.txt"
+check "show by uuid in capitals says the same" sh -c "svirt-xl show $(echo "$u1" | tr a-f A-F) | cmp -s - show1.txt"
+check "show names s1's disk, the label it carries and svirtd's" \
+	sh -c "grep -A2 -x '  $IMAGES/s1.img' show1.txt | tr '\n' ' ' | grep -q 'expected  $img1     carries   $img1 '"
+check "show lists s1's qemu at s1's label" grep -qx "  pid $q1 [^ ]*  $(svirt_node "$d1" label)" show1.txt
+refute "show lists s2's qemu under s1" grep -q "^  pid $q2 " show1.txt
+svirt-xl show --json s2 >show2.json || true
+cat show2.json
+check "show --json of s2 counts no problem" grep -q '"problems": 0}$' show2.json
+check "show --json lists s2's qemu as ok" grep -q "{\"pid\": $q2, \"name\": \"[^\"]*\", \"label\": \"$(svirt_node "$d2" label)\", \"ok\": true}" show2.json
+refute "svirt-xl show of a guest that does not exist" svirt-xl show no-such-guest 2>noguest.err
+check "it says so" grep -qx 'svirt-xl show: no domain is named "no-such-guest"' noguest.err
+
 # --- verify, and a drift made by hand
 check "svirt-xl verify finds nothing wrong" svirt-xl verify
 chcon "${img2%:*}:c1,c2" "$IMAGES/s1.img"
@@ -75,6 +93,9 @@ cat verify.out
 refute "svirt-xl verify with s1's disk relabelled" svirt-xl verify
 check "verify names the drifted disk and both labels" \
 	grep -q "domain $d1 (s1): $IMAGES/s1.img: carries ${img2%:*}:c1,c2, expected $img1" verify.out
+svirt-xl show s1 >show1.txt || true
+refute "svirt-xl show s1 with its disk relabelled" svirt-xl show s1
+check "show marks the disk" grep -qx "    carries   ${img2%:*}:c1,c2   <- not svirtd's label" show1.txt
 chcon "$img1" "$IMAGES/s1.img"
 check "svirt-xl verify is content again" svirt-xl verify
 

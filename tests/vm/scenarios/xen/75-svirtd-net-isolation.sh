@@ -63,6 +63,19 @@ netlabelctl -p unlbl list | sed 's/^/  | /'
 nft list table bridge svirt | sed 's/^/  | /'
 pa=${la##*:}
 check "the port map sends vif$da.0 to $A's secmark object" sh -c "nft list map bridge svirt port_secmark | grep -q '\"vif$da.0\" : \"svirt_${pa/,/_}\"'"
+# svirt-xl show puts the same side by side with the guest's pair, read from NetLabel and the table. This
+# scenario's guests have their qemu (PV console and qdisk backend) started by plain xl, not through
+# svirt-interpose: show must say that it runs unconfined, and count it.
+svirt-xl show "$A" >show-a.txt || true
+sed 's/^/  | /' show-a.txt
+qa=$(dm_pid "$da") || fail "no qemu for $A"
+check "show marks $A's qemu as not at its pair" \
+	grep -q "^  pid $qa [^ ]*  $(tr -d '\0' <"/proc/$qa/attr/current")   <- not at the guest's pair\$" show-a.txt
+check "and counts that as its one problem" grep -qx "svirt-xl show: 1 problem(s)" show-a.txt
+refute "show finds a problem with $A's port" grep -q "^    problem" show-a.txt
+check "show lists vif$da.0 with $A's peer label" grep -qx "    netlabel  0.0.0.0/0 $la" show-a.txt
+check "and with its IPv6 entry" grep -qx "    netlabel  ::/0 $la" show-a.txt
+check "and its port map element" grep -qx "    port map  svirt_${pa/,/_}" show-a.txt
 
 # Whatever one guest sends the other (the pings below, and broadcasts, IPv6 neighbour discovery once they
 # are up) is refused where it enters the IP forward hook: the sender's peer label against the receiver's secmark.
