@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "mcs.h"
 
 void sv_xl_report_clear(struct sv_xl_report *r)
@@ -74,31 +75,6 @@ void sv_xl_report_sort(struct sv_xl_report *r)
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
-static void json_key(FILE *f, const char *key, const char *value, bool more)
-{
-	fprintf(f, "\"%s\": ", key);
-	json_str(f, value);
-	fputs(more ? ", " : "", f);
-}
-
 static void json_domain(FILE *f, const struct sv_xl_domain *d)
 {
 	const struct sv_control_entry *e = d->has_entry ? &d->entry : NULL;
@@ -111,29 +87,29 @@ static void json_domain(FILE *f, const struct sv_xl_domain *d)
 		fprintf(f, "\"domid\": %d, ", d->domid);
 	else
 		fputs("\"domid\": null, ", f);
-	json_key(f, "name", d->name, true);
-	json_key(f, "uuid", d->uuid[0] ? d->uuid : NULL, true);
-	json_key(f, "run_state", d->run_state, true);
-	json_key(f, "svirt_state", e ? sv_dom_state_name(e->state) : NULL, true);
-	json_key(f, "pair", e ? pair : NULL, true);
-	json_key(f, "label", e ? e->process_label : NULL, true);
-	json_key(f, "image_label", e ? e->image_label : NULL, true);
-	json_key(f, "flask_label", d->flask_label, true);
-	json_key(f, "reason", e && e->state == SV_STATE_ERROR ? e->reason : NULL,
+	sv_json_key(f, "name", d->name, true);
+	sv_json_key(f, "uuid", d->uuid[0] ? d->uuid : NULL, true);
+	sv_json_key(f, "run_state", d->run_state, true);
+	sv_json_key(f, "svirt_state", e ? sv_dom_state_name(e->state) : NULL, true);
+	sv_json_key(f, "pair", e ? pair : NULL, true);
+	sv_json_key(f, "label", e ? e->process_label : NULL, true);
+	sv_json_key(f, "image_label", e ? e->image_label : NULL, true);
+	sv_json_key(f, "flask_label", d->flask_label, true);
+	sv_json_key(f, "reason", e && e->state == SV_STATE_ERROR ? e->reason : NULL,
 		 true);
 	if (e && e->target)
 		fprintf(f, "\"stub_domain_of\": %d, ", e->target);
 	else
 		fputs("\"stub_domain_of\": null, ", f);
-	json_key(f, "objects_error", d->record_error, true);
+	sv_json_key(f, "objects_error", d->record_error, true);
 	fputs("\"objects\": [", f);
 	for (size_t i = 0; i < d->record.nobjects; i++) {
 		const struct sv_object *o = &d->record.objects[i];
 
 		fputs(i ? ", {" : "{", f);
-		json_key(f, "path", o->path, true);
-		json_key(f, "label", o->label, true);
-		json_key(f, "original", o->orig_label, false);
+		sv_json_key(f, "path", o->path, true);
+		sv_json_key(f, "label", o->label, true);
+		sv_json_key(f, "original", o->orig_label, false);
 		fputc('}', f);
 	}
 	fputs("]}", f);
