@@ -20,6 +20,9 @@ struct sv_xl_domain {
 	struct sv_control_entry entry;
 	struct sv_record record;	/* its objects (uuid empty: no record) */
 	char *record_error;		/* why the record could not be read */
+	/* svirtd's report of its devices served outside dom0 (published
+	 * SV_OUTSIDE_NODE), NULL when there are none (issue 16 item 5). */
+	char *outside;
 };
 
 struct sv_xl_report {
@@ -39,6 +42,13 @@ struct sv_xl_domain *sv_xl_report_add(struct sv_xl_report *r);
  * own row too, so nothing svirtd holds is hidden.  -ENOMEM. */
 int sv_xl_report_merge(struct sv_xl_report *r,
 		       const struct sv_control_reply *list) _nodiscard_;
+
+/* Each guest svirtd knows gets svirtd's published report of its devices
+ * served outside dom0 (xs: a dom0 connection; NULL if none could be made).
+ * One that cannot be read gets "cannot tell: <why>" and makes the return
+ * -EIO: unknown is never shown as nothing outside (issue 16 item 5). */
+struct xs_handle;
+int sv_xl_report_add_outside(struct sv_xl_report *r, struct xs_handle *xs);
 
 /* Sorts rows by domid, reservations last (by uuid). */
 void sv_xl_report_sort(struct sv_xl_report *r);
