@@ -51,6 +51,7 @@ struct sv_domain {
 	 * as last found (NULL: none), whether that is published yet, and
 	 * when a change of it was last logged, with how many went unlogged. */
 	char *outside;
+	bool outside_known;		/* false: look again on its next pass */
 	bool outside_unpublished;
 	bool outside_logged;
 	uint64_t outside_logged_ms;

@@ -265,16 +265,20 @@ static void one_frontend(struct xs_handle *xs, unsigned domid,
 	add(o, kind, devid, backend, confirmed(xs, &b));
 }
 
+/* Every device of one kind: dom0's records first, then the frontends of
+ * devices dom0 keeps no record of.  rec_kind, fe_kind: whether dom0's
+ * record and the guest's device directory have this kind at all. */
 static int scan_kind(struct xs_handle *xs, unsigned domid, const char *kind,
-		     struct sv_outside *o, struct sv_error *err)
+		     bool rec_kind, bool fe_kind, struct sv_outside *o,
+		     struct sv_error *err)
 {
 	_cleanup_free_ char **rec = NULL, **fe = NULL;
-	unsigned nrec, nfe, looked = 0;
+	unsigned nrec = 0, nfe = 0, looked = 0;
 	char path[64];
 	int r;
 
 	snprintf(path, sizeof(path), "/libxl/%u/device/%s", domid, kind);
-	if ((r = list(xs, path, &rec, &nrec, err)) < 0)
+	if (rec_kind && (r = list(xs, path, &rec, &nrec, err)) < 0)
 		return r;
 	if (nrec > SV_XS_DEVICES_MAX)
 		return sv_fail(err, E2BIG, "%s: %u devices, more than %d", path,
@@ -283,7 +287,7 @@ static int scan_kind(struct xs_handle *xs, unsigned domid, const char *kind,
 		if ((r = one_record(xs, domid, kind, rec[i], o, err)) < 0)
 			return r;
 	snprintf(path, sizeof(path), "/local/domain/%u/device/%s", domid, kind);
-	if ((r = list(xs, path, &fe, &nfe, err)) < 0)
+	if (fe_kind && (r = list(xs, path, &fe, &nfe, err)) < 0)
 		return r;
 	for (unsigned i = 0; i < nfe && looked < SV_OUTSIDE_FRONTENDS_MAX; i++) {
 		unsigned devid;
@@ -300,14 +304,26 @@ static int scan_kind(struct xs_handle *xs, unsigned domid, const char *kind,
 int sv_outside_discover(struct xs_handle *xs, unsigned domid,
 			struct sv_outside *out, struct sv_error *err)
 {
+	_cleanup_free_ char **rec = NULL, **fe = NULL;
 	struct sv_outside o = { .n = 0 };
+	unsigned nrec, nfe;
+	char path[64];
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (domid < SV_DOMID_MIN || domid > SV_DOMID_MAX)
 		return sv_fail(err, EINVAL, "domain %u is not a guest", domid);
+	/* The kinds first: a guest without devices costs two requests. */
+	snprintf(path, sizeof(path), "/libxl/%u/device", domid);
+	if ((r = list(xs, path, &rec, &nrec, err)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "/local/domain/%u/device", domid);
+	if ((r = list(xs, path, &fe, &nfe, err)) < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(fe_kinds); i++)
-		if ((r = scan_kind(xs, domid, fe_kinds[i], &o, err)) < 0)
+		if ((r = scan_kind(xs, domid, fe_kinds[i],
+				   listed(rec, nrec, fe_kinds[i]),
+				   listed(fe, nfe, fe_kinds[i]), &o, err)) < 0)
 			return r;
 	*out = o;
 	return 0;

@@ -95,8 +95,10 @@ static void libxl_event(struct svirtd *s, const char *path)
 	int domid;
 
 	if (sv_libxl_event_parse(path, &domid) == 0 &&
-	    (d = sv_domains_by_domid(&s->doms, domid)))
+	    (d = sv_domains_by_domid(&s->doms, domid))) {
+		d->outside_known = false;
 		d->dirty = true;
+	}
 }
 
 /* At most SVIRTD_EVENTS_PER_BATCH: the rest stay queued (xs_fileno stays
@@ -240,7 +242,7 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 
 	if (d->domid == SV_DOMID_NONE || d->state == SV_STATE_ERROR) {
 		d->dirty = false;
-		if (d->domid != SV_DOMID_NONE)
+		if (d->domid != SV_DOMID_NONE && !d->outside_known)
 			svd_outside_refresh(s, d);
 		svd_publish(s, d);	/* not yet, if bound in error */
 		return;
@@ -258,7 +260,8 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 		sv_domain_label(&s->doms, d, &disks);
 	sv_disks_clear(&disks);
 	svd_net_refresh(s, d);
-	svd_outside_refresh(s, d);
+	if (!d->outside_known)
+		svd_outside_refresh(s, d);
 	svd_publish(s, d);
 }
 

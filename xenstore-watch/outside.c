@@ -44,11 +44,14 @@ void svd_outside_refresh(struct svirtd *s, struct sv_domain *d)
 	struct sv_error err;
 	char *copy = NULL;
 
-	/* Unknown is reported as such, never as nothing outside. */
-	if (sv_outside_discover(s->xs, (unsigned)d->domid, &o, &err) < 0)
+	/* Unknown is reported as such, never as nothing outside, and looked
+	 * at again on the next pass. */
+	if (sv_outside_discover(s->xs, (unsigned)d->domid, &o, &err) < 0) {
 		snprintf(text, sizeof(text), "cannot tell: %.400s", err.msg);
-	else
+	} else {
 		sv_outside_format(&o, text, sizeof(text));
+		d->outside_known = true;
+	}
 	if (strcmp(text, d->outside ? d->outside : "") == 0)
 		return;
 	if (text[0] && !(copy = strdup(text))) {
