@@ -67,7 +67,8 @@ typedef int (*sv_label_reader)(void *arg, const char *path, char *buf,
  * carry the label svirtd gave it; a domain in state error, or whose record
  * cannot be read, is a problem too.  Domains still `allocated` are skipped
  * (being labelled).  Each problem is printed to out as one line naming the
- * domain, the object and both labels.  Returns how many there were;
+ * domain, the object and both labels; a guest with backends outside dom0
+ * gets a "note:" line, not counted.  Returns how many problems there were;
  * *checked is the number of objects looked at. */
 size_t sv_xl_verify(const struct sv_xl_report *r, sv_label_reader read_label,
 		    void *arg, FILE *out, size_t *checked);
