@@ -1,5 +1,5 @@
-/* outside.c: svirtd's report of each guest's devices served outside dom0: found on
- * every label pass, published with its state, logged once and then at most once a minute. */
+/* outside.c: svirtd's report of each guest's devices served outside dom0: found on its first
+ * pass and when its /libxl records change, published with its state, logged once, then at most once a minute. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
