@@ -76,7 +76,7 @@ b=${dom[h47b]}
 echo "what libxl keeps of $a, and who owns the stand-in's domain directory:"
 xenstore-ls -p "/libxl/$a" || true
 xenstore-ls -p "/local/domain/$b" | head -n 3 || true
-check "$a has no report before (nothing outside dom0)" outside_gone "$a"
+check "h47a has no report before (nothing outside dom0)" outside_gone "$a"
 
 # --- mixed: a disk in dom0's tree (qdisk, as scenario 50 writes one) and a vif in the stand-in's
 xenstore-write "/local/domain/0/backend/qdisk/$a/51760/params" "raw:$DISK" \
