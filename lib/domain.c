@@ -50,6 +50,7 @@ void sv_domain__free(struct sv_domain *d)
 	free(d->labels.shared);
 	free(d->labels.content);
 	free(d->name);
+	free(d->outside);
 	free(d);
 }
 

@@ -51,6 +51,15 @@ struct sv_domain {
 	uint64_t refreshed_ms;		/* the caller's: last label pass */
 	enum sv_dom_state published_state;
 	size_t published_objects;
+	/* The caller's (issue 16 item 5): its devices served outside dom0,
+	 * as last found (NULL: none), whether that is published yet, and
+	 * when a change of it was last logged, with how many went unlogged. */
+	char *outside;
+	bool outside_known;		/* false: look again on its next pass */
+	bool outside_unpublished;
+	bool outside_logged;
+	uint64_t outside_logged_ms;
+	unsigned outside_held;
 };
 
 /* Everything the lifecycle needs; the table owns none of it but v. */

@@ -7,6 +7,7 @@
 
 #include "json_out.h"
 #include "mcs.h"
+#include "outside.h"
 
 void sv_xl_report_clear(struct sv_xl_report *r)
 {
@@ -16,6 +17,7 @@ void sv_xl_report_clear(struct sv_xl_report *r)
 		free(d->name);
 		free(d->flask_label);
 		free(d->record_error);
+		free(d->outside);
 		sv_record_clear(&d->record);
 	}
 	free(r->doms);
@@ -54,6 +56,30 @@ int sv_xl_report_merge(struct sv_xl_report *r,
 		d->entry = *e;
 	}
 	return 0;
+}
+
+int sv_xl_report_add_outside(struct sv_xl_report *r, struct xs_handle *xs)
+{
+	struct sv_error err = { .msg = "" };
+	char msg[sizeof(err.msg) + 16];
+	int ret = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		struct sv_xl_domain *d = &r->doms[i];
+
+		if (!d->has_entry || d->domid <= 0)
+			continue;
+		free(d->outside);
+		d->outside = NULL;
+		if (xs && sv_outside_read_published(xs, d->domid, &d->outside,
+						    &err) == 0)
+			continue;
+		snprintf(msg, sizeof(msg), "cannot tell: %s",
+			 xs ? err.msg : "xenstore unreachable");
+		d->outside = strdup(msg);
+		ret = -EIO;
+	}
+	return ret;
 }
 
 static int cmp_dom(const void *a, const void *b)
@@ -102,6 +128,7 @@ static void json_domain(FILE *f, const struct sv_xl_domain *d)
 	else
 		fputs("\"stub_domain_of\": null, ", f);
 	sv_json_key(f, "objects_error", d->record_error, true);
+	sv_json_key(f, "outside_backends", d->outside, true);
 	fputs("\"objects\": [", f);
 	for (size_t i = 0; i < d->record.nobjects; i++) {
 		const struct sv_object *o = &d->record.objects[i];
@@ -126,6 +153,15 @@ void sv_xl_report_json(FILE *f, const struct sv_xl_report *r)
 }
 
 /* ---- table ---- */
+
+/* svirtd's report, whole (sv_quote would cut it), control bytes as '?'. */
+static void put_outside(FILE *f, const char *s)
+{
+	fputs("      backends outside dom0: ", f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, f);
+	fputc('\n', f);
+}
 
 /* Untrusted text (a guest's name, a path) without control bytes. */
 static const char *shown(char *buf, size_t size, const char *s)
@@ -172,6 +208,8 @@ void sv_xl_report_text(FILE *f, const struct sv_xl_report *r)
 		if (e && e->state == SV_STATE_ERROR)
 			fprintf(f, "      error: %s\n",
 				shown(q, sizeof(q), e->reason));
+		if (d->outside)
+			put_outside(f, d->outside);
 		if (d->record_error)
 			fprintf(f, "      objects unknown: %s\n", d->record_error);
 		for (size_t j = 0; j < d->record.nobjects; j++)
@@ -204,6 +242,13 @@ static size_t verify_domain(const struct sv_xl_domain *d,
 			 shown(q, sizeof(q), d->entry.reason));
 		say(out, d, msg);
 		bad++;
+	}
+	/* Not a problem of labels, which it cannot check there: a note, so
+	 * that the guest does not pass for wholly isolated. */
+	if (d->outside) {
+		snprintf(msg, sizeof(msg), "note: backends outside dom0, which "
+			 "svirt-xen does not label: %s", d->outside);
+		say(out, d, msg);
 	}
 	if (d->record_error) {
 		snprintf(msg, sizeof(msg), "its record cannot be read: %s",

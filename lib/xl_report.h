@@ -20,6 +20,9 @@ struct sv_xl_domain {
 	struct sv_control_entry entry;
 	struct sv_record record;	/* its objects (uuid empty: no record) */
 	char *record_error;		/* why the record could not be read */
+	/* svirtd's report of its devices served outside dom0 (published
+	 * SV_OUTSIDE_NODE), NULL when there are none (issue 16 item 5). */
+	char *outside;
 };
 
 struct sv_xl_report {
@@ -40,6 +43,13 @@ struct sv_xl_domain *sv_xl_report_add(struct sv_xl_report *r);
 int sv_xl_report_merge(struct sv_xl_report *r,
 		       const struct sv_control_reply *list) _nodiscard_;
 
+/* Each guest svirtd knows gets svirtd's published report of its devices
+ * served outside dom0 (xs: a dom0 connection; NULL if none could be made).
+ * One that cannot be read gets "cannot tell: <why>" and makes the return
+ * -EIO: unknown is never shown as nothing outside (issue 16 item 5). */
+struct xs_handle;
+int sv_xl_report_add_outside(struct sv_xl_report *r, struct xs_handle *xs);
+
 /* Sorts rows by domid, reservations last (by uuid). */
 void sv_xl_report_sort(struct sv_xl_report *r);
 
@@ -57,7 +67,8 @@ typedef int (*sv_label_reader)(void *arg, const char *path, char *buf,
  * carry the label svirtd gave it; a domain in state error, or whose record
  * cannot be read, is a problem too.  Domains still `allocated` are skipped
  * (being labelled).  Each problem is printed to out as one line naming the
- * domain, the object and both labels.  Returns how many there were;
+ * domain, the object and both labels; a guest with backends outside dom0
+ * gets a "note:" line, not counted.  Returns how many problems there were;
  * *checked is the number of objects looked at. */
 size_t sv_xl_verify(const struct sv_xl_report *r, sv_label_reader read_label,
 		    void *arg, FILE *out, size_t *checked);

@@ -13,11 +13,15 @@
 
 #include "backend_event.h"
 #include "discover.h"
+#include "outside.h"
 #include "svirtd.h"
 
 #define TOKEN_INTRO "svirtd-intro"
 #define TOKEN_RELEASE "svirtd-release"
 #define TOKEN_BACKEND "svirtd-backend"
+/* dom0's record of every device libxl adds, wherever its backend runs:
+ * the one event svirtd gets for a device a driver domain serves. */
+#define TOKEN_LIBXL "svirtd-libxl"
 #define BACKEND SV_BACKEND_ROOT
 
 static const char *const backends[] = { "vbd", "qdisk", "vif" };
@@ -81,6 +85,20 @@ static void backend_event(struct svirtd *s, struct batch *b, const char *path)
 		b->introduced = true;
 }
 
+/* /libxl/<domid>/device/...: a device of that guest came or went, maybe
+ * one served outside dom0.  Only dom0 writes /libxl. */
+static void libxl_event(struct svirtd *s, const char *path)
+{
+	struct sv_domain *d;
+	int domid;
+
+	if (sv_libxl_event_parse(path, &domid) == 0 &&
+	    (d = sv_domains_by_domid(&s->doms, domid))) {
+		d->outside_known = false;
+		d->dirty = true;
+	}
+}
+
 /* At most SVIRTD_EVENTS_PER_BATCH: the rest stay queued (xs_fileno stays
  * readable), so a guest's flood of events cannot keep the loop here. */
 static void drain_watches(struct svirtd *s, struct batch *b)
@@ -97,6 +115,8 @@ static void drain_watches(struct svirtd *s, struct batch *b)
 			b->released = true;
 		else if (strcmp(tok, TOKEN_BACKEND) == 0)
 			backend_event(s, b, ev[XS_WATCH_PATH]);
+		else if (strcmp(tok, TOKEN_LIBXL) == 0)
+			libxl_event(s, ev[XS_WATCH_PATH]);
 		free(ev);
 	}
 }
@@ -289,6 +309,8 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 	}
 	if (d->domid == SV_DOMID_NONE || d->state == SV_STATE_ERROR) {
 		d->dirty = false;
+		if (d->domid != SV_DOMID_NONE && !d->outside_known)
+			svd_outside_refresh(s, d);
 		svd_publish(s, d);	/* not yet, if bound in error */
 		svd_stub_follow(s, d);
 		return;
@@ -308,6 +330,8 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 		sv_domain_label(&s->doms, d, &disks);
 	sv_disks_clear(&disks);
 	svd_net_refresh(s, d);
+	if (!d->outside_known)
+		svd_outside_refresh(s, d);
 	svd_publish(s, d);
 	svd_stub_follow(s, d);
 }
@@ -397,6 +421,8 @@ int svd_watch_all(struct svirtd *s)
 		if (!xs_watch(s->xs_watch, path, TOKEN_BACKEND))
 			return -errno;
 	}
+	if (!xs_watch(s->xs_watch, "/libxl", TOKEN_LIBXL))
+		return -errno;
 	/* Every watch fires once when set, and xenstored sends that event
 	 * before its answer to the next request on the connection: once this
 	 * one is answered, libxenstore's reader has queued all of them, with

@@ -6,6 +6,7 @@
 
 #include <xenstore.h>
 
+#include "outside.h"
 #include "svirtd.h"
 
 #define SVIRT_DIR "/local/domain/0/svirt"
@@ -21,6 +22,20 @@ static bool put(struct svirtd *s, xs_transaction_t t, int domid,
 
 	snprintf(path, sizeof(path), SVIRT_DIR "/%d/%s", domid, node);
 	return xs_write(s->xs, t, path, value, strlen(value));
+}
+
+/* Devices served outside dom0 (issue 16 item 5): the node is there
+ * exactly while there are some. */
+static bool put_outside(struct svirtd *s, xs_transaction_t t,
+			const struct sv_domain *d)
+{
+	char path[80];
+
+	if (d->outside)
+		return put(s, t, d->domid, SV_OUTSIDE_NODE, d->outside);
+	snprintf(path, sizeof(path), SVIRT_DIR "/%d/" SV_OUTSIDE_NODE,
+		 d->domid);
+	return xs_rm(s->xs, t, path) || errno == ENOENT;
 }
 
 /* The directory first with dom0-only permissions: nodes written below it
@@ -75,6 +90,8 @@ static bool write_all(struct svirtd *s, xs_transaction_t t,
 	if (d->state == SV_STATE_ERROR &&
 	    !put(s, t, d->domid, "reason", d->reason))
 		return false;
+	if (d->outside_unpublished && !put_outside(s, t, d))
+		return false;
 	/* state last: a reader that sees "error" finds the reason too. */
 	return put(s, t, d->domid, "state", sv_dom_state_name(d->state));
 }
@@ -107,7 +124,8 @@ void svd_publish(struct svirtd *s, struct sv_domain *d)
 
 	if (d->domid == SV_DOMID_NONE ||
 	    (d->published && d->published_state == d->state &&
-	     d->published_objects == d->rec.nobjects))
+	     d->published_objects == d->rec.nobjects &&
+	     !d->outside_unpublished))
 		return;
 	if ((r = publish_once(s, d)) < 0) {
 		sv_log_dom(&s->log, LOG_ERR, d->domid, d->name,
@@ -117,6 +135,7 @@ void svd_publish(struct svirtd *s, struct sv_domain *d)
 	d->published = true;
 	d->published_state = d->state;
 	d->published_objects = d->rec.nobjects;
+	d->outside_unpublished = false;
 }
 
 void svd_unpublish(struct svirtd *s, int domid)

@@ -159,6 +159,14 @@ void svd_net_release(struct svirtd *s, struct sv_domain *d);
 int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
 		struct sv_error *err);
 
+/* outside.c (issue 16 item 5): d's devices served by a domain other than
+ * dom0, found again; a change is published by the next svd_publish and
+ * logged (the first at once, then at most once per SVIRTD_LOG_REPEAT_MS).
+ * Called on a guest's first pass and after an event on its /libxl device
+ * records (d->outside_known false), not on every pass: a guest with no
+ * devices costs two requests, each device two or three more. */
+void svd_outside_refresh(struct svirtd *s, struct sv_domain *d);
+
 /* server.c */
 int svd_server_open(struct svirtd *s, const char *path);
 void svd_server_close(struct svirtd *s);

@@ -6,6 +6,8 @@
 #include <selinux/selinux.h>
 #include <string.h>
 
+#include <xenstore.h>
+
 #include "config.h"
 #include "store.h"
 
@@ -100,7 +102,8 @@ int sv_xl_gather(struct sv_xl *x, struct sv_xl_report *r)
 	struct sv_control_request req = { .op = SV_CONTROL_LIST };
 	struct sv_control_reply list = { .n = 0 };
 	struct sv_error err = { .msg = "" };
-	int flask = sv_xl_flask_enabled(x), ret = 0;
+	int flask = sv_xl_flask_enabled(x), ret = 0, outside;
+	struct xs_handle *xs;
 
 	if (flask < 0)
 		fprintf(stderr, "svirt-xl: cannot tell whether Xen runs Flask: %s\n",
@@ -118,7 +121,12 @@ int sv_xl_gather(struct sv_xl *x, struct sv_xl_report *r)
 	if (ret < 0)
 		return ret;
 	sv_xl_report_sort(r);
-	return add_records(r);
+	ret = add_records(r);
+	xs = xs_open(XS_OPEN_READONLY);
+	outside = sv_xl_report_add_outside(r, xs);
+	if (xs)
+		xs_close(xs);
+	return ret < 0 ? ret : outside;
 }
 
 int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv)

@@ -106,6 +106,7 @@ static void json_names_every_field_and_escapes_names(void **state)
 	(void)state;
 	build(&r);
 	r.doms[1].flask_label = strdup("system_u:system_r:svirt_domU_t:s0:c3,c700");
+	r.doms[1].outside = strdup("vif 0 by dom 3");
 	json = print(sv_xl_report_json, &r);
 	assert_non_null(strstr(json, "{\"flask\": true, \"domains\": [\n"));
 	assert_non_null(strstr(json,
@@ -113,13 +114,14 @@ static void json_names_every_field_and_escapes_names(void **state)
 		"\"run_state\": \"running\", \"svirt_state\": null, \"pair\": null, \"label\": null, "
 		"\"image_label\": null, \"flask_label\": null, \"reason\": null, \"stub_domain_of\": null, "
 		"\"objects_error\": null, "
-		"\"objects\": []}"));
+		"\"outside_backends\": null, \"objects\": []}"));
 	assert_non_null(strstr(json,
 		"{\"domid\": 3, \"name\": \"we\\\"b\\u000a\", \"uuid\": \"" U1 "\", "
 		"\"run_state\": \"paused\", \"svirt_state\": \"labelled\", \"pair\": \"c3,c700\", "
 		"\"label\": \"system_u:system_r:svirt_xen_t:s0:c3,c700\", \"image_label\": \"" IMG1 "\", "
 		"\"flask_label\": \"system_u:system_r:svirt_domU_t:s0:c3,c700\", \"reason\": null, "
-		"\"stub_domain_of\": null, \"objects_error\": null, \"objects\": [{\"path\": \"/img/web.img\", \"label\": \"" IMG1 "\", "
+		"\"stub_domain_of\": null, \"objects_error\": null, \"outside_backends\": \"vif 0 by dom 3\", "
+		"\"objects\": [{\"path\": \"/img/web.img\", \"label\": \"" IMG1 "\", "
 		"\"original\": \"system_u:object_r:xen_image_t:s0\"}, {\"path\": \"/dev/loop0\", "
 		"\"label\": \"" IMG1 "\", \"original\": \"\"}]}"));
 	assert_non_null(strstr(json, "\"svirt_state\": \"error\", \"pair\": \"c1,c2\""));
@@ -138,8 +140,12 @@ static void table_shows_labels_objects_and_dashes(void **state)
 
 	(void)state;
 	build(&r);
+	r.doms[1].outside = strdup("vif 0 by dom 3, vbd 51712 by dom 5 (unconfirmed)\x1b");
 	text = print(sv_xl_report_text, &r);
 	assert_non_null(strstr(text, "DOMID NAME"));
+	/* svirtd's report whole, a control byte not passed through. */
+	assert_non_null(strstr(text, "\n      backends outside dom0: vif 0 by dom 3, "
+				     "vbd 51712 by dom 5 (unconfirmed)?\n"));
 	assert_non_null(strstr(text, "\n3     we\\x22b\\x0a"));
 	assert_non_null(strstr(text, "labelled  c3,c700     -\n"));
 	assert_non_null(strstr(text, "      /img/web.img " IMG1 "\n"));
@@ -171,7 +177,7 @@ static void stub_domain_is_shown_as_its_guests(void **state)
 	assert_non_null(strstr(json, "\"pair\": \"c3,c700\", \"label\": \"system_u:"
 				     "system_r:svirt_xen_t:s0:c3,c700\""));
 	assert_non_null(strstr(json, "\"stub_domain_of\": 3, \"objects_error\": null, "
-				     "\"objects\": []}"));
+				     "\"outside_backends\": null, \"objects\": []}"));
 	free(text);
 	free(json);
 	sv_xl_report_clear(&r);
@@ -236,6 +242,14 @@ static void verify_is_quiet_when_every_label_holds(void **state)
 	fclose(f);
 	assert_int_equal(checked, 2);
 	assert_string_equal(out, "");
+	free(out);
+	/* Backends outside dom0: a note, not a problem. */
+	r.doms[1].outside = strdup("vif 0 by dom 3");
+	f = open_memstream(&out, &len);
+	assert_int_equal(sv_xl_verify(&r, only_loop0_gone, NULL, f, &checked), 0);
+	fclose(f);
+	assert_string_equal(out, "domain 3 (we\\x22b\\x0a): note: backends outside dom0, "
+			    "which svirt-xen does not label: vif 0 by dom 3\n");
 	free(out);
 	r.doms[1].record_error = strdup("no record");
 	f = open_memstream(&out, &len);
