@@ -364,6 +364,12 @@ static void text_domain(FILE *f, const struct sv_xl_show *s)
 		fprintf(f, "flask label   %s\n", d->flask_label ? d->flask_label : "-");
 	else
 		fputs("flask label   - (Xen runs without Flask)\n", f);
+	if (e && e->target)
+		fprintf(f, "stub domain   of domain %d, whose pair and objects it shares\n",
+			e->target);
+	if (d->outside)
+		fprintf(f, "outside dom0  %s (not labelled by svirt-xen)\n",
+			shown(q, sizeof(q), d->outside));
 }
 
 static void text_objects(FILE *f, const struct sv_xl_show *s)
@@ -536,6 +542,11 @@ void sv_xl_show_json(FILE *f, const struct sv_xl_show *s)
 	sv_json_key(f, "image_label", e ? e->image_label : NULL, true);
 	fprintf(f, "\"flask\": %s, ", s->flask ? "true" : "false");
 	sv_json_key(f, "flask_label", d->flask_label, true);
+	if (e && e->target)
+		fprintf(f, "\"stub_domain_of\": %d, ", e->target);
+	else
+		fputs("\"stub_domain_of\": null, ", f);
+	sv_json_key(f, "outside_backends", d->outside, true);
 	sv_json_key(f, "objects_error", d->record_error, true);
 	json_objects(f, s);
 	json_ports(f, s);

@@ -342,6 +342,7 @@ static void a_guest_as_svirtd_left_it_has_no_problem(void **state)
 {
 	struct sv_xl_report r = { .n = 0 };
 	struct sv_xl_show s = { .d = NULL };
+	struct sv_xl_domain *d;
 	char *text, *json;
 
 	(void)state;
@@ -361,6 +362,8 @@ static void a_guest_as_svirtd_left_it_has_no_problem(void **state)
 	assert_non_null(strstr(text, "  vif3.0-emu   (no such interface in dom0 yet)\n"));
 	assert_non_null(strstr(text, "  pid 4242 qemu-system-i386  " PROC "\n"));
 	assert_null(strstr(text, "<-"));
+	assert_null(strstr(text, "stub domain"));
+	assert_null(strstr(text, "outside dom0"));
 	json = print(sv_xl_show_json, &s);
 	assert_non_null(strstr(json, "{\"domid\": 3, \"name\": \"web\", \"uuid\": \"" U1 "\", "));
 	assert_non_null(strstr(json, "\"objects\": [{\"path\": \"/img/web.img\", \"expected\": \""
@@ -371,7 +374,21 @@ static void a_guest_as_svirtd_left_it_has_no_problem(void **state)
 				     "\"map\": \"svirt_c3_c700\", \"blocked\": false, \"ok\": true}"));
 	assert_non_null(strstr(json, "\"device_models\": [{\"pid\": 4242, \"name\": "
 				     "\"qemu-system-i386\", \"label\": \"" PROC "\", \"ok\": true}]"));
+	assert_non_null(strstr(json, "\"flask_label\": null, \"stub_domain_of\": null, "
+				     "\"outside_backends\": null, \"objects_error\": null, "));
 	assert_non_null(strstr(json, "\"problems\": 0}\n"));
+	free(text);
+	free(json);
+	/* A stub domain, and a vif a driver domain serves: said, not judged. */
+	d = (struct sv_xl_domain *)s.d;
+	d->entry.target = 9;
+	d->outside = strdup("vif 1 by dom 4\n");
+	text = print(sv_xl_show_text, &s);
+	assert_non_null(strstr(text, "stub domain   of domain 9, whose pair and objects it shares\n"));
+	assert_non_null(strstr(text, "outside dom0  vif 1 by dom 4\\x0a (not labelled by svirt-xen)\n"));
+	json = print(sv_xl_show_json, &s);
+	assert_non_null(strstr(json, "\"stub_domain_of\": 9, \"outside_backends\": \"vif 1 by dom 4\\u000a\", "));
+	assert_int_equal(sv_xl_show_problems(&s), 0);
 	free(text);
 	free(json);
 	sv_xl_show_clear(&s);
