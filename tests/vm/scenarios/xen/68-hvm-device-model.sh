@@ -1,0 +1,177 @@
+#!/bin/bash
+# Scenario: two paused HVM guests (xl create -p, dm_restrict=1 so libxl adds -runas): A's qemu-dm through
+# device_model_override, B's through the divert install; each runs at its guest's pair with its disk, tap, serial pty and
+# VNC listener; in A's label nothing of B's opens: disk, pty, QMP socket, saved state, VNC port.
+set -euo pipefail
+. "$VM_LIB"
+
+IP=$(interposer)
+DIVERT=/usr/sbin/svirt-divert
+QEMU=/usr/libexec/xen-qemu-system-i386
+HVMLOADER=/usr/lib/xen-4.17/boot/hvmloader
+need_installed "$DIVERT" "$HVMLOADER" /usr/share/seabios/bios-256k.bin
+running svirtd || fail "svirtd is not running in dom0"
+[ -f "$QEMU" ] && [ ! -L "$QEMU" ] && [ ! -e "$QEMU.real" ] || fail "$QEMU is not the plain qemu this host ships"
+interpose_conf_save
+undo() {
+	xl destroy ha 2>/dev/null || true
+	xl destroy hb 2>/dev/null || true
+	rm -f "$IMAGES/ha.img" "$IMAGES/hb.img" "${save_b:-}" 2>/dev/null || true
+	if [ -e "$QEMU.real" ]; then
+		rm -f "$QEMU" 2>/dev/null || true
+		mv -f "$QEMU.real" "$QEMU" 2>/dev/null || true
+	fi
+	restorecon "$QEMU" 2>/dev/null || true
+	interpose_conf_restore
+}
+trap undo EXIT
+# qemu looks into the directory xl ran from (this scenario's scratch directory,
+# user_tmp_t), and on xl destroy's SIGTERM names the sender from its /proc
+# entry: a device model may do neither (60, 61).
+expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
+expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
+# With -runas UID:GID, qemu first asks for a user of that name (getpwnam),
+# which reads nsswitch.conf and passwd: a device model may not, and qemu
+# then takes the numbers as they are.
+expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
+printf 'wait = 120\n' >"$INTERPOSE_CONF"
+
+# hvm_config NAME N: a paused-only HVM guest (no OS: libxl starts its device
+# model at once) with a 16M disk of its own, an emulated NIC on xenbr0, a
+# serial pty and a VNC listener on loopback, deprivileged (dm_restrict).
+hvm_config() {
+	truncate -s 16M "$IMAGES/$1.img"
+	cat <<CFG
+name = "$1"
+type = "hvm"
+memory = 64
+vcpus = 1
+disk = [ 'format=raw,vdev=hda,access=rw,target=$IMAGES/$1.img' ]
+vif = [ 'bridge=xenbr0,mac=00:16:3e:68:00:0$2' ]
+serial = 'pty'
+vnc = 1
+vnclisten = "127.0.0.1"
+dm_restrict = 1
+device_model_version = "qemu-xen"
+on_crash = "destroy"
+CFG
+}
+
+# A through device_model_override.
+{ hvm_config ha 1; printf 'device_model_override = "%s"\n' "$IP"; } >ha.cfg
+rc=0
+timed xl create -p ha.cfg >ha.out 2>&1 || rc=$?
+cat ha.out
+[ "$rc" = 0 ] || { tail -n 20 /var/log/xen/qemu-dm-ha.log 2>/dev/null; fail "xl create -p ha (HVM, through device_model_override)"; }
+# B through the divert install: its config names no device model.
+check "svirt-divert add" "$DIVERT" add
+hvm_config hb 2 >hb.cfg
+check "hb's config names no device model binary" not grep -q device_model_override hb.cfg
+rc=0
+timed xl create -p hb.cfg >hb.out 2>&1 || rc=$?
+cat hb.out
+[ "$rc" = 0 ] || { tail -n 20 /var/log/xen/qemu-dm-hb.log 2>/dev/null; fail "xl create -p hb (HVM, divert install)"; }
+da=$(domid_of ha)
+db=$(domid_of hb)
+xl list
+
+# vnc_port PID: the TCP port qemu PID listens on (/proc/net/tcp, by its sockets' inodes).
+vnc_port() {
+	local inodes local_addr st rest f
+	inodes=" $(ls -l "/proc/$1/fd" | sed -n 's/.*socket:\[\([0-9]*\)\].*/\1/p' | tr '\n' ' ') "
+	while read -r _ local_addr _ st rest; do
+		[ "$st" = 0A ] || continue
+		read -ra f <<<"$rest"
+		[[ $inodes == *" ${f[5]} "* ]] && { echo $((16#${local_addr#*:})); return 0; }
+	done < <(tail -n +2 /proc/net/tcp)
+	return 1
+}
+
+# check_hvm_dm NAME DOMID: the device model runs at its guest's label and its
+# disk's pair (check_qemu_label), deprivileged as dm_restrict makes it (its
+# uid is libxl's range base + domid, chrooted, hypercalls restricted), and
+# holds its disk, its tap, its serial pty and a VNC listener.
+check_hvm_dm() {
+	local n=$1 d=$2 pair fds pty uid a
+	check_qemu_label "$n" "$d"
+	# check_qemu_label leaves the pid in q; the label, for the caller, in ctx.
+	ctx=$(context_of_pid "$q")
+	pair=${ctx##*:}
+	for a in -xen-domid-restrict -chroot -runas; do
+		check "$n's qemu was started with $a" grep -qx -- "$a" < <(tr '\0' '\n' <"/proc/$q/cmdline")
+	done
+	uid=$((131072 + d))
+	check_eq "$n's qemu runs as xen-qemuuser-range-base + domid" "$uid $uid $uid $uid" \
+		"$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$q/status")"
+	fds=$(ls -l "/proc/$q/fd")
+	check "$n's qemu has its disk open" grep -q "$IMAGES/$n.img" <<<"$fds"
+	check "$n's qemu has /dev/net/tun open (its tap)" grep -q /dev/net/tun <<<"$fds"
+	check "$n's tap vif$d.0-emu exists" ip link show "vif$d.0-emu"
+	pty=$(xenstore-read "/local/domain/$d/serial/0/tty")
+	echo "    $n's serial pty: $(ls -Z "$pty")"
+	check_eq "$n's serial pty carries its pair" "$pair" "$(label_of "$pty" | sed 's/.*:\(c[0-9]*,c[0-9]*\)$/\1/')"
+	check "$n's qemu listens on a TCP port (VNC): $(vnc_port "$q" || echo none)" vnc_port "$q"
+}
+check_hvm_dm ha "$da"
+ctx_a=$ctx
+q_a=$q
+check_hvm_dm hb "$db"
+ctx_b=$ctx
+q_b=$q
+check_eq "hb's qemu is the real qemu, moved aside by the divert install" "$QEMU.real" "$(readlink "/proc/$q_b/exe")"
+refute "ha's and hb's device models share a pair" test "${ctx_a##*:}" = "${ctx_b##*:}"
+ls -Z /var/run/xen/ | sed 's/^/    /'
+
+# --- A's label against B's objects. What plays A's device model is a bash
+# entering svirt_xen_t as qemu does (a copy labelled qemu_exec_t, lib.sh's
+# standin_install), started at xl's level.
+standin_install noop68 <<<'exit 0' >/dev/null
+as_a() { (cd / && as_toolstack env -i HOME=/ SHELL=/bin/sh /usr/bin/runcon "$ctx_a" "$STANDIN_DIR/bash" -c "$1"); }
+pty_a=$(xenstore-read "/local/domain/$da/serial/0/tty")
+pty_b=$(xenstore-read "/local/domain/$db/serial/0/tty")
+port_b=$(vnc_port "$q_b")
+echo "    hb's VNC port: $port_b"
+
+check "in A's label, A's disk opens" as_a "exec 3<'$IMAGES/ha.img'"
+check "in A's label, A's serial pty opens" as_a "exec 3<>'$pty_a'"
+refute "in A's label, B's disk opens" as_a "exec 3<'$IMAGES/hb.img'"
+check_avc "the kernel refused A's label B's disk" \
+	"denied  \\{[^}]*\\} for .*(name|path)=\"[^\"]*hb.img\" .*scontext=$ctx_a tcontext=[^ ]*:svirt_xen_image_t:s0:${ctx_b##*:} tclass=file"
+refute "in A's label, B's serial pty opens" as_a "exec 3<>'$pty_b'"
+check_avc "the kernel refused A's label B's pty" \
+	"denied  \\{[^}]*\\} for .*scontext=$ctx_a tcontext=[^ ]*:s0:${ctx_b##*:} tclass=chr_file"
+# bash's resolver may look at glibc's files for the numeric address; a device model reads none.
+expect_avc "denied  \\{ [a-z ]+ \\} for .*comm=\"bash\" (name|path)=\"[^\"]*(gai.conf|hosts|host.conf|nsswitch.conf|services)\" .*scontext=$ctx_a tcontext=system_u:object_r:etc_t:s0 tclass=file"
+refute "in A's label, a TCP connection to B's VNC port" as_a "exec 3<>/dev/tcp/127.0.0.1/$port_b"
+check_avc "the kernel refused A's label B's VNC port" \
+	"denied  \\{ name_connect \\} for .*dest=$port_b scontext=$ctx_a .*tclass=tcp_socket"
+# B's saved state as libxl makes it (xl save opens /var/lib/xen/qemu-save.D
+# and hands qemu the descriptor).
+save_b=/var/lib/xen/qemu-save.$db
+as_toolstack touch "$save_b"
+echo "    $(ls -Z "$save_b")"
+refute "in A's label, B's saved state opens" as_a "exec 3<'$save_b'"
+check_avc "the kernel refused A's label B's saved state" \
+	"denied  \\{[^}]*\\} for .*(name|path)=\"[^\"]*qemu-save.$db\" .*scontext=$ctx_a .*tclass=file"
+rm -f "$save_b"
+# B's QMP socket, with qemu itself (the real binary) as the client, in A's label.
+real=$(readlink "/proc/$q_a/exe")
+qmp_b=/var/run/xen/qmp-libxl-$db
+[ -S "$qmp_b" ] || fail "no QMP socket $qmp_b"
+rc=0
+(cd / && as_toolstack timeout 10 runcon "$ctx_a" "$real" -M none -accel qtest -display none -nodefaults -S \
+	-chardev "socket,id=p,path=$qmp_b" -mon chardev=p,mode=control) >probe.out || rc=$?
+cat probe.out
+check "in A's label, B's QMP socket refuses the connection" grep -q 'Permission denied' probe.out
+check_avc "the kernel refused A's label B's QMP socket" \
+	"denied  \\{[^}]*\\} for .*name=\"qmp-libxl-$db\" .*scontext=$ctx_a tcontext=[^ ]*:xend_runtime_t:s0 tclass=sock_file"
+
+check "xl destroy ha" xl destroy ha
+check "xl destroy hb" xl destroy hb
+dm_gone_after_destroy ha "$q_a"
+dm_gone_after_destroy hb "$q_b"
+restored() { [ "$(label_of "$IMAGES/$1.img" | cut -d: -f3)" = xen_image_t ]; }
+wait_until 60 "svirtd gave ha's disk its label back" restored ha
+wait_until 60 "svirtd gave hb's disk its label back" restored hb
+check "svirt-divert remove" "$DIVERT" remove
+check "the real qemu is back at $QEMU" test -f "$QEMU" -a ! -L "$QEMU" -a ! -e "$QEMU.real"
