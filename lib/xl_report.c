@@ -101,14 +101,13 @@ void sv_xl_report_sort(struct sv_xl_report *r)
 
 /* ---- JSON ---- */
 
-static void json_domain(FILE *f, const struct sv_xl_domain *d)
+void sv_xl_domain_json_fields(FILE *f, const struct sv_xl_domain *d)
 {
 	const struct sv_control_entry *e = d->has_entry ? &d->entry : NULL;
 	char pair[SV_PAIR_STRMAX] = "";
 
 	if (e && sv_pair_format(e->pair, pair, sizeof(pair)) < 0)
 		pair[0] = '\0';
-	fputs("    {", f);
 	if (d->domid >= 0)
 		fprintf(f, "\"domid\": %d, ", d->domid);
 	else
@@ -129,6 +128,12 @@ static void json_domain(FILE *f, const struct sv_xl_domain *d)
 		fputs("\"stub_domain_of\": null, ", f);
 	sv_json_key(f, "objects_error", d->record_error, true);
 	sv_json_key(f, "outside_backends", d->outside, true);
+}
+
+static void json_domain(FILE *f, const struct sv_xl_domain *d)
+{
+	fputs("    {", f);
+	sv_xl_domain_json_fields(f, d);
 	fputs("\"objects\": [", f);
 	for (size_t i = 0; i < d->record.nobjects; i++) {
 		const struct sv_object *o = &d->record.objects[i];

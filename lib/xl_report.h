@@ -56,6 +56,9 @@ void sv_xl_report_sort(struct sv_xl_report *r);
 /* `svirt-xl list --json`: one JSON object, see svirt-xl(1).  Bytes outside
  * printable ASCII in names and paths are written as \u00XX escapes. */
 void sv_xl_report_json(FILE *f, const struct sv_xl_report *r);
+/* The members of d's object in list's JSON, from "domid" to
+ * "outside_backends", each followed by ", " (show's object begins so too). */
+void sv_xl_domain_json_fields(FILE *f, const struct sv_xl_domain *d);
 /* `svirt-xl list`: a table, each domain's objects indented under it. */
 void sv_xl_report_text(FILE *f, const struct sv_xl_report *r);
 

@@ -521,33 +521,9 @@ static void json_dms(FILE *f, const struct sv_xl_show *s)
 
 void sv_xl_show_json(FILE *f, const struct sv_xl_show *s)
 {
-	const struct sv_xl_domain *d = s->d;
-	const struct sv_control_entry *e = d->has_entry ? &d->entry : NULL;
-	char pair[SV_PAIR_STRMAX] = "";
-
-	if (e && sv_pair_format(e->pair, pair, sizeof(pair)) < 0)
-		pair[0] = '\0';
 	fputc('{', f);
-	if (d->domid >= 0)
-		fprintf(f, "\"domid\": %d, ", d->domid);
-	else
-		fputs("\"domid\": null, ", f);
-	sv_json_key(f, "name", d->name, true);
-	sv_json_key(f, "uuid", d->uuid[0] ? d->uuid : NULL, true);
-	sv_json_key(f, "run_state", d->run_state, true);
-	sv_json_key(f, "svirt_state", e ? sv_dom_state_name(e->state) : NULL, true);
-	sv_json_key(f, "reason", e && e->state == SV_STATE_ERROR ? e->reason : NULL, true);
-	sv_json_key(f, "pair", e && pair[0] ? pair : NULL, true);
-	sv_json_key(f, "label", e ? e->process_label : NULL, true);
-	sv_json_key(f, "image_label", e ? e->image_label : NULL, true);
+	sv_xl_domain_json_fields(f, s->d);
 	fprintf(f, "\"flask\": %s, ", s->flask ? "true" : "false");
-	sv_json_key(f, "flask_label", d->flask_label, true);
-	if (e && e->target)
-		fprintf(f, "\"stub_domain_of\": %d, ", e->target);
-	else
-		fputs("\"stub_domain_of\": null, ", f);
-	sv_json_key(f, "outside_backends", d->outside, true);
-	sv_json_key(f, "objects_error", d->record_error, true);
 	json_objects(f, s);
 	json_ports(f, s);
 	json_dms(f, s);

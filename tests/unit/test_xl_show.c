@@ -374,8 +374,8 @@ static void a_guest_as_svirtd_left_it_has_no_problem(void **state)
 				     "\"map\": \"svirt_c3_c700\", \"blocked\": false, \"ok\": true}"));
 	assert_non_null(strstr(json, "\"device_models\": [{\"pid\": 4242, \"name\": "
 				     "\"qemu-system-i386\", \"label\": \"" PROC "\", \"ok\": true}]"));
-	assert_non_null(strstr(json, "\"flask_label\": null, \"stub_domain_of\": null, "
-				     "\"outside_backends\": null, \"objects_error\": null, "));
+	assert_non_null(strstr(json, "\"flask_label\": null, \"reason\": null, \"stub_domain_of\": null, "
+				     "\"objects_error\": null, \"outside_backends\": null, \"flask\": false, "));
 	assert_non_null(strstr(json, "\"problems\": 0}\n"));
 	free(text);
 	free(json);
@@ -387,7 +387,8 @@ static void a_guest_as_svirtd_left_it_has_no_problem(void **state)
 	assert_non_null(strstr(text, "stub domain   of domain 9, whose pair and objects it shares\n"));
 	assert_non_null(strstr(text, "outside dom0  vif 1 by dom 4\\x0a (not labelled by svirt-xen)\n"));
 	json = print(sv_xl_show_json, &s);
-	assert_non_null(strstr(json, "\"stub_domain_of\": 9, \"outside_backends\": \"vif 1 by dom 4\\u000a\", "));
+	assert_non_null(strstr(json, "\"stub_domain_of\": 9, \"objects_error\": null, "
+				     "\"outside_backends\": \"vif 1 by dom 4\\u000a\", "));
 	assert_int_equal(sv_xl_show_problems(&s), 0);
 	free(text);
 	free(json);
@@ -462,7 +463,7 @@ static void a_domain_svirtd_does_not_know_is_a_problem(void **state)
 	text = print(sv_xl_show_text, &s);
 	assert_non_null(strstr(text, "svirt state   - (svirtd does not know this domain)\n"));
 	json = print(sv_xl_show_json, &s);
-	assert_non_null(strstr(json, "\"svirt_state\": null, \"reason\": null, \"pair\": null"));
+	assert_non_null(strstr(json, "\"svirt_state\": null, \"pair\": null"));
 	free(text);
 	free(json);
 	sv_xl_report_clear(&r);
