@@ -97,7 +97,7 @@ static bool in(const int *v, int n, int domid)
  * save file names the guest only inside libxl's own format, so the domain
  * is told by its appearance; another domain created meanwhile makes that
  * ambiguous, and then none is touched. */
-static int find_new(struct restore *c, const int *before, int nbefore, bool quiet)
+static int find_new(struct restore *c, const int *before, int nbefore)
 {
 	libxl_dominfo *info;
 	int n = 0, found = -1, more = 0;
@@ -117,9 +117,9 @@ static int find_new(struct restore *c, const int *before, int nbefore, bool quie
 	}
 	libxl_dominfo_list_free(info, n);
 	if (found < 0)
-		return quiet ? -1 : fail("xl restore made no new domain");
+		return fail("xl restore made no new domain");
 	if (more)
-		return quiet ? -1 : fail("%d domains appeared while xl restored (domain %d and %d more): "
+		return fail("%d domains appeared while xl restored (domain %d and %d more): "
 			    "which is the restored guest cannot be told; none is unpaused, "
 			    "and none destroyed: look with `xl list` and `svirt-xl list`",
 			    more + 1, found, more);
@@ -169,14 +169,11 @@ static int restore(struct restore *c)
 		argv[n++] = c->xl_opts[i];
 	argv[n++] = c->file;
 	argv[n] = NULL;
-	if (sv_xl_run("restore", argv) < 0) {
-		/* xl destroys what it made when it fails; a domain it left
-		 * (paused) is destroyed by the caller. */
-		if (find_new(c, before, nbefore, true) < 0)
-			c->domid = -1;
+	/* xl destroys what it made when it fails: a domain that appeared
+	 * meanwhile is then someone else's, and is left alone. */
+	if (sv_xl_run("restore", argv) < 0)
 		return -1;
-	}
-	if (find_new(c, before, nbefore, false) < 0) {
+	if (find_new(c, before, nbefore) < 0) {
 		c->domid = -1;
 		return -1;
 	}

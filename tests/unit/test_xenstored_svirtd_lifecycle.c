@@ -97,6 +97,7 @@ static void restored_guest_under_a_new_domid_is_labelled_again(void **state)
 	guest_create_as(e, 31, U, &(struct disk){ params, "w" }, 1);
 	wait_labelled(e, 31);
 	l1 = image_label(e, 31);
+	assert_label(params + 4, l1);
 	save(e, 31, U);
 	wait_gone(e, 31);
 	assert_label(params + 4, ORIG);
@@ -148,6 +149,40 @@ static void save_and_restore_seen_at_once_end_with_the_restored_guest_labelled(v
 	svirtd_stop(e);
 }
 
+/* The administrator's way to keep a saved guest's pair: RESERVE it for the
+ * uuid once the save is done.  The reservation outlives the saved domain,
+ * and the restored one binds it: the same pair on the same disk. */
+static void pair_reserved_after_a_save_is_the_restored_guests(void **state)
+{
+	struct env *e = *state;
+	char params[PATH_MAX + 8], *l1, *l2, *r;
+
+	FMT(params, sizeof(params), "raw:%s", image(e, "kept.img", ORIG));
+	svirtd_start(e);
+	guest_create_as(e, 35, U, &(struct disk){ params, "w" }, 1);
+	wait_labelled(e, 35);
+	l1 = image_label(e, 35);
+	save(e, 35, U);
+	wait_gone(e, 35);
+	assert_label(params + 4, ORIG);
+	r = reserve(e, U, pair_of(l1));
+	assert_true(strncmp(r, "OK 1\n", 5) == 0);
+	free(r);
+	guest_create_as(e, 36, U, &(struct disk){ params, "w" }, 1);
+	wait_node(e, 36, "objects", "1");
+	wait_labelled(e, 36);
+	l2 = image_label(e, 36);
+	assert_string_equal(l2, l1);
+	assert_label(params + 4, l1);
+	r = control(e, "LIST\n");
+	if (strncmp(r, "OK 1\n", 5) != 0 || !strstr(r, "domain 36 "))
+		fail_msg("LIST after the restore: %s", r);
+	free(r);
+	free(l1);
+	free(l2);
+	svirtd_stop(e);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -155,6 +190,7 @@ int main(void)
 		T(saved_guest_gives_its_disk_back_and_its_pair_up),
 		T(restored_guest_under_a_new_domid_is_labelled_again),
 		T(save_and_restore_seen_at_once_end_with_the_restored_guest_labelled),
+		T(pair_reserved_after_a_save_is_the_restored_guests),
 #undef T
 	};
 
