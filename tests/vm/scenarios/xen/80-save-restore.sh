@@ -80,7 +80,7 @@ echo "pair before the save ${img1##*:}, after the restore ${img2##*:}"
 case $img2 in system_u:object_r:svirt_xen_image_t:s0:c*,c*) ;; *) fail "the restored image label is '$img2'" ;; esac
 check_eq "the disk carries the restored guest's published label" "$img2" "$(label_of "$IMG")"
 check "the disk remembers its original label in trusted.svirt" has_record "$IMG"
-check "svirtd's LIST shows the uuid as domain $d2" sh -c "svirt-xl list --json | grep -q '\"domid\": $d2,'"
+check "svirt-xl list shows the uuid as domain $d2, labelled" sh -c "svirt-xl list --json | grep -q '\"domid\": $d2, \"name\": \"$G\", \"uuid\": \"$uuid\", .*\"svirt_state\": \"labelled\"'"
 
 # --- the guest, from inside: its disk still holds what it wrote, and it writes on; its network still answers
 check_eq "the restored guest reads its word back from its disk" "ok before-save" "$(disk_ask "$d2" read)"
