@@ -4,13 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/wait.h>
-#include <time.h>
 
 #include "control.h"
 #include "xl_derive.h"
@@ -179,24 +176,10 @@ static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
 	return 0;
 }
 
-/* While it creates, svirt-xl itself ignores the signals that would stop it
- * half-way (a paused guest, a reservation held); a Ctrl-C still stops xl,
- * whose failure svirt-xl then undoes.  xl gets the default handlers back. */
-static void signals(void (*handler)(int))
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa = { .sa_handler = handler };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 static int run_xl(struct create *c)
 {
 	const char *argv[MAX_XL_OPTIONS + 5];
-	int n = 0, status;
-	pid_t pid;
+	int n = 0;
 
 	argv[n++] = c->x->conf.xl;
 	argv[n++] = "create";
@@ -205,151 +188,7 @@ static int run_xl(struct create *c)
 		argv[n++] = c->xl_opts[i];
 	argv[n++] = c->derived;
 	argv[n] = NULL;
-	fflush(NULL);
-	if ((pid = fork()) < 0)
-		return fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		signals(SIG_DFL);
-		execv(argv[0], (char *const *)argv);
-		fprintf(stderr, "svirt-xl create: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return fail("waitpid: %s", strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return fail("`%s create -p` failed (%s %d)", c->x->conf.xl,
-			    WIFEXITED(status) ? "exit status" : "signal",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	return 0;
-}
-
-/* The domain with the guest's uuid, -1 if there is none. */
-static int domid_of_uuid(struct sv_xl *x, const char *uuid, char **flask)
-{
-	char id[SV_UUID_BUF];
-	libxl_dominfo *info;
-	int n = 0, found = -1;
-
-	if (!(info = libxl_list_domain(x->ctx, &n)))
-		return -1;
-	for (int i = 0; i < n && found < 0; i++) {
-		snprintf(id, sizeof(id), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(info[i].uuid));
-		if (strcmp(id, uuid) != 0 || info[i].domid == 0)
-			continue;
-		found = (int)info[i].domid;
-		if (flask)
-			*flask = info[i].ssid_label ? strdup(info[i].ssid_label) : NULL;
-	}
-	libxl_dominfo_list_free(info, n);
-	return found;
-}
-
-static int wait_labelled(struct create *c)
-{
-	struct sv_control_request req = {
-		.op = SV_CONTROL_GET, .domid = c->domid,
-		.wait_seconds = c->x->conf.wait_seconds,
-	};
-	struct sv_control_reply rep = { .n = 0 };
-	struct sv_error err = { .msg = "" };
-	char q[SV_QUOTE_BUF];
-	int r;
-
-	r = sv_control_call(c->x->conf.socket, &req,
-			    (int)(c->x->conf.wait_seconds + 5) * 1000, &rep, &err);
-	if (r < 0)
-		return fail("domain %d: not labelled: %s", c->domid, err.msg);
-	if (rep.entries[0].pair.a != c->pair.a || rep.entries[0].pair.b != c->pair.b)
-		r = fail("domain %d: svirtd gave it another pair than the one reserved",
-			 c->domid);
-	else if (rep.entries[0].state == SV_STATE_LABELLED)
-		r = 0;
-	else
-		r = fail("domain %d: svirtd refused to label it: %s", c->domid,
-		     sv_quote(q, sizeof(q), rep.entries[0].reason,
-			      strlen(rep.entries[0].reason)));
-	sv_control_reply_clear(&rep);
-	return r;
-}
-
-/* The guest's disks that are files or devices, resolved as svirtd records them. */
-static int disk_paths(struct create *c, char ***out, size_t *n)
-{
-	libxl_device_disk *disks;
-	char **v;
-	int num = 0;
-
-	*out = NULL;
-	*n = 0;
-	disks = libxl_device_disk_list(c->x->ctx, (uint32_t)c->domid, &num);
-	if (!disks && num != 0)
-		return fail("domain %d: libxl cannot list its disks", c->domid);
-	v = calloc(num > 0 ? (size_t)num : 1, sizeof(*v));
-	if (!v) {
-		libxl_device_disk_list_free(disks, num);
-		return fail("out of memory");
-	}
-	for (int i = 0; i < num; i++) {
-		const char *p = disks[i].pdev_path;
-
-		if (!p || p[0] != '/')
-			continue;	/* an empty cdrom, a network disk */
-		if (!(v[*n] = realpath(p, NULL))) {
-			fail("domain %d: disk %s: %s", c->domid, p, strerror(errno));
-			libxl_device_disk_list_free(disks, num);
-			*out = v;
-			return -1;
-		}
-		(*n)++;
-	}
-	libxl_device_disk_list_free(disks, num);
-	*out = v;
-	return 0;
-}
-
-/* svirtd says `labelled` after each pass over the backends; a disk whose
- * backend xl wrote after a pass is labelled by the next one.  So before
- * unpausing, every disk must be in the guest's record with its label. */
-static int disks_labelled(struct create *c)
-{
-	_cleanup_store_ struct sv_store *store = NULL;
-	struct sv_error err = { .msg = "" };
-	struct timespec now, end, nap = { .tv_nsec = 50 * 1000 * 1000 };
-	const char *missing = NULL;
-	char **paths = NULL;
-	size_t n = 0;
-	int r;
-
-	if ((r = disk_paths(c, &paths, &n)) == 0 &&
-	    (r = sv_xl_open_store(&store, &err)) < 0)
-		fail("cannot read svirtd's records: %s", err.msg);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += c->x->conf.wait_seconds;
-	while (r == 0) {
-		struct sv_record rec = { .name = NULL };
-
-		if (sv_store_read(store, c->uuid, &rec, &err) < 0) {
-			r = fail("domain %d: %s", c->domid, err.msg);
-			break;
-		}
-		missing = sv_xl_disks_unlabelled(&rec, paths, n, sv_xl_read_label, NULL);
-		sv_record_clear(&rec);
-		if (!missing)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > end.tv_sec ||
-		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
-			r = fail("domain %d: disk %s is not labelled after %u s",
-				 c->domid, missing, c->x->conf.wait_seconds);
-			break;
-		}
-		nanosleep(&nap, NULL);
-	}
-	for (size_t i = 0; paths && i < n; i++)
-		free(paths[i]);
-	free(paths);
-	return r;
+	return sv_xl_run("create", argv);
 }
 
 static int reserve(struct create *c)
@@ -376,7 +215,7 @@ static void undo(struct create *c)
 	struct sv_control_request req = { .op = SV_CONTROL_UNRESERVE };
 	struct sv_control_reply rep = { .n = 0 };
 	struct sv_error err = { .msg = "" };
-	int domid = c->ran_xl ? domid_of_uuid(c->x, c->uuid, NULL) : -1, r;
+	int domid = c->ran_xl ? sv_xl_domid_of_uuid(c->x, c->uuid, NULL) : -1, r;
 
 	if (domid > 0) {
 		if (libxl_domain_destroy(c->x->ctx, (uint32_t)domid, NULL) == 0)
@@ -431,7 +270,7 @@ static int create(struct create *c)
 	else if (new_uuid(c->uuid) < 0)
 		return fail("no random uuid: %s", strerror(errno));
 	d.uuid = c->uuid;
-	if (domid_of_uuid(c->x, c->uuid, NULL) >= 0)
+	if (sv_xl_domid_of_uuid(c->x, c->uuid, NULL) >= 0)
 		return fail("a domain with uuid %s exists already", c->uuid);
 	if (check_vif_script(c) < 0 || reserve(c) < 0 ||
 	    (flask = flask_labels(c, guest, dm, sizeof(guest))) < 0)
@@ -448,12 +287,13 @@ static int create(struct create *c)
 	c->wrote = false;
 	if (r < 0)
 		return -1;
-	if ((c->domid = domid_of_uuid(c->x, c->uuid, &got)) < 0)
+	if ((c->domid = sv_xl_domid_of_uuid(c->x, c->uuid, &got)) < 0)
 		return fail("xl made no domain with uuid %s", c->uuid);
 	if (flask && (!got || strcmp(got, guest) != 0))
 		return fail("domain %d: Xen labels it %s, not %s", c->domid,
 			    got ? got : "(none)", guest);
-	if (wait_labelled(c) < 0 || disks_labelled(c) < 0)
+	if (sv_xl_wait_labelled(c->x, "create", c->domid, &c->pair, NULL) < 0 ||
+	    sv_xl_wait_disks(c->x, "create", c->domid, c->uuid) < 0)
 		return -1;
 	if (libxl_domain_unpause(c->x->ctx, (uint32_t)c->domid, NULL) != 0)
 		return fail("domain %d: cannot unpause", c->domid);
@@ -472,7 +312,7 @@ int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv)
 		return 2;
 	if (read_cfg(&c) < 0)
 		return 1;
-	signals(SIG_IGN);
+	sv_xl_signals(SIG_IGN);
 	r = create(&c);
 	if (c.wrote)
 		unlink(c.derived);

@@ -1,4 +1,4 @@
-/* svirt-xl.c: entry point of svirt-xl (create, list, show, verify): loads
+/* svirt-xl.c: entry point of svirt-xl (create, restore, list, show, verify): loads
  * /etc/svirt/xl.conf, opens libxl, and runs the command. */
 #include "svirt-xl.h"
 
@@ -35,6 +35,7 @@ static void default_interposer(char *buf, size_t size)
 static int usage(FILE *f, int rc)
 {
 	fputs("usage: svirt-xl [-c CONF] create [--pair cA,cB] [-q] [-d] [-e] CFG [key=value...]\n"
+	      "       svirt-xl [-c CONF] restore [-d] [-e] SAVEFILE\n"
 	      "       svirt-xl [-c CONF] list [--json]\n"
 	      "       svirt-xl [-c CONF] show [--json] GUEST\n"
 	      "       svirt-xl [-c CONF] verify\n"
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[i], "create") == 0)
 		rc = sv_xl_cmd_create(&x, argc - i, argv + i);
+	else if (strcmp(argv[i], "restore") == 0)
+		rc = sv_xl_cmd_restore(&x, argc - i, argv + i);
 	else if (strcmp(argv[i], "list") == 0)
 		rc = sv_xl_cmd_list(&x, argc - i, argv + i);
 	else if (strcmp(argv[i], "show") == 0)

@@ -32,7 +32,27 @@ int sv_xl_open_store(struct sv_store **out, struct sv_error *err);
 /* lgetfilecon_raw as an sv_label_reader. */
 int sv_xl_read_label(void *arg, const char *path, char *buf, size_t size);
 
+/* What create and restore share (guest.c).  While it makes a guest,
+ * svirt-xl itself ignores the signals that would stop it half-way (a paused
+ * guest, a reservation held); a Ctrl-C still stops xl, whose failure
+ * svirt-xl then undoes.  xl gets the default handlers back. */
+void sv_xl_signals(void (*handler)(int));
+/* Runs argv (xl, its command, ...) and waits: 0 if it exited 0. */
+int sv_xl_run(const char *cmd, const char *const argv[]);
+/* The domain with that uuid (and its Flask label, if flask), -1 if none. */
+int sv_xl_domid_of_uuid(struct sv_xl *x, const char *uuid, char **flask);
+/* svirtd's GET with a wait: 0 once it says the domain is labelled (with
+ * the pair want, unless NULL; *got receives the pair unless NULL). */
+int sv_xl_wait_labelled(struct sv_xl *x, const char *cmd, int domid,
+			const struct sv_pair *want, struct sv_pair *got);
+/* svirtd says `labelled` after each pass over the backends; a disk whose
+ * backend xl wrote after a pass is labelled by the next one.  So before
+ * unpausing, every disk must be in the guest's record with its label:
+ * waits (wait_seconds at most) until it is. */
+int sv_xl_wait_disks(struct sv_xl *x, const char *cmd, int domid, const char *uuid);
+
 int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv);
+int sv_xl_cmd_restore(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_show(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_verify(struct sv_xl *x, int argc, char **argv);
