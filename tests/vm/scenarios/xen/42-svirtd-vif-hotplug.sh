@@ -45,9 +45,9 @@ wait_until 60 "vif$d.1 has $G's peer label" peer_label "vif$d.1" "$l"
 wait_until 30 "the port map sends vif$d.1 to $G's secmark object" in_port_map "vif$d.1" "$obj"
 check_eq "$G is still labelled" labelled "$(svirt_node "$d" state)"
 
-# --- xl network-attach through vif-svirt: svirtd labels it on the script's request, before xl returns. The
-# hotplug script may then take the vif down and up; the kernel drops its NetLabel entries on the way down and
-# svirtd writes them again (its frames are dropped meanwhile, as scenario 75 shows), so the label is waited for.
+# --- xl network-attach through vif-svirt: svirtd labels it on the script's request. Not necessarily before
+# xl returns: the wrapped vif-bridge writes hotplug-status "connected" when it ends, before vif-svirt asks
+# svirtd, and libxl goes on as soon as it reads that (a CI run saw xl return first). So it is waited for.
 check "xl network-attach $G (vif-svirt)" timed xl network-attach $G bridge=xenbr0 script=vif-svirt
 wait_until 30 "vif$d.2 has $G's peer label" peer_label "vif$d.2" "$l"
 wait_until 30 "and its port map element" in_port_map "vif$d.2" "$obj"
