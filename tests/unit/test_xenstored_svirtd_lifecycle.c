@@ -23,15 +23,7 @@
  * written: libxl destroys the domain (backends, the domain, its nodes). */
 static void save(struct env *e, int domid, const char *uuid)
 {
-	char path[128];
-
-	FMT(path, sizeof(path), "/local/domain/0/backend/qdisk/%d", domid);
-	assert_true(xs_rm(e->xs, XBT_NULL, path));
-	assert_true(xs_release_domain(e->xs, (unsigned)domid));
-	FMT(path, sizeof(path), "/local/domain/%d", domid);
-	assert_true(xs_rm(e->xs, XBT_NULL, path));
-	FMT(path, sizeof(path), "/vm/%s", uuid);
-	assert_true(xs_rm(e->xs, XBT_NULL, path));
+	guest_destroy_as(e, domid, uuid);
 }
 
 /* "cA,cB" of an image label (points into it). */

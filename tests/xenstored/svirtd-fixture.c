@@ -407,9 +407,16 @@ void guest_create(struct env *e, int domid, const struct disk *d, size_t n)
 /* As libxl destroys: backends removed, domain released, its nodes removed. */
 void guest_destroy(struct env *e, int domid)
 {
-	char path[128], uuid[40];
+	char uuid[40];
 
 	uuid_of(domid, uuid, sizeof(uuid));
+	guest_destroy_as(e, domid, uuid);
+}
+
+void guest_destroy_as(struct env *e, int domid, const char *uuid)
+{
+	char path[128];
+
 	snprintf(path, sizeof(path), "/local/domain/0/backend/qdisk/%d", domid);
 	assert_true(xs_rm(e->xs, XBT_NULL, path));
 	assert_true(xs_release_domain(e->xs, (unsigned)domid));

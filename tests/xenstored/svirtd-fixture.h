@@ -101,6 +101,8 @@ void guest_create_as(struct env *e, int domid, const char *uuid,
 void guest_create(struct env *e, int domid, const struct disk *d, size_t n);
 /* As libxl destroys: backends removed, domain released, nodes removed. */
 void guest_destroy(struct env *e, int domid);
+/* The same for a guest whose uuid is not uuid_of(domid) (a restored one). */
+void guest_destroy_as(struct env *e, int domid, const char *uuid);
 /* SVIRT/<domid>/<node>, or NULL (free it). */
 char *svirt_node(struct env *e, int domid, const char *node);
 bool state_is_one_of(struct env *e, int domid, const char *a, const char *b);
