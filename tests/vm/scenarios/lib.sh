@@ -238,6 +238,17 @@ interpose_conf_restore() {
 	rm -f "$INTERPOSE_CONF"
 	[ ! -e "$INTERPOSE_CONF.orig" ] || mv "$INTERPOSE_CONF.orig" "$INTERPOSE_CONF"
 }
+# Debian's qemu-dm, which the divert install moves to $QEMU_DM.real; qemu_undivert
+# puts it back by hand (not by svirt-divert, whose failure may be what a scenario
+# found), with its label, in a scenario's clean-up.
+QEMU_DM=/usr/libexec/xen-qemu-system-i386
+qemu_undivert() {
+	if [ -e "$QEMU_DM.real" ]; then
+		rm -f "$QEMU_DM" 2>/dev/null || true
+		mv -f "$QEMU_DM.real" "$QEMU_DM" 2>/dev/null || true
+	fi
+	restorecon "$QEMU_DM" 2>/dev/null || true
+}
 
 # interpose_without_dm_restrict: interpose.conf lets a PV guest's qdisk qemu
 # run without dm_restrict (with it, on Xen 4.17 and QEMU 7.2, such a qemu serves

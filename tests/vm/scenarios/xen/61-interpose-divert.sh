@@ -9,7 +9,7 @@ IP=$(interposer)
 DIVERT=/usr/sbin/svirt-divert
 need_installed "$DIVERT"
 running svirtd || fail "svirtd is not running in dom0"
-QEMU=/usr/libexec/xen-qemu-system-i386
+QEMU=$QEMU_DM
 [ -f "$QEMU" ] && [ ! -L "$QEMU" ] && [ -x "$QEMU" ] && [ ! -e "$QEMU.real" ] ||
 	fail "$QEMU is not the plain qemu this host ships"
 interpose_conf_save
@@ -25,12 +25,7 @@ undo() {
 	xl destroy k3 2>/dev/null || true
 	xl destroy k4 2>/dev/null || true
 	rm -f "$IMAGES/k4.img" 2>/dev/null || true
-	# By hand, not by svirt-divert, whose failure may be what this found.
-	if [ -e "$QEMU.real" ]; then
-		rm -f "$QEMU" 2>/dev/null || true
-		mv -f "$QEMU.real" "$QEMU" 2>/dev/null || true
-	fi
-	restorecon "$QEMU" 2>/dev/null || true
+	qemu_undivert
 	interpose_conf_restore
 }
 trap undo EXIT

@@ -7,7 +7,7 @@ set -euo pipefail
 
 IP=$(interposer)
 DIVERT=/usr/sbin/svirt-divert
-QEMU=/usr/libexec/xen-qemu-system-i386
+QEMU=$QEMU_DM
 HVMLOADER=/usr/lib/xen-4.17/boot/hvmloader
 need_installed "$DIVERT" "$HVMLOADER" /usr/share/seabios/bios-256k.bin
 running svirtd || fail "svirtd is not running in dom0"
@@ -17,11 +17,7 @@ undo() {
 	xl destroy ha 2>/dev/null || true
 	xl destroy hb 2>/dev/null || true
 	rm -f "$IMAGES/ha.img" "$IMAGES/hb.img" "${save_b:-}" 2>/dev/null || true
-	if [ -e "$QEMU.real" ]; then
-		rm -f "$QEMU" 2>/dev/null || true
-		mv -f "$QEMU.real" "$QEMU" 2>/dev/null || true
-	fi
-	restorecon "$QEMU" 2>/dev/null || true
+	qemu_undivert
 	interpose_conf_restore
 }
 trap undo EXIT
