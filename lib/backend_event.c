@@ -7,9 +7,11 @@
 
 #include "discover.h"
 #include "store.h"
+#include "vif.h"
 
 /* What sv_discover_vifs reads below a vif device. */
-static const char *const vif_nodes[] = { "vifname", "hotplug-status" };
+static const char *const vif_nodes[] = { "vifname", "hotplug-status",
+					 SV_VIF_PLUGGED_NODE };
 
 static bool in_list(const char *s, size_t len, const char *const *list,
 		    size_t n)

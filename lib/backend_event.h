@@ -10,8 +10,8 @@
 struct sv_backend_event {
 	int domid;
 	/* The guest's backend directory, a device or a node discovery reads
-	 * (discover.h's values for vbd and qdisk; vifname and hotplug-status
-	 * for vif) was written or removed.  Not so for what backends write
+	 * (discover.h's values for vbd and qdisk; vifname, hotplug-status
+	 * and svirt-plugged for vif) was written or removed.  Not so for what backends write
 	 * as guests' frontends change (state, feature-*, sectors, ...):
 	 * a guest flapping its frontend must not make svirtd label again. */
 	bool relevant;

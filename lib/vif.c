@@ -1,5 +1,5 @@
-/* vif.c: a domain's vifs from dom0's backend tree (hotplug-status, vifname), checked
- * before any of it names an interface svirt labels. */
+/* vif.c: a domain's vifs from dom0's backend tree (hotplug-status, svirt-plugged,
+ * vifname), checked before any of it names an interface svirt labels. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,7 @@ int sv_discover_vifs(struct xs_handle *xs, int domid, struct sv_vifs *out,
 		return sv_fail(err, errno, "%s: %s", dir, strerror(errno));
 	}
 	for (unsigned i = 0; i < n && r == 0; i++) {
-		_cleanup_free_ char *vifname = NULL, *status = NULL;
+		_cleanup_free_ char *vifname = NULL, *status = NULL, *plugged = NULL;
 		unsigned devid;
 
 		if (parse_devid(names[i], &devid) < 0)
@@ -72,7 +72,11 @@ int sv_discover_vifs(struct xs_handle *xs, int domid, struct sv_vifs *out,
 		snprintf(path, sizeof(path), "%s/%u/hotplug-status", dir, devid);
 		if ((r = read_opt(xs, path, &status, err)) < 0)
 			break;
-		r = sv_vif_parse(domid, devid, vifname, status, &found.v[found.n], err);
+		snprintf(path, sizeof(path), "%s/%u/" SV_VIF_PLUGGED_NODE, dir, devid);
+		if ((r = read_opt(xs, path, &plugged, err)) < 0)
+			break;
+		r = sv_vif_parse(domid, devid, vifname, status, plugged,
+				 &found.v[found.n], err);
 		if (r == 0)
 			found.n++;
 	}

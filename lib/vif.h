@@ -24,7 +24,10 @@ struct sv_vif {
 	/* name-emu, the tap qemu makes for the same device; "" when that name
 	 * is longer than an interface name (no such tap can exist). */
 	char emu[IFNAMSIZ];
-	bool connected;		/* hotplug-status "connected" */
+	/* hotplug-status "connected", or svirt-plugged "1": the hotplug script
+	 * has put the vif on its bridge (vif-svirt holds "connected" back until
+	 * svirtd labelled the vif, and says so in svirt-plugged meanwhile). */
+	bool connected;
 };
 
 struct sv_vifs {
@@ -32,16 +35,21 @@ struct sv_vifs {
 	struct sv_vif v[SV_VIFS_MAX];
 };
 
+/* The node vif-svirt writes ("1") in a vif's backend directory in place of
+ * hotplug-status "connected", until svirtd has labelled the vif. */
+#define SV_VIF_PLUGGED_NODE "svirt-plugged"
+
 /* Pure (the fuzz target's entry): one backend vif's values (NULL: absent)
  * into *out.  vifname, when given, must be a valid interface name, must not
  * end in "-emu" (it would pass for the emulated NIC of another vif), and if
  * it has the form vifD.N[-emu] D and N must be this vif's own domain and
- * devid; any hotplug-status other than "connected" means not (yet)
- * connected.  -EINVAL with err naming domain, devid and value; *out
+ * devid.  The vif is connected when hotplug_status is exactly "connected"
+ * or plugged (SV_VIF_PLUGGED_NODE) exactly "1"; any other value of either
+ * means not (yet).  -EINVAL with err naming domain, devid and value; *out
  * untouched. */
 int sv_vif_parse(int domid, unsigned devid, const char *vifname,
-		 const char *hotplug_status, struct sv_vif *out,
-		 struct sv_error *err);
+		 const char *hotplug_status, const char *plugged,
+		 struct sv_vif *out, struct sv_error *err);
 
 /* Pure (fuzzed too): an interface name libxl gives a guest's vif or its
  * emulated NIC, exactly "vif<domid>.<devid>" or "vif<domid>.<devid>-emu":

@@ -90,8 +90,8 @@ static int vifname_owned(int domid, unsigned devid, const char *vifname,
 }
 
 int sv_vif_parse(int domid, unsigned devid, const char *vifname,
-		 const char *hotplug_status, struct sv_vif *out,
-		 struct sv_error *err)
+		 const char *hotplug_status, const char *plugged,
+		 struct sv_vif *out, struct sv_error *err)
 {
 	struct sv_vif v = { .devid = devid };
 	char q[SV_QUOTE_BUF];
@@ -117,7 +117,8 @@ int sv_vif_parse(int domid, unsigned devid, const char *vifname,
 	}
 	if (strlen(v.name) + strlen(SV_VIF_EMU_SUFFIX) < sizeof(v.emu))
 		snprintf(v.emu, sizeof(v.emu), "%s" SV_VIF_EMU_SUFFIX, v.name);
-	v.connected = hotplug_status && strcmp(hotplug_status, "connected") == 0;
+	v.connected = (hotplug_status && strcmp(hotplug_status, "connected") == 0) ||
+		      (plugged && strcmp(plugged, "1") == 0);
 	*out = v;
 	return 0;
 }

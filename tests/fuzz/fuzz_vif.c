@@ -1,5 +1,5 @@
 /* fuzz_vif.c: fuzz target for a vif's backend values (sv_vif_parse): vifname, NUL,
- * hotplug-status.  Whatever it accepts names a valid interface, and its emulated NIC
+ * hotplug-status, NUL, svirt-plugged (an empty last part stands for an absent node).  Whatever it accepts names a valid interface, and its emulated NIC
  * (if it has one) is that name with "-emu".  The first part is also an interface name
  * for sv_vif_name_parse, which accepts only what it can print back byte for byte. */
 #include <stdint.h>
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size + 2), *status, again[64];
+	char *buf = malloc(size + 3), *status, *plugged, again[64];
 	struct sv_vif v;
 	struct sv_error err;
 	unsigned devid;
@@ -24,11 +24,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		abort();
 	memcpy(buf, data, size);
-	buf[size] = buf[size + 1] = '\0';
+	buf[size] = buf[size + 1] = buf[size + 2] = '\0';
 	status = buf + strlen(buf) + 1;
+	plugged = status + strlen(status) + 1;
 	/* An empty first part stands for an absent vifname. */
-	if (sv_vif_parse(5, 1, buf[0] ? buf : NULL, status, &v, &err) == 0) {
+	if (sv_vif_parse(5, 1, buf[0] ? buf : NULL, status,
+			 plugged[0] ? plugged : NULL, &v, &err) == 0) {
 		size_t n = strlen(v.name);
+
+		/* Connected only on exactly "connected" or exactly "1". */
+		if (v.connected != (strcmp(status, "connected") == 0 ||
+				    strcmp(plugged, "1") == 0))
+			abort();
 
 		if (!sv_ifname_valid(v.name))
 			abort();

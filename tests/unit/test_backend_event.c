@@ -39,6 +39,8 @@ static void devices_and_what_discovery_reads_are_relevant(void **state)
 	expect(B "vif/3/0", 3, true);
 	expect(B "vif/3/0/hotplug-status", 3, true);
 	expect(B "vif/3/0/vifname", 3, true);
+	/* vif-svirt's word that the vif is on its bridge, "connected" held back. */
+	expect(B "vif/3/0/svirt-plugged", 3, true);
 }
 
 /* What backends write as a guest's frontend comes and goes. */
@@ -50,6 +52,8 @@ static void frontend_driven_nodes_are_not(void **state)
 	expect(B "vbd/12/51712/feature-flush-cache", 12, false);
 	expect(B "vbd/12/51712/sectors", 12, false);
 	expect(B "vbd/12/51712/hotplug-status", 12, false);
+	expect(B "vbd/12/51712/svirt-plugged", 12, false);
+	expect(B "vif/3/0/svirt-plugged/x", 3, false);
 	expect(B "vif/3/0/state", 3, false);
 	expect(B "vif/3/0/params", 3, false);
 	expect(B "vbd/12/51712/params/deeper", 12, false);

@@ -62,13 +62,13 @@ static void vif_is_named_after_domain_and_devid(void **state)
 	struct sv_vif v;
 
 	(void)state;
-	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", NULL, &v, NULL), 0);
 	assert_string_equal(v.name, "vif7.1");
 	assert_true(v.connected);
-	assert_int_equal(sv_vif_parse(7, 0, "web0", NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 0, "web0", NULL, NULL, &v, NULL), 0);
 	assert_string_equal(v.name, "web0");
 	assert_false(v.connected);
-	assert_int_equal(sv_vif_parse(7, 0, NULL, "error", &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 0, NULL, "error", NULL, &v, NULL), 0);
 	assert_false(v.connected);
 }
 
@@ -78,15 +78,15 @@ static void hostile_vifnames_are_refused(void **state)
 	struct sv_error err;
 
 	(void)state;
-	assert_int_equal(sv_vif_parse(7, 0, "eth0\" }; flush ruleset", "connected",
+	assert_int_equal(sv_vif_parse(7, 0, "eth0\" }; flush ruleset", "connected", NULL,
 				      &v, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "vifname"));
-	assert_int_equal(sv_vif_parse(7, 0, "", "connected", &v, &err), -EINVAL);
-	assert_int_equal(sv_vif_parse(7, 0, "a-very-long-interface", "connected",
+	assert_int_equal(sv_vif_parse(7, 0, "", "connected", NULL, &v, &err), -EINVAL);
+	assert_int_equal(sv_vif_parse(7, 0, "a-very-long-interface", "connected", NULL,
 				      &v, &err), -EINVAL);
 	/* vif32751.65535 is 14 bytes: still an interface name. */
-	assert_int_equal(sv_vif_parse(32751, 65535, NULL, NULL, &v, &err), 0);
-	assert_int_equal(sv_vif_parse(0, 0, NULL, NULL, &v, &err), -EINVAL);
+	assert_int_equal(sv_vif_parse(32751, 65535, NULL, NULL, NULL, &v, &err), 0);
+	assert_int_equal(sv_vif_parse(0, 0, NULL, NULL, NULL, &v, &err), -EINVAL);
 }
 
 /* ---- issue 16 item 2: the emulated NIC, libxl's vifD.N-emu ---- */
@@ -96,20 +96,20 @@ static void vif_names_its_emulated_nic(void **state)
 	struct sv_vif v;
 
 	(void)state;
-	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", NULL, &v, NULL), 0);
 	assert_string_equal(v.emu, "vif7.1-emu");
 	/* A vifname gives the tap its name too (libxl's hotplug scripts). */
-	assert_int_equal(sv_vif_parse(7, 0, "web0", NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 0, "web0", NULL, NULL, &v, NULL), 0);
 	assert_string_equal(v.emu, "web0-emu");
 	/* Its own default name as vifname is fine. */
-	assert_int_equal(sv_vif_parse(7, 0, "vif7.0", NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 0, "vif7.0", NULL, NULL, &v, NULL), 0);
 	assert_string_equal(v.emu, "vif7.0-emu");
 	/* vif32751.65535-emu would be 18 bytes: no tap can have it. */
-	assert_int_equal(sv_vif_parse(32751, 65535, NULL, NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(32751, 65535, NULL, NULL, NULL, &v, NULL), 0);
 	assert_string_equal(v.emu, "");
-	assert_int_equal(sv_vif_parse(7, 0, "abcdefghijk", NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 0, "abcdefghijk", NULL, NULL, &v, NULL), 0);
 	assert_string_equal(v.emu, "abcdefghijk-emu");
-	assert_int_equal(sv_vif_parse(7, 0, "abcdefghijkl", NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 0, "abcdefghijkl", NULL, NULL, &v, NULL), 0);
 	assert_string_equal(v.emu, "");
 }
 
@@ -128,13 +128,13 @@ static void vifname_passing_for_another_device_is_refused(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err.msg[0] = '\0';
-		if (sv_vif_parse(7, 0, bad[i], "connected", &v, &err) != -EINVAL)
+		if (sv_vif_parse(7, 0, bad[i], "connected", NULL, &v, &err) != -EINVAL)
 			fail_msg("vifname \"%s\" for domain 7 vif 0 was accepted",
 				 bad[i]);
 		assert_non_null(strstr(err.msg, "domain 7 vif 0: vifname"));
 		assert_int_equal(v.devid, 99);
 	}
-	assert_int_equal(sv_vif_parse(7, 0, "vif8.0", NULL, &v, &err), -EINVAL);
+	assert_int_equal(sv_vif_parse(7, 0, "vif8.0", NULL, NULL, &v, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "domain 8's vif 0"));
 }
 
@@ -194,7 +194,7 @@ static void emulated_nic_is_a_port_once_it_exists(void **state)
 	struct sv_vif v;
 
 	(void)state;
-	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 1, NULL, "connected", NULL, &v, NULL), 0);
 	present_name = NULL;	/* a PV guest: no tap */
 	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
 	assert_string_equal(ports[0], "vif7.1");
@@ -203,7 +203,7 @@ static void emulated_nic_is_a_port_once_it_exists(void **state)
 	assert_string_equal(ports[0], "vif7.1");
 	assert_string_equal(ports[1], "vif7.1-emu");
 	/* The tap joins the bridge before the vif's hotplug finishes. */
-	assert_int_equal(sv_vif_parse(7, 1, NULL, NULL, &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 1, NULL, NULL, NULL, &v, NULL), 0);
 	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
 	assert_string_equal(ports[0], "vif7.1-emu");
 	/* Another guest's tap is not this vif's. */
@@ -211,10 +211,44 @@ static void emulated_nic_is_a_port_once_it_exists(void **state)
 	assert_int_equal(sv_vif_ports(&v, present, ports), 0);
 	/* Nor is one named after a vif whose backend gives another name. */
 	present_name = "vif7.1-emu";
-	assert_int_equal(sv_vif_parse(7, 1, "web0", "connected", &v, NULL), 0);
+	assert_int_equal(sv_vif_parse(7, 1, "web0", "connected", NULL, &v, NULL), 0);
 	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
 	assert_string_equal(ports[0], "web0");
 	present_name = NULL;
+}
+
+/* ---- vif hold (vif-svirt holds "connected" until svirtd labelled the vif) ---- */
+
+/* svirt-plugged "1" stands for "connected" while vif-svirt holds that back;
+ * nothing but exactly "1" does, and it does not name the vif otherwise. */
+static void plugged_vif_is_connected(void **state)
+{
+	static const char *const not_one[] = { "", "0", "1\n", " 1", "01", "true",
+					       "connected" };
+	char ports[2][IFNAMSIZ];
+	struct sv_vif v;
+
+	(void)state;
+	assert_int_equal(sv_vif_parse(7, 2, NULL, NULL, "1", &v, NULL), 0);
+	assert_true(v.connected);
+	assert_string_equal(v.name, "vif7.2");
+	present_name = NULL;
+	assert_int_equal(sv_vif_ports(&v, present, ports), 1);
+	assert_string_equal(ports[0], "vif7.2");
+	/* The hotplug script's error does not undo what the node says; vif-svirt
+	 * removes the node when it fails. */
+	assert_int_equal(sv_vif_parse(7, 2, "web0", "error", "1", &v, NULL), 0);
+	assert_true(v.connected);
+	assert_string_equal(v.name, "web0");
+	for (size_t i = 0; i < sizeof(not_one) / sizeof(not_one[0]); i++) {
+		assert_int_equal(sv_vif_parse(7, 2, NULL, NULL, not_one[i], &v,
+					      NULL), 0);
+		if (v.connected)
+			fail_msg("svirt-plugged \"%s\" made the vif connected",
+				 not_one[i]);
+	}
+	/* A hostile vifname is refused whatever the node says. */
+	assert_int_equal(sv_vif_parse(7, 2, "vif8.2", NULL, "1", &v, NULL), -EINVAL);
 }
 
 int main(void)
@@ -228,6 +262,7 @@ int main(void)
 		cmocka_unit_test(vifname_passing_for_another_device_is_refused),
 		cmocka_unit_test(emu_names_parse_strictly),
 		cmocka_unit_test(emulated_nic_is_a_port_once_it_exists),
+		cmocka_unit_test(plugged_vif_is_connected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,8 +89,8 @@ static int cmd_vif(struct sv_net *n, struct sv_bases *b, const char *args,
 			       "connected|unconnected [vifname=NAME]");
 	if (sv_pair_parse(pairs, &pair, err) < 0)
 		return -EINVAL;
-	if ((r = sv_vif_parse(domid, devid, got == 5 ? name : NULL, status, &v,
-			      err)) < 0)
+	if ((r = sv_vif_parse(domid, devid, got == 5 ? name : NULL, status, NULL,
+			      &v, err)) < 0)
 		return r;
 	np = sv_vif_ports(&v, NULL, ports);
 	if (!(l = malloc(sizeof(*l))))

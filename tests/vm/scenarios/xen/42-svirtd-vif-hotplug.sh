@@ -2,6 +2,7 @@
 # Scenario: vifs hot-plugged into a running PV guest (xl network-attach, through plain vif-bridge and the backend
 # watch, then through vif-svirt) get the guest's peer label and secmark from svirtd; xl network-detach removes
 # each one's NetLabel entries and map element while the guest's first vif keeps its own, and the guest still answers.
+# Through vif-svirt the labels are there when xl returns, and with svirtd out of reach the attach fails closed.
 set -euo pipefail
 . "$VM_LIB"
 # No AVC denial is expected: the guest's second and third vifs carry no traffic (the guest never configures
@@ -45,12 +46,13 @@ wait_until 60 "vif$d.1 has $G's peer label" peer_label "vif$d.1" "$l"
 wait_until 30 "the port map sends vif$d.1 to $G's secmark object" in_port_map "vif$d.1" "$obj"
 check_eq "$G is still labelled" labelled "$(svirt_node "$d" state)"
 
-# --- xl network-attach through vif-svirt: svirtd labels it on the script's request. Not necessarily before
-# xl returns: the wrapped vif-bridge writes hotplug-status "connected" when it ends, before vif-svirt asks
-# svirtd, and libxl goes on as soon as it reads that (a CI run saw xl return first). So it is waited for.
+# --- xl network-attach through vif-svirt: the labels are there the instant xl returns. vif-svirt holds back
+# the wrapped vif-bridge's hotplug-status "connected" (netback's cue to connect the guest) until svirtd said the
+# vif carries its guest's labels, and libxl waits for the script: nothing here is waited for.
 check "xl network-attach $G (vif-svirt)" timed xl network-attach $G bridge=xenbr0 script=vif-svirt
-wait_until 30 "vif$d.2 has $G's peer label" peer_label "vif$d.2" "$l"
-wait_until 30 "and its port map element" in_port_map "vif$d.2" "$obj"
+check "at once: vif$d.2 has $G's peer label" peer_label "vif$d.2" "$l"
+check "at once: and its port map element" in_port_map "vif$d.2" "$obj"
+check_eq "vif$d.2's hotplug-status" connected "$(xenstore-read "/local/domain/0/backend/vif/$d/2/hotplug-status")"
 check "svirtd labelled vif$d.2 on vif-svirt's request" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'domain $d ($G): vif vif$d.2 labelled (VIF request)'"
 netlabelctl -p unlbl list | sed 's/^/  | /'
 nft list map bridge svirt port_secmark | sed 's/^/  | /'
@@ -71,6 +73,23 @@ check_eq "$G is still labelled after the detaches" labelled "$(svirt_node "$d" s
 refute "svirtd logged no error about $G's network labels" sh -c "tail -n +$((log0 + 1)) $LOG | grep -E 'domain $d .*(refused|removing its network labels|is not labelled)'"
 # The guest's side: its first vif still carries its traffic to dom0.
 check "dom0 still reaches $G" ping -q -c 2 -W 5 10.77.0.42
+
+# --- fail closed: svirtd out of reach (the script inherits xl's environment, SVIRT_SOCKET names no socket).
+# The attach must fail, the vif must never be reported connected, and it must not stay on the bridge.
+before=" $(xenstore-list "/local/domain/0/backend/vif/$d" | tr '\n' ' ') "
+refute "xl network-attach $G (vif-svirt, svirtd out of reach)" \
+	env SVIRT_SOCKET=/run/svirt/no-such.sock timeout 120 xl network-attach $G bridge=xenbr0 script=vif-svirt
+n=
+for i in $(xenstore-list "/local/domain/0/backend/vif/$d"); do [[ $before == *" $i "* ]] || n=$i; done
+[ -n "$n" ] || fail "the refused attach left no backend node to look at"
+be=/local/domain/0/backend/vif/$d/$n
+echo "  the refused vif is $d/$n: hotplug-status $(xenstore-read "$be/hotplug-status" 2>&1), error: $(xenstore-read "$be/hotplug-error" 2>&1)"
+refute "vif$d.$n was reported connected" xs_is "$be/hotplug-status" connected
+check_eq "vif$d.$n's hotplug-status" error "$(xenstore-read "$be/hotplug-status")"
+check "its hotplug-error says svirtd was out of reach" sh -c "xenstore-read $be/hotplug-error | grep -q 'no-such.sock'"
+refute "vif$d.$n is on xenbr0" test -e "/sys/class/net/xenbr0/brif/vif$d.$n"
+refute "vif$d.$n is up" sh -c "ip -o link show vif$d.$n 2>/dev/null | grep -q '[<,]UP[,>]'"
+xl network-detach $G "$n" >/dev/null 2>&1 || true
 
 check "xl destroy $G" xl destroy $G
 no_vif_labels() { ! unlbl_entries | grep -qE "vif$d\\.[0-9]"; }

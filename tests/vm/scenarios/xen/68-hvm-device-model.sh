@@ -2,6 +2,10 @@
 # Scenario: two paused HVM guests (xl create -p, dm_restrict=1 so libxl adds -runas): A's qemu-dm through
 # device_model_override, B's through the divert install; each runs at its guest's pair with its disk, tap, serial pty and
 # VNC listener; in A's label nothing of B's opens: disk, pty, QMP socket, saved state, VNC port.
+# Each guest's emulated NIC (qemu's tap vifD.0-emu, on xenbr0) carries its guest's peer label and port map element
+# like its vif: B's through vif-svirt, there the instant xl create returns; A's through vif-bridge and svirtd's
+# link watch. xl destroy removes both. (The guests run no OS: no frame crosses their taps, so the taps' isolation
+# is shown here by their labels, not by traffic.)
 set -euo pipefail
 . "$VM_LIB"
 
@@ -32,9 +36,10 @@ expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_
 expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
 printf 'wait = 120\n' >"$INTERPOSE_CONF"
 
-# hvm_config NAME N: a paused-only HVM guest (no OS: libxl starts its device
-# model at once) with a 16M disk of its own, an emulated NIC on xenbr0, a
-# serial pty and a VNC listener on loopback, deprivileged (dm_restrict).
+# hvm_config NAME N [VIFOPT]: a paused-only HVM guest (no OS: libxl starts its
+# device model at once) with a 16M disk of its own, an emulated NIC on xenbr0
+# (VIFOPT added to its vif spec), a serial pty and a VNC listener on loopback,
+# deprivileged (dm_restrict).
 hvm_config() {
 	truncate -s 16M "$IMAGES/$1.img"
 	cat <<CFG
@@ -43,7 +48,7 @@ type = "hvm"
 memory = 64
 vcpus = 1
 disk = [ 'format=raw,vdev=hda,access=rw,target=$IMAGES/$1.img' ]
-vif = [ 'bridge=xenbr0,mac=00:16:3e:68:00:0$2' ]
+vif = [ 'bridge=xenbr0,mac=00:16:3e:68:00:0$2${3:+,$3}' ]
 serial = 'pty'
 vnc = 1
 vnclisten = "127.0.0.1"
@@ -61,8 +66,9 @@ cat ha.out
 [ "$rc" = 0 ] || { tail -n 20 /var/log/xen/qemu-dm-ha.log 2>/dev/null; fail "xl create -p ha (HVM, through device_model_override)"; }
 # B through the divert install: its config names no device model.
 check "svirt-divert add" "$DIVERT" add
-hvm_config hb 2 >hb.cfg
+hvm_config hb 2 script=vif-svirt >hb.cfg
 check "hb's config names no device model binary" not grep -q device_model_override hb.cfg
+check "hb's vif goes through vif-svirt" grep -q "script=vif-svirt'" hb.cfg
 rc=0
 timed xl create -p hb.cfg >hb.out 2>&1 || rc=$?
 cat hb.out
@@ -70,6 +76,29 @@ cat hb.out
 da=$(domid_of ha)
 db=$(domid_of hb)
 xl list
+
+# --- the emulated NICs' labels. vif-svirt ran for hb's tap ("add", before its vif) and vif (online), and libxl
+# waited for each: both carry hb's labels now, with nothing waited for.
+peer_label() { unlbl_entries | grep -qx "$1 0.0.0.0/0 \"$2\""; }
+in_port_map() { nft list map bridge svirt port_secmark | grep -q "\"$1\" : \"$2\""; }
+lb=$(svirt_node "$db" label)
+ob="svirt_$(sed 's/,/_/' <<<"${lb##*:}")"
+check "at once: hb's tap vif$db.0-emu is on xenbr0" test -e "/sys/class/net/xenbr0/brif/vif$db.0-emu"
+check "at once: vif$db.0-emu has hb's peer label" peer_label "vif$db.0-emu" "$lb"
+check "at once: the port map sends vif$db.0-emu to hb's secmark object" in_port_map "vif$db.0-emu" "$ob"
+check "at once: vif$db.0 has hb's peer label" peer_label "vif$db.0" "$lb"
+check "svirtd labelled hb's tap on vif-svirt's request" \
+	grep -q "domain $db (hb): emulated NIC vif$db.0-emu labelled (VIF request)" "$LOG"
+# ha's came through vif-bridge: svirtd's link watch labels its tap as it appears.
+wait_until 60 "svirtd reports ha labelled" svirt_labelled "$da"
+la=$(svirt_node "$da" label)
+oa="svirt_$(sed 's/,/_/' <<<"${la##*:}")"
+check "ha's tap vif$da.0-emu is on xenbr0" test -e "/sys/class/net/xenbr0/brif/vif$da.0-emu"
+wait_until 60 "vif$da.0-emu has ha's peer label" peer_label "vif$da.0-emu" "$la"
+wait_until 30 "the port map sends vif$da.0-emu to ha's secmark object" in_port_map "vif$da.0-emu" "$oa"
+refute "ha's and hb's taps share a secmark object" test "$oa" = "$ob"
+netlabelctl -p unlbl list | sed 's/^/  | /'
+nft list map bridge svirt port_secmark | sed 's/^/  | /'
 
 # vnc_port PID: the TCP port qemu PID listens on (/proc/net/tcp, by its sockets' inodes).
 vnc_port() {
@@ -166,6 +195,10 @@ check "xl destroy ha" xl destroy ha
 check "xl destroy hb" xl destroy hb
 dm_gone_after_destroy ha "$q_a"
 dm_gone_after_destroy hb "$q_b"
+no_tap_labels() { ! unlbl_entries | grep -qE "^vif($da|$db)\.0(-emu)? "; }
+wait_until 60 "the taps' and vifs' peer labels are gone" no_tap_labels
+no_elements() { ! nft list table bridge svirt | grep -qE "vif($da|$db)\.0|$oa|$ob"; }
+wait_until 60 "their map elements and secmark objects are gone" no_elements
 restored() { [ "$(label_of "$IMAGES/$1.img" | cut -d: -f3)" = xen_image_t ]; }
 wait_until 60 "svirtd gave ha's disk its label back" restored ha
 wait_until 60 "svirtd gave hb's disk its label back" restored hb

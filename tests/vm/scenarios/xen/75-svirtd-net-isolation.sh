@@ -55,9 +55,10 @@ PEER=system_u:object_r:netlabel_peer_t:s0
 default_entries() { unlbl_entries | grep -c "^DEFAULT .* \"$PEER\"\$"; }
 check "traffic of no guest has svirtd's default peer label (IPv4)" peer_label DEFAULT "$PEER"
 check_eq "one default entry per address family" 2 "$(default_entries)"
-# A's labels were there when xl create returned (vif-svirt); B's come with the watch. The hotplug scripts may
-# take a vif down and up after svirtd labelled it: the kernel then drops its entries and svirtd writes them again.
-wait_until 30 "vif$da.0 has $A's peer label" peer_label "vif$da.0" "$la"
+# A's labels were there when xl create returned (vif-svirt reports the vif connected only after svirtd labelled
+# it, and libxl waits for the script); B's come with the watch.
+check "vif$da.0 had $A's peer label when xl create returned" grep -q "domain $da ($A): vif vif$da.0 labelled (VIF request)" "$LOG"
+check "vif$da.0 has $A's peer label" peer_label "vif$da.0" "$la"
 wait_until 60 "vif$db.0 has $B's peer label" peer_label "vif$db.0" "$lb"
 netlabelctl -p unlbl list | sed 's/^/  | /'
 nft list table bridge svirt | sed 's/^/  | /'
