@@ -221,6 +221,8 @@ int sv_domains_reserve(struct sv_domains *t, const char *uuid,
 	return create(t, SV_DOMID_NONE, uuid, "", want, out, err);
 }
 
+static bool hand_over(struct sv_domains *t, const struct sv_domain *d);
+
 int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 			 struct sv_error *err)
 {
@@ -236,7 +238,8 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 			       "not end; the reservation stays", uuid);
 	if ((r = sv_store_remove(t->store, uuid, err)) < 0 && r != -ENOENT)
 		return r;
-	sv_mcs_release(t->mcs, d->pair);
+	if (!hand_over(t, d))
+		sv_mcs_release(t->mcs, d->pair);
 	sv_domains__del(t, d);
 	sv_domain__free(d);
 	return 0;
@@ -343,8 +346,8 @@ int sv_domains_refuse(struct sv_domains *t, int domid, const char *uuid,
 		sv_record_clear(&rec);
 		return r;
 	}
-	/* Never stored: a restart finds the domain and refuses it again. */
-	sv_record_clear(&d->rec);
+	/* Not stored while another holds the pair: a restart finds the
+	 * domain and refuses it again (hand_over stores it). */
 	d->unbound = true;
 	if ((r = sv_domains__add(t, d)) < 0) {
 		sv_domain__free(d);
@@ -396,6 +399,34 @@ static int restore_all(struct sv_domains *t, struct sv_domain *d, bool reset)
 	return bad ? -EIO : 0;
 }
 
+/* d's pair is about to be freed while a refused domain still runs at it
+ * (its Flask label): that domain takes the pair over, durably, so nobody
+ * else is handed a pair a live domain's Flask label carries.  It stays
+ * refused.  True if the pair went to one. */
+static bool hand_over(struct sv_domains *t, const struct sv_domain *d)
+{
+	struct sv_error err;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct sv_domain *r = t->v[i];
+
+		if (!r->unbound || r->pair.a != d->pair.a ||
+		    r->pair.b != d->pair.b)
+			continue;
+		if (sv_domain__store(t, r, &err) < 0) {
+			sv_log_dom(t->log, LOG_ERR, r->domid, r->name, "cannot "
+				   "store the record: %s", err.msg);
+			continue;
+		}
+		r->unbound = false;
+		sv_log_dom(t->log, LOG_WARNING, r->domid, r->name, "holds "
+			   "c%u,c%u now (its Flask label's), still refused",
+			   r->pair.a, r->pair.b);
+		return true;
+	}
+	return false;
+}
+
 /* Record removed, then pair freed, then gone from memory; and before any
  * of it, nothing left running in its label. */
 int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
@@ -411,7 +442,7 @@ int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
 		return r;
 	}
 	/* A refused domain's pair is another guest's. */
-	if (!d->unbound)
+	if (!d->unbound && !hand_over(t, d))
 		sv_mcs_release(t->mcs, d->pair);
 	sv_domains__del(t, d);
 	sv_domain__free(d);

@@ -80,6 +80,37 @@ static void flask_pair_of_a_live_guest_is_refused_naming_it(void **state)
 	assert_int_equal(h->state, SV_STATE_LABELLED);
 }
 
+/* The holder goes first: the refused domain still runs at the pair, so
+ * the pair is not freed for a third guest; it goes with the last of them. */
+static void pair_outlives_its_holder_while_a_refused_domain_runs_at_it(void **state)
+{
+	struct env *e = need_env(state);
+	struct sv_domain *h, *d, *x;
+	struct sv_record rec = { 0 };
+	struct sv_error err;
+
+	assert_int_equal(sv_domains_bind_flask(&e->t, 3, UUID1, "holder",
+					       FLASK(7, 9), &h, NULL), 0);
+	assert_int_equal(sv_domains_bind_flask(&e->t, 4, UUID2, "clash",
+					       FLASK(7, 9), &d, &err), -EEXIST);
+	assert_int_equal(sv_domains_refuse(&e->t, 4, UUID2, "clash",
+					   (struct sv_pair){ 7, 9 }, EEXIST,
+					   err.msg, &d), 0);
+	assert_int_equal(sv_domain_release(&e->t, h), 0);
+	assert_true(sv_mcs_taken(e->mcs, (struct sv_pair){ 7, 9 }));
+	assert_int_equal(sv_domains_bind_flask(&e->t, 5, UUID3, "third",
+					       FLASK(7, 9), &x, NULL), -EEXIST);
+	/* Held durably now, and still refused. */
+	assert_int_equal(sv_store_read(e->store, UUID2, &rec, NULL), 0);
+	assert_int_equal(rec.pair.a, 7);
+	sv_record_clear(&rec);
+	assert_int_equal(d->state, SV_STATE_ERROR);
+	assert_int_equal(sv_domain_release(&e->t, d), 0);
+	assert_false(sv_mcs_taken(e->mcs, (struct sv_pair){ 7, 9 }));
+	assert_int_equal(sv_store_read(e->store, UUID2, &(struct sv_record){ 0 },
+				       NULL), -ENOENT);
+}
+
 static void flask_pair_reserved_for_another_uuid_is_refused(void **state)
 {
 	struct env *e = need_env(state);
@@ -163,6 +194,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(free_flask_pair_is_honoured_and_held),
 		T(flask_pair_of_a_live_guest_is_refused_naming_it),
+		T(pair_outlives_its_holder_while_a_refused_domain_runs_at_it),
 		T(flask_pair_reserved_for_another_uuid_is_refused),
 		T(reservation_of_its_uuid_at_the_same_pair_is_bound),
 		T(reservation_of_its_uuid_at_another_pair_is_bound_refused),
