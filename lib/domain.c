@@ -221,6 +221,8 @@ int sv_domains_reserve(struct sv_domains *t, const char *uuid,
 	return create(t, SV_DOMID_NONE, uuid, "", want, out, err);
 }
 
+static bool hand_over(struct sv_domains *t, const struct sv_domain *d);
+
 int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 			 struct sv_error *err)
 {
@@ -236,22 +238,67 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 			       "not end; the reservation stays", uuid);
 	if ((r = sv_store_remove(t->store, uuid, err)) < 0 && r != -ENOENT)
 		return r;
-	sv_mcs_release(t->mcs, d->pair);
+	if (!hand_over(t, d))
+		sv_mcs_release(t->mcs, d->pair);
 	sv_domains__del(t, d);
 	sv_domain__free(d);
 	return 0;
+}
+
+/* Who holds pair p: a guest or a reservation (never a stub, which holds
+ * its guest's, nor a refused domain, which holds nothing). */
+static const struct sv_domain *holder_of(const struct sv_domains *t,
+					 struct sv_pair p)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sv_domain *d = t->v[i];
+
+		if (!d->target && !d->unbound && d->pair.a == p.a &&
+		    d->pair.b == p.b)
+			return d;
+	}
+	return NULL;
+}
+
+/* A pair that create() could not take: who has it, for the message. */
+static int flask_taken(const struct sv_domains *t, struct sv_pair p, int r,
+		       struct sv_error *err)
+{
+	const struct sv_domain *h = holder_of(t, p);
+
+	if (r != -EEXIST)
+		return r;
+	if (h && h->domid == SV_DOMID_NONE)
+		return sv_fail(err, EEXIST, "the pair c%u,c%u of its Flask "
+			       "label is reserved for uuid %s", p.a, p.b,
+			       h->uuid);
+	if (h)
+		return sv_fail(err, EEXIST, "the pair c%u,c%u of its Flask "
+			       "label is held by domain %d (%s, uuid %s)",
+			       p.a, p.b, h->domid, h->name, h->uuid);
+	return sv_fail(err, EEXIST, "the pair c%u,c%u of its Flask label is "
+		       "taken", p.a, p.b);
 }
 
 int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 		    const char *name, struct sv_domain **out,
 		    struct sv_error *err)
 {
+	return sv_domains_bind_flask(t, domid, uuid, name, NULL, out, err);
+}
+
+int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
+			  const char *name, const struct sv_pair *flask,
+			  struct sv_domain **out, struct sv_error *err)
+{
 	struct sv_domain *d = sv_domains_by_uuid(t, uuid);
 	char *copy;
 	int r;
 
-	if (!d)
-		return create(t, domid, uuid, name, NULL, out, err);
+	if (!d) {
+		r = create(t, domid, uuid, name, flask, out, err);
+		return flask ? flask_taken(t, *flask, r, err) : r;
+	}
 	if (d->domid != SV_DOMID_NONE)
 		return sv_fail(err, EEXIST, "uuid %s belongs to domain %d",
 			       uuid, d->domid);
@@ -269,9 +316,47 @@ int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 	d->domid = domid;
 	d->state = SV_STATE_ALLOCATED;
 	*out = d;
+	/* svirt-xl create reserved, then wrote the pair into seclabel: the
+	 * two agree.  A label that says otherwise runs at a pair svirtd did
+	 * not give it: bound (the reservation is its uuid's), and refused. */
+	if (flask && (flask->a != d->pair.a || flask->b != d->pair.b)) {
+		char why[SV_REASON_MAX];
+
+		snprintf(why, sizeof(why), "its Flask label has the pair "
+			 "c%u,c%u, its uuid's reservation c%u,c%u", flask->a,
+			 flask->b, d->pair.a, d->pair.b);
+		sv_domain_fail(t, d, EEXIST, why);
+	}
 	return 0;
 }
 
+
+int sv_domains_refuse(struct sv_domains *t, int domid, const char *uuid,
+		      const char *name, struct sv_pair pair, int errnum,
+		      const char *reason, struct sv_domain **out)
+{
+	struct sv_record rec = { .domid = domid, .pair = pair };
+	struct sv_domain *d = NULL;
+	struct sv_error err;
+	int r;
+
+	memcpy(rec.uuid, uuid, SV_UUID_BUF);
+	if ((r = sv_record_set_name(&rec, name)) < 0 ||
+	    (r = sv_domain__new(t, &rec, &d, &err)) < 0) {
+		sv_record_clear(&rec);
+		return r;
+	}
+	/* Not stored while another holds the pair: a restart finds the
+	 * domain and refuses it again (hand_over stores it). */
+	d->unbound = true;
+	if ((r = sv_domains__add(t, d)) < 0) {
+		sv_domain__free(d);
+		return r;
+	}
+	sv_domain_fail(t, d, errnum, reason);
+	*out = d;
+	return 0;
+}
 
 /* ---- release ---- */
 
@@ -281,8 +366,9 @@ int sv_domain_reap(struct sv_domains *t, struct sv_domain *d)
 	struct sv_error err;
 	int q;
 
-	/* What runs in a stub's label is its guest's, and stays. */
-	if (!d->labels.process || d->target)
+	/* What runs in a stub's label is its guest's, and stays; so does
+	 * what runs in the label of a pair a refused domain asked for. */
+	if (!d->labels.process || d->target || d->unbound)
 		return 0;
 	q = sv_reap_label(t->reaper, d->labels.process, &r, &err);
 	for (size_t i = 0; i < r.n && i < SV_REAP_MAX; i++)
@@ -313,6 +399,34 @@ static int restore_all(struct sv_domains *t, struct sv_domain *d, bool reset)
 	return bad ? -EIO : 0;
 }
 
+/* d's pair is about to be freed while a refused domain still runs at it
+ * (its Flask label): that domain takes the pair over, durably, so nobody
+ * else is handed a pair a live domain's Flask label carries.  It stays
+ * refused.  True if the pair went to one. */
+static bool hand_over(struct sv_domains *t, const struct sv_domain *d)
+{
+	struct sv_error err;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct sv_domain *r = t->v[i];
+
+		if (!r->unbound || r->pair.a != d->pair.a ||
+		    r->pair.b != d->pair.b)
+			continue;
+		if (sv_domain__store(t, r, &err) < 0) {
+			sv_log_dom(t->log, LOG_ERR, r->domid, r->name, "cannot "
+				   "store the record: %s", err.msg);
+			continue;
+		}
+		r->unbound = false;
+		sv_log_dom(t->log, LOG_WARNING, r->domid, r->name, "holds "
+			   "c%u,c%u now (its Flask label's), still refused",
+			   r->pair.a, r->pair.b);
+		return true;
+	}
+	return false;
+}
+
 /* Record removed, then pair freed, then gone from memory; and before any
  * of it, nothing left running in its label. */
 int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
@@ -327,7 +441,9 @@ int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
 			   "cannot remove its record: %s", err.msg);
 		return r;
 	}
-	sv_mcs_release(t->mcs, d->pair);
+	/* A refused domain's pair is another guest's. */
+	if (!d->unbound && !hand_over(t, d))
+		sv_mcs_release(t->mcs, d->pair);
 	sv_domains__del(t, d);
 	sv_domain__free(d);
 	return 0;
@@ -340,9 +456,14 @@ int sv_domain_release(struct sv_domains *t, struct sv_domain *d)
 
 	/* A stub holds nothing of its own: its objects are in its guest's
 	 * record, and what runs in its label is the guest's. */
-	if (d->target) {
-		sv_log_dom(t->log, LOG_INFO, d->domid, d->name, "released "
-			   "(stub domain of domain %d)", d->target);
+	if (d->target || d->unbound) {
+		if (d->target)
+			sv_log_dom(t->log, LOG_INFO, d->domid, d->name,
+				   "released (stub domain of domain %d)",
+				   d->target);
+		else
+			sv_log_dom(t->log, LOG_INFO, d->domid, d->name,
+				   "released (refused: it held no pair)");
 		sv_domains__del(t, d);
 		sv_domain__free(d);
 		return 0;

@@ -44,6 +44,10 @@ struct sv_domain {
 	char reason[SV_REASON_MAX];	/* SV_STATE_ERROR only */
 	struct sv_domain_labels labels;
 	struct sv_record rec;
+	/* Refused at bind (issue 17 item 3): its Flask label names a pair
+	 * another guest holds.  pair is that pair, shown, never held: no
+	 * record, no allocation, nothing labelled or reaped in its name. */
+	bool unbound;
 	bool dirty;			/* its backend changed: label again */
 	bool reap_failed;		/* a process in its label would not end */
 	bool seen;			/* the caller's mark while rescanning */
@@ -103,6 +107,22 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 		    const char *name, struct sv_domain **out,
 		    struct sv_error *err);
+
+/* The same for a domain whose Flask label names a pair (flask NULL: it
+ * names none, and the above is done).  The pair is honoured: taken from the
+ * allocator if free, or the uuid's reservation if that is the same pair
+ * (a reservation of another pair is bound and put in state error, logged).
+ * -EEXIST if another guest or reservation holds it; -EINVAL if it is
+ * outside the configured categories.  err names the holder. */
+int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
+			  const char *name, const struct sv_pair *flask,
+			  struct sv_domain **out, struct sv_error *err);
+/* A domain refused before it got a pair: in the table in state error with
+ * reason (logged), unbound, showing pair; released like any other domain.
+ * -ENOMEM, -EINVAL (name, or no labels for pair). */
+int sv_domains_refuse(struct sv_domains *t, int domid, const char *uuid,
+		      const char *name, struct sv_pair pair, int errnum,
+		      const char *reason, struct sv_domain **out);
 
 /* Brings the domain's labelled objects in line with disks: new objects get
  * their label, objects no longer listed (unplugged) get their original back.

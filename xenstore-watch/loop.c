@@ -13,6 +13,7 @@
 
 #include "backend_event.h"
 #include "discover.h"
+#include "flask_label.h"
 #include "outside.h"
 #include "svirtd.h"
 
@@ -163,12 +164,27 @@ static void bind_stub(struct svirtd *s, int domid, const char *uuid,
 	bind_failed(s, domid, name, msg);
 }
 
+/* The pair domid's Flask label names (*has), if Xen runs Flask. */
+static int flask_pair(struct svirtd *s, int domid, struct sv_pair *pair,
+		      bool *has, struct sv_error *err)
+{
+	_cleanup_free_ char *label = NULL;
+	int r;
+
+	*has = false;
+	if ((r = svd_flask_label(s, domid, &label, err)) <= 0)
+		return r;
+	return sv_flask_label_pair(label, strlen(label), pair, has, err);
+}
+
 void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 {
 	_cleanup_free_ char *name = NULL;
 	char uuid[SV_UUID_BUF], msg[sizeof(((struct sv_error *)0)->msg) + 32];
 	struct sv_domain *d;
 	struct sv_error err;
+	struct sv_pair flask;
+	bool has;
 	int r, target;
 
 	if (!xs_is_domain_introduced(s->xs, (unsigned)domid))
@@ -195,14 +211,35 @@ void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 			bind_stub(s, domid, uuid, name, target);
 		return;
 	}
-	if ((r = sv_domains_bind(&s->doms, domid, uuid, name, &d, &err)) < 0) {
+	if ((r = flask_pair(s, domid, &flask, &has, &err)) < 0) {
+		if (r != -ENOENT) {
+			snprintf(msg, sizeof(msg), "no label: %s", err.msg);
+			bind_failed(s, domid, name, msg);
+		}
+		return;
+	}
+	r = sv_domains_bind_flask(&s->doms, domid, uuid, name,
+				  has ? &flask : NULL, &d, &err);
+	/* Its Flask label fixes a pair it cannot have: refused, in the
+	 * table in state error (svirt-interpose starts no device model for
+	 * it, nothing is labelled), until it goes. */
+	if (r < 0 && has && (r == -EEXIST || r == -EINVAL) &&
+	    sv_domains_refuse(&s->doms, domid, uuid, name, flask, -r,
+			      err.msg, &d) == 0) {
+		sv_log_limit_forget(&s->bind_log, domid);
+		d->dirty = true;
+		return;
+	}
+	if (r < 0) {
 		snprintf(msg, sizeof(msg), "no label: %s", err.msg);
 		bind_failed(s, domid, name, msg);
 		return;
 	}
 	sv_log_limit_forget(&s->bind_log, domid);
-	sv_log_dom(&s->log, LOG_INFO, domid, name, "uuid %s: c%u,c%u", uuid,
-		   d->pair.a, d->pair.b);
+	if (d->state != SV_STATE_ERROR)
+		sv_log_dom(&s->log, LOG_INFO, domid, name, "uuid %s: c%u,c%u%s",
+			   uuid, d->pair.a, d->pair.b,
+			   has ? " (its Flask label's)" : "");
 	/* Published by its first label pass, which is due now: nodes written
 	 * here would be written again a moment later (4 requests more per
 	 * guest), and the control socket answers from memory meanwhile. */

@@ -141,6 +141,9 @@ static int run(struct svirtd *s, const struct args *a)
 	}
 	if ((r = open_state(s)) < 0)
 		return r;
+	/* Before any domain is bound: its Flask label may fix its pair. */
+	if ((r = svd_flask_open(s)) < 0)
+		return r;
 	if (!(s->xs = xs_open(0)) || !(s->xs_watch = xs_open(0))) {
 		sv_log(&s->log, LOG_ERR, "cannot connect to xenstore: %s",
 		       strerror(errno));
@@ -172,6 +175,7 @@ static void cleanup(struct svirtd *s)
 	svd_server_close(s);
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
+	svd_flask_close(s);
 	if (s->xs_watch)
 		xs_close(s->xs_watch);
 	if (s->xs)

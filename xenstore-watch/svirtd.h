@@ -27,6 +27,7 @@
 
 struct xs_handle;
 struct selabel_handle;
+struct svd_flask;
 
 /* One control connection: reading its line, or holding a GET ... WAIT. */
 struct svd_client {
@@ -63,6 +64,7 @@ struct svirtd {
 	int sigfd;
 	struct svd_server srv;
 	struct sv_log_limit bind_log;	/* bind failures, per domid */
+	struct svd_flask *flask;	/* NULL: no Flask labels to read */
 	struct sv_net net;		/* when net_on */
 	bool net_on;
 	int link_fd;			/* link events, when net_on; else -1 */
@@ -166,6 +168,17 @@ int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
  * records (d->outside_known false), not on every pass: a guest with no
  * devices costs two requests, each device two or three more. */
 void svd_outside_refresh(struct svirtd *s, struct sv_domain *d);
+
+/* flask.c (issue 17 item 3): the hypervisor's Flask labels, through
+ * libxl.  open: finds whether Xen runs Flask (-errno only when it cannot
+ * tell); without a hypervisor or without Flask s->flask stays NULL. */
+int svd_flask_open(struct svirtd *s);
+void svd_flask_close(struct svirtd *s);
+/* domid's Flask label: 1 and *label (to free), 0 when there are no Flask
+ * labels to read (*label NULL), -ENOENT no such domain, -errno (err says
+ * why) when it could not be read. */
+int svd_flask_label(struct svirtd *s, int domid, char **label,
+		    struct sv_error *err);
 
 /* server.c */
 int svd_server_open(struct svirtd *s, const char *path);

@@ -128,7 +128,9 @@ static int find_new(struct restore *c, const int *before, int nbefore)
 }
 
 /* With Flask, the label Xen gives the restored domain is the one saved with
- * it: it must carry the pair svirtd labels the dom0 side with. */
+ * it: it must carry the pair svirtd labels the dom0 side with.  svirtd takes
+ * the pair from that label (issue 17 item 3), so a difference means another
+ * type than the configured base, or a svirtd that does not read Flask. */
 static int flask_check(struct restore *c, struct sv_pair pair)
 {
 	_cleanup_free_ char *got = NULL;
@@ -146,8 +148,8 @@ static int flask_check(struct restore *c, struct sv_pair pair)
 		return fail("domain %d is gone", c->domid);
 	if (!got || strcmp(got, want) != 0)
 		return fail("domain %d: Xen labels it %s, and svirtd gave it c%u,c%u (%s): "
-			    "the pair of a restored guest's Flask label is not yet what "
-			    "svirtd labels it with", c->domid, got ? got : "(none)",
+			    "the restored guest's Flask label is not what svirtd labels "
+			    "it with", c->domid, got ? got : "(none)",
 			    pair.a, pair.b, want);
 	return 0;
 }

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Scenario: a stub device model (svirt_dm_t at its guest's pair) serves its own guest once the toolstack has made
 # it that guest's device model, and gets nothing of another pair's guest: Flask refuses, and says so.
-# hA and hB: HVM (PVH) domains labelled with pairs c1,c2 and c3,c4, created paused. dmA: the guest kit (PV)
-# labelled svirt_dm_t at c1,c2, the label a stub domain of hA carries, made hA's device model as libxl makes a
+# hA and hB: HVM (PVH) domains labelled with pairs c11,c12 and c13,c14, created paused. dmA: the guest kit (PV)
+# labelled svirt_dm_t at c11,c12, the label a stub domain of hA carries, made hA's device model as libxl makes a
 # stub domain one: dom0 writes the stub's xenstore node "target" and calls set_target (svirt-settarget). In dmA,
 # `svirt-gnttest ioreq` does what qemu does first: creates an ioreq server for the guest (dm_op through privcmd),
 # for which Xen opens ports in the guest's table, and binds the buffered-ioreq port.
@@ -39,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dm_label=system_u:system_r:svirt_dm_t:s0:c1,c2
+dm_label=system_u:system_r:svirt_dm_t:s0:c11,c12
 # pvh_config NAME PAIR [DISK]: an HVM domain without a device model (PVH), labelled with the pair; it is never
 # unpaused. (128 MB: the domain builder wants room for the kit kernel, which 64 MB lacks.)
 pvh_config() {
@@ -67,15 +67,15 @@ flask_avc_start
 truncate -s 16M "$IMAGES/ha.img"
 ha_img_orig=$(label_of "$IMAGES/ha.img")
 ha_loop=$(losetup -f --show "$IMAGES/ha.img")
-pvh_config ha c1,c2 "phy:$ha_loop,xvda,w" >ha.cfg
-pvh_config hb c3,c4 >hb.cfg
-check "xl create -p hA (PVH, c1,c2)" timed xl create -p ha.cfg
-check "xl create -p hB (PVH, c3,c4)" timed xl create -p hb.cfg
+pvh_config ha c11,c12 "phy:$ha_loop,xvda,w" >ha.cfg
+pvh_config hb c13,c14 >hb.cfg
+check "xl create -p hA (PVH, c11,c12)" timed xl create -p ha.cfg
+check "xl create -p hB (PVH, c13,c14)" timed xl create -p hb.cfg
 guest_config dma 10.77.0.25 "" | sed '/^disk/d;/^vif/d' >dma.cfg
 echo "seclabel = '$dm_label'" >>dma.cfg
-check "xl create dmA (svirt_dm_t, c1,c2)" timed xl create dma.cfg
+check "xl create dmA (svirt_dm_t, c11,c12)" timed xl create dma.cfg
 xl list -Z
-check_eq "xl list -Z shows hA's label" "$(flask_label c1,c2)" "$(flask_label_of ha)"
+check_eq "xl list -Z shows hA's label" "$(flask_label c11,c12)" "$(flask_label_of ha)"
 check_eq "xl list -Z shows dmA's label" "$dm_label" "$(flask_label_of dma)"
 ha=$(domid_of ha)
 hb=$(domid_of hb)
@@ -105,19 +105,19 @@ echo "dmA: $res"
 check "an ioreq server for hA is refused while dmA is not its device model (EACCES)" \
 	answer_is "$res" 2 "Permission denied"
 check_flask_avc "the refusal is Flask's: dm denied against hA's own label" \
-	"\{ dm \} .*scontext=$dm_label tcontext=$(flask_label c1,c2) tclass=hvm"
+	"\{ dm \} .*scontext=$dm_label tcontext=$(flask_label c11,c12) tclass=hvm"
 
 # 3. The toolstack's step: the constraints keep dmA from becoming the device model of another pair's guest.
 rc=0
 out=$(svirt-settarget "$dm" "$hb") || rc=$?
 echo "dom0: $out"
-check_eq "Xen refuses to make dmA (c1,c2) hB's (c3,c4) device model" 2 "$rc"
+check_eq "Xen refuses to make dmA (c11,c12) hB's (c13,c14) device model" 2 "$rc"
 check_flask_avc "the refusal is Flask's: set_target denied between the pairs" \
-	"\{ set_target \} .*scontext=$dm_label tcontext=$(flask_label c3,c4) tclass=domain"
+	"\{ set_target \} .*scontext=$dm_label tcontext=$(flask_label c13,c14) tclass=domain"
 check "dom0 makes dmA hA's device model (set_target, as libxl does for a stub domain)" svirt-settarget "$dm" "$ha"
 
 # qemu's first steps in a stub domain: Xen opens the ioreq server's ports in hA's table, dmA binds one
-# (its end checked against hA's target view, svirt_domU_t_target at c1,c2).
+# (its end checked against hA's target view, svirt_domU_t_target at c11,c12).
 res=$(gnt_ask "$dm" ioreq "$ha")
 echo "dmA: $res"
 check "dmA creates hA's ioreq server and binds its port" answer_is "$res" 0 "bound: port"
@@ -139,12 +139,12 @@ res=$(gnt_ask "$dm" ioreq "$hb")
 echo "dmA: $res"
 check "an ioreq server for hB is refused to dmA by Xen (EACCES)" answer_is "$res" 2 "Permission denied"
 check_flask_avc "the refusal is Flask's: dm denied against hB's label" \
-	"\{ dm \} .*scontext=$dm_label tcontext=$(flask_label c3,c4) tclass=hvm"
+	"\{ dm \} .*scontext=$dm_label tcontext=$(flask_label c13,c14) tclass=hvm"
 # Nor does a port of another pair's guest open for dmA.
 wait_until 60 "gb's gnt-agent is up" xs_is "/local/domain/$b/data/gnt-agent" ready
 res=$(gnt_ask "$b" evt-offer "$dm")
 echo "gb: $res"
-check "gb (c3,c4) cannot open a channel for dmA (c1,c2)" test "${res%%:*}" = refused
+check "gb (c3,c4) cannot open a channel for dmA (c11,c12)" test "${res%%:*}" = refused
 check_flask_avc "the refusal is Flask's: gb's port may not bind to dmA" \
 	"\{ bind \} .*:svirt_domU_t_channel:s0:c3,c4 tcontext=$dm_label tclass=event"
 
@@ -157,7 +157,7 @@ echo "seclabel = '$dm_label'" >>dms.cfg
 pid=$(pidof svirtd) || fail "svirtd is not running"
 kill -TERM "$pid"
 wait_until 30 "svirtd ($pid) stopped while dmS is made" dead "$pid"
-check "xl create -p dmS (svirt_dm_t, c1,c2)" timed xl create -p dms.cfg
+check "xl create -p dmS (svirt_dm_t, c11,c12)" timed xl create -p dms.cfg
 ds=$(domid_of dms)
 # As libxl__spawn_stub_dm: dom0 writes the node in the stub's area, which dom0 owns and the stub may only read.
 xenstore-write "/local/domain/$ds/target" "$ha"
