@@ -1,10 +1,13 @@
-/* svirt-xl.c: entry point of svirt-xl (create, restore, list, show, verify): loads
- * /etc/svirt/xl.conf, opens libxl, and runs the command. */
+/* svirt-xl.c: entry point of svirt-xl (create, restore, list, show, verify): reads its
+ * arguments and xl.conf, then opens libxl and runs the command. */
 #include "svirt-xl.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "version.h"
 
 /* `make install` puts svirt-interpose in PREFIX/libexec/svirt-xen and
  * svirt-xl in PREFIX/sbin: the default interposer is the sibling install's,
@@ -15,7 +18,7 @@ static void default_interposer(char *buf, size_t size)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
 
-	snprintf(buf, size, "/usr/libexec/svirt-xen/svirt-interpose");
+	snprintf(buf, size, "%s/svirt-interpose", SV_LIBEXEC_DIR);
 	if (n <= 0)
 		return;
 	exe[n] = '\0';
@@ -34,34 +37,80 @@ static void default_interposer(char *buf, size_t size)
 
 static int usage(FILE *f, int rc)
 {
-	fputs("usage: svirt-xl [-c CONF] create [--pair cA,cB] [-q] [-d] [-e] CFG [key=value...]\n"
-	      "       svirt-xl [-c CONF] restore [-d] [-e] SAVEFILE\n"
-	      "       svirt-xl [-c CONF] list [--json]\n"
-	      "       svirt-xl [-c CONF] show [--json] GUEST\n"
-	      "       svirt-xl [-c CONF] verify\n"
-	      "See svirt-xl(1).\n", f);
+	fprintf(f, "usage: svirt-xl [-c CONF] create [--pair cA,cB] [-q] [-d] [-e] "
+		"[--ignore-global-affinity-masks] CFG [key=value...]\n"
+		"       svirt-xl [-c CONF] restore [-d] [-e] [--ignore-global-affinity-masks] SAVEFILE\n"
+		"       svirt-xl [-c CONF] list [--json]\n"
+		"       svirt-xl [-c CONF] show [--json] GUEST\n"
+		"       svirt-xl [-c CONF] verify\n"
+		"       svirt-xl -V|--version\n"
+		"       svirt-xl -h|--help\n"
+		"CONF is %s unless given. See svirt-xl(1).\n", SV_XL_CONF);
 	return rc;
+}
+
+static const struct command {
+	const char *name;
+	int (*parse)(int argc, char **argv, struct sv_xl_args *a);
+	int (*run)(struct sv_xl *x, const struct sv_xl_args *a);
+} commands[] = {
+	{ "create", sv_xl_parse_create, sv_xl_cmd_create },
+	{ "restore", sv_xl_parse_restore, sv_xl_cmd_restore },
+	{ "list", sv_xl_parse_list, sv_xl_cmd_list },
+	{ "show", sv_xl_parse_show, sv_xl_cmd_show },
+	{ "verify", sv_xl_parse_verify, sv_xl_cmd_verify },
+};
+
+/* The options before the command ("+": the command's own are its own). */
+static int parse_options(int argc, char **argv, const char **conf)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o;
+
+	while ((o = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': *conf = optarg; break;
+		case 'h': return usage(stdout, 0) == 0 && fflush(stdout) == 0 ? 1 : -1;
+		case 'V': return sv_version_print(stdout, "svirt-xl") == 0 ? 1 : -1;
+		default: return usage(stderr, -2);
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *conf = SV_XL_CONF;
+	const char *conf = NULL;	/* -c's, else SV_XL_CONF */
 	struct sv_xl x = { .ctx = NULL };
+	struct sv_xl_args args = { .file = NULL };
 	struct sv_error err = { .msg = "" };
+	const struct command *cmd = NULL;
 	char interposer[PATH_MAX];
-	int i = 1, rc;
+	int rc = parse_options(argc, argv, &conf);
 
-	if (i + 1 < argc && strcmp(argv[i], "-c") == 0) {
-		conf = argv[i + 1];
-		i += 2;
-	}
-	if (i >= argc)
+	/* Everything the command line holds is checked before any file is
+	 * read or libxl opened: a usage error exits 2 wherever it runs. */
+	if (rc != 0)
+		return rc == 1 ? 0 : rc == -1 ? 1 : 2;
+	if (optind >= argc)
 		return usage(stderr, 2);
-	if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-		return usage(stdout, 0);
+	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
+		if (strcmp(argv[optind], commands[k].name) == 0)
+			cmd = &commands[k];
+	if (!cmd) {
+		fprintf(stderr, "svirt-xl: unknown command \"%s\"\n", argv[optind]);
+		return usage(stderr, 2);
+	}
+	if (cmd->parse(argc - optind, argv + optind, &args) < 0)
+		return 2;
 	default_interposer(interposer, sizeof(interposer));
+	/* A file named with -c must exist; the default one may not. */
 	if (sv_xl_conf_defaults(&x.conf, interposer) < 0 ||
-	    sv_xl_conf_load(conf, &x.conf, &err) < 0) {
+	    sv_xl_conf_load(conf ? conf : SV_XL_CONF, conf != NULL, &x.conf, &err) < 0) {
 		fprintf(stderr, "svirt-xl: %s\n", err.msg[0] ? err.msg : "bad built-in settings");
 		return 1;
 	}
@@ -73,18 +122,7 @@ int main(int argc, char **argv)
 			xtl_logger_destroy((xentoollog_logger *)x.logger);
 		return 1;
 	}
-	if (strcmp(argv[i], "create") == 0)
-		rc = sv_xl_cmd_create(&x, argc - i, argv + i);
-	else if (strcmp(argv[i], "restore") == 0)
-		rc = sv_xl_cmd_restore(&x, argc - i, argv + i);
-	else if (strcmp(argv[i], "list") == 0)
-		rc = sv_xl_cmd_list(&x, argc - i, argv + i);
-	else if (strcmp(argv[i], "show") == 0)
-		rc = sv_xl_cmd_show(&x, argc - i, argv + i);
-	else if (strcmp(argv[i], "verify") == 0)
-		rc = sv_xl_cmd_verify(&x, argc - i, argv + i);
-	else
-		rc = usage(stderr, 2);
+	rc = cmd->run(&x, &args);
 	libxl_ctx_free(x.ctx);
 	xtl_logger_destroy((xentoollog_logger *)x.logger);
 	return rc;
