@@ -71,7 +71,8 @@ ALL_LDFLAGS = $(SV_LDFLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
 LIB_LIBS = $(call pc_libs,$(PKGS_LIB)) -lm
 
 # Made before any object (see the %.o rule).
-GEN_HEADERS = $(BUILD)/gen/svirt-paths.h $(BUILD)/gen/svirt-version.h
+GEN_HEADERS = $(BUILD)/gen/svirt-paths.h $(BUILD)/gen/svirt-libexec.h \
+	$(BUILD)/gen/svirt-version.h
 
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -121,10 +122,14 @@ $(BUILD)/gen/svirt-paths.h: FORCE
 	  echo '#define SV_CONF_DIR "$(SVIRT_CONFDIR)"'; \
 	  echo '#define SV_STATE_DIR "$(SVIRT_STATEDIR)"'; \
 	  echo '#define SV_RUN_DIR "$(SVIRT_RUNDIR)"'; \
-	  echo '#define SV_LIBEXEC_DIR "$(LIBEXECDIR)"'; \
 	  echo '#define SV_XEN_QEMU "$(XEN_QEMU)"'; \
 	  echo '#define SV_XEN_XL "$(XEN_XL)"'; \
 	  echo '#define SV_XEN_SCRIPT_DIR "$(XEN_SCRIPTDIR)"'; } >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+# Apart: PREFIX changes it (make install PREFIX=/usr), and only svirt-xl uses it.
+$(BUILD)/gen/svirt-libexec.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define SV_LIBEXEC_DIR "$(LIBEXECDIR)"' >$@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 $(BUILD)/gen/svirt-version.h: FORCE
 	@mkdir -p $(dir $@)
