@@ -29,7 +29,16 @@ $(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(INTERPOSE_LDFLAGS) -o $@ $^ $(INTERPOSE_LIBS)
 
-all: $(INTERPOSE)
+# svirt-divert with this build's paths and version in it; rewritten when they change.
+SVIRT_DIVERT = $(BUILD)/svirt-divert
+$(SVIRT_DIVERT): interpose/svirt-divert FORCE
+	@mkdir -p $(dir $@)
+	@sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@XEN_QEMU@|$(XEN_QEMU)|g' \
+		-e 's|@SVIRT_VERSION@|$(SVIRT_VERSION)|g' interpose/svirt-divert >$@.new
+	@chmod 0755 $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+all: $(INTERPOSE) $(SVIRT_DIVERT)
 
 # The benchmark starts a program through interpose-stub: the interposer's
 # code and libraries as build/svirt-interpose has them, with its config path
@@ -45,15 +54,14 @@ $(BUILD)/bench/bench_interpose: $(BUILD)/tests/bench/bench_interpose.o $(BENCH_E
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIB_LIBS) \
 		$(call pc_libs,xenstore $(PKGS_TEST))
 
-test-run: $(INTERPOSE)
+test-run: $(INTERPOSE) $(SVIRT_DIVERT)
 
 .PHONY: install-interpose
 install: install-interpose
-install-interpose: $(INTERPOSE)
+install-interpose: $(INTERPOSE) $(SVIRT_DIVERT)
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(INTERPOSE) $(DESTDIR)$(LIBEXECDIR)/svirt-interpose
-	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' interpose/svirt-divert >$(DESTDIR)$(SBINDIR)/svirt-divert
-	chmod 0755 $(DESTDIR)$(SBINDIR)/svirt-divert
+	install -m 0755 $(SVIRT_DIVERT) $(DESTDIR)$(SBINDIR)/svirt-divert
 	install -m 0644 interpose/interpose.conf \
 		$(DESTDIR)$(DOCDIR)/interpose.conf.example
 	install -m 0644 interpose/README.md $(DESTDIR)$(DOCDIR)/interpose.md

@@ -1,9 +1,10 @@
 /* svirt-interpose.c: main() of svirt-interpose, libxl's device_model_override.
- * No options of its own: argv and the environment are qemu's, passed on unchanged. */
+ * One option of its own, --version alone; else argv and the environment are qemu's, passed on. */
 #include <stdio.h>
 #include <string.h>
 
 #include "interpose.h"
+#include "version.h"
 
 extern char **environ;
 
@@ -21,6 +22,13 @@ int main(int argc, char **argv)
 	struct sv_interpose_conf conf;
 	struct sv_error err = { "" };
 
+	/* libxl always passes -xen-domid, so this costs a qemu start one
+	 * comparison: no file is read and no library loaded for it. */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return sv_version_print(stdout, "svirt-interpose") < 0 ||
+		       printf("configuration: %s\ndefault qemu: %s\n",
+			      SV_INTERPOSE_CONF, SV_INTERPOSE_QEMU) < 0 ||
+		       fflush(stdout) != 0;
 	if (sv_interpose_conf_load(SV_INTERPOSE_CONF, &conf, &err) < 0)
 		return refuse(&err);
 	if (conf.qemu[0] == '\0' &&

@@ -446,7 +446,7 @@ int sv_config_init(struct sv_config *c)
 	sv_cfg_net_defaults(&n.net);
 	if ((r = sv_bases_defaults(&n.bases)) < 0)
 		return r;
-	n.state_dir = strdup("/var/lib/svirt");
+	n.state_dir = strdup(SV_STATE_DIR);
 	n.relabel_roots = calloc(ARRAY_SIZE(default_roots), sizeof(char *));
 	if (!n.state_dir || !n.relabel_roots) {
 		sv_config_free(&n);

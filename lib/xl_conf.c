@@ -73,10 +73,10 @@ int sv_xl_conf_defaults(struct sv_xl_conf *c, const char *interposer)
 	};
 
 	if (copy(d.socket, sizeof(d.socket), SV_CONTROL_SOCKET) < 0 ||
-	    copy(d.xl, sizeof(d.xl), "/usr/sbin/xl") < 0 ||
+	    copy(d.xl, sizeof(d.xl), SV_XEN_XL) < 0 ||
 	    copy(d.interposer, sizeof(d.interposer), interposer) < 0 ||
 	    copy(d.vif_script, sizeof(d.vif_script), "vif-svirt") < 0 ||
-	    copy(d.run_dir, sizeof(d.run_dir), "/run/svirt/xl") < 0 ||
+	    copy(d.run_dir, sizeof(d.run_dir), SV_XL_RUN_DIR) < 0 ||
 	    base_context("system_u:system_r:svirt_domU_t:s0", &d.flask_guest, NULL) < 0 ||
 	    base_context("system_u:system_r:svirt_dm_t:s0", &d.flask_dm, NULL) < 0)
 		return -EINVAL;
@@ -247,7 +247,7 @@ int sv_xl_conf_parse(const char *data, size_t len, const char *name,
 	return r;
 }
 
-int sv_xl_conf_load(const char *path, struct sv_xl_conf *c,
+int sv_xl_conf_load(const char *path, bool must_exist, struct sv_xl_conf *c,
 		    struct sv_error *err)
 {
 	_cleanup_free_ char *data = malloc(XL_CONF_MAX_SIZE + 1);
@@ -258,7 +258,8 @@ int sv_xl_conf_load(const char *path, struct sv_xl_conf *c,
 		return sv_fail(err, ENOMEM, "out of memory");
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : sv_fail(err, errno, "%s: %m", path);
+		return errno == ENOENT && !must_exist ? 0 :
+		       sv_fail(err, errno, "%s: %m", path);
 	n = read(fd, data, XL_CONF_MAX_SIZE + 1);
 	if (n < 0)
 		return sv_fail(err, errno, "%s: %m", path);

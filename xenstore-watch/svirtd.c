@@ -13,21 +13,23 @@
 #include <xenstore.h>
 
 #include "svirtd.h"
-
-#ifndef SVIRT_VERSION
-#define SVIRT_VERSION "0.1"
-#endif
+#include "version.h"
 
 struct args {
 	bool foreground;
+	bool test_config;
 	const char *config;
 	const char *socket;
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: svirtd [--foreground] [--config PATH] [--socket PATH]\n"
-		   "       svirtd --version\n");
+	fprintf(f, "usage: svirtd [-f|--foreground] [-c|--config PATH] [-s|--socket PATH]\n"
+		   "       svirtd -t|--test-config [-c|--config PATH]\n"
+		   "       svirtd -V|--version\n"
+		   "       svirtd -h|--help\n"
+		   "Defaults: --config %s, --socket %s.\n",
+		SV_CONFIG_PATH, SV_CONTROL_SOCKET);
 }
 
 /* 0 to run, 1 for an exit with status 0 (--version, --help), -1 for bad
@@ -38,19 +40,21 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "test-config", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	*a = (struct args){ false, SV_CONFIG_PATH, SV_CONTROL_SOCKET };
-	while ((o = getopt_long(argc, argv, "fc:s:Vh", opts, NULL)) != -1) {
+	*a = (struct args){ false, false, SV_CONFIG_PATH, SV_CONTROL_SOCKET };
+	while ((o = getopt_long(argc, argv, "fc:s:tVh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f': a->foreground = true; break;
 		case 'c': a->config = optarg; break;
 		case 's': a->socket = optarg; break;
-		case 'V': printf("svirtd %s\n", SVIRT_VERSION); return 1;
+		case 't': a->test_config = true; break;
+		case 'V': return sv_version_print(stdout, "svirtd") < 0 ? -1 : 1;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
@@ -190,6 +194,24 @@ static void cleanup(struct svirtd *s)
 	sv_log_limit_free(&s->bind_log);
 }
 
+/* svirtd -t: what it would start with (the checks above passed; those of
+ * a SIGHUP's reload are the same), and exit 0. */
+static int test_config_ok(struct sv_config *c, const char *path)
+{
+	printf("svirtd: %s: configuration ok: categories c%u..c%u, state in %s, "
+	       "%zu relabel root(s)\n", path, c->cat_lo, c->cat_hi, c->state_dir,
+	       c->nroots);
+	sv_config_free(c);
+	return fflush(stdout) != 0;
+}
+
+static int test_config_failed(const struct args *a)
+{
+	if (a->test_config)
+		fprintf(stderr, "svirtd: %s: configuration test failed\n", a->config);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct svirtd s = { .sigfd = -1, .link_fd = -1, .srv = { .fd = -1 } };
@@ -202,13 +224,15 @@ int main(int argc, char **argv)
 	s.config_path = a.config;
 	if (sv_config_load(a.config, NULL, &s.cfg, &err) < 0) {
 		fprintf(stderr, "svirtd: %s\n", err.msg);
-		return 1;
+		return test_config_failed(&a);
 	}
 	if (sv_config_check_roots(&s.cfg, &err) < 0) {
 		fprintf(stderr, "svirtd: %s: %s\n", a.config, err.msg);
 		sv_config_free(&s.cfg);
-		return 1;
+		return test_config_failed(&a);
 	}
+	if (a.test_config)
+		return test_config_ok(&s.cfg, a.config);
 	/* Before any thread (libxenstore starts one) or open descriptor that
 	 * must survive. */
 	if (!a.foreground && daemon(0, 0) < 0) {

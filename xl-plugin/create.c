@@ -17,17 +17,13 @@
 static const char *const passed_options[] = {
 	"-q", "--quiet", "-d", "-e", "--ignore-global-affinity-masks",
 };
-#define MAX_XL_OPTIONS 8
 
 struct create {
 	struct sv_xl *x;
+	const struct sv_xl_args *a;
 	const char *cfg_path;
-	char **vars;
-	int nvars;
-	const char *xl_opts[MAX_XL_OPTIONS];
-	int nopts;
 	bool has_pair;
-	struct sv_pair pair;
+	struct sv_pair pair;	/* --pair's, then the one svirtd reserved */
 	struct sv_xlcfg cfg;
 	char uuid[SV_UUID_BUF];
 	char derived[PATH_MAX];
@@ -50,7 +46,7 @@ static int fail(const char *fmt, ...)
 	return -1;
 }
 
-static int parse_args(struct create *c, int argc, char **argv)
+int sv_xl_parse_create(int argc, char **argv, struct sv_xl_args *a)
 {
 	struct sv_error err;
 	int i = 1;
@@ -59,9 +55,9 @@ static int parse_args(struct create *c, int argc, char **argv)
 		bool ok = false;
 
 		if (strcmp(argv[i], "--pair") == 0 && i + 1 < argc) {
-			if (sv_pair_parse(argv[++i], &c->pair, &err) < 0)
+			if (sv_pair_parse(argv[++i], &a->pair, &err) < 0)
 				return fail("--pair: %s", err.msg);
-			c->has_pair = true;
+			a->has_pair = true;
 			continue;
 		}
 		for (size_t k = 0; k < ARRAY_SIZE(passed_options); k++)
@@ -70,15 +66,15 @@ static int parse_args(struct create *c, int argc, char **argv)
 			return fail("xl option \"%s\" is not supported (svirt-xl passes on only "
 				    "-q, -d, -e and --ignore-global-affinity-masks; it runs -p itself)",
 				    argv[i]);
-		if (c->nopts == MAX_XL_OPTIONS)
+		if (a->nopts == SV_XL_MAX_OPTIONS)
 			return fail("too many options");
-		c->xl_opts[c->nopts++] = argv[i];
+		a->xl_opts[a->nopts++] = argv[i];
 	}
 	if (i >= argc)
 		return fail("no config file given");
-	c->cfg_path = argv[i++];
-	c->vars = argv + i;
-	c->nvars = argc - i;
+	a->file = argv[i++];
+	a->vars = argv + i;
+	a->nvars = argc - i;
 	return 0;
 }
 
@@ -101,7 +97,7 @@ static int read_cfg(struct create *c)
 		return fail("%s: %s", c->cfg_path, strerror(errno));
 	if (len > SV_XLCFG_MAX_SIZE)
 		return fail("%s: larger than %d bytes", c->cfg_path, SV_XLCFG_MAX_SIZE);
-	if (sv_xlcfg_parse(buf, len, c->cfg_path, c->vars, (size_t)c->nvars,
+	if (sv_xlcfg_parse(buf, len, c->cfg_path, c->a->vars, (size_t)c->a->nvars,
 			   &c->cfg, &err) < 0)
 		return fail("%s", err.msg);
 	return 0;
@@ -178,14 +174,14 @@ static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
 
 static int run_xl(struct create *c)
 {
-	const char *argv[MAX_XL_OPTIONS + 5];
+	const char *argv[SV_XL_MAX_OPTIONS + 5];
 	int n = 0;
 
 	argv[n++] = c->x->conf.xl;
 	argv[n++] = "create";
 	argv[n++] = "-p";
-	for (int i = 0; i < c->nopts; i++)
-		argv[n++] = c->xl_opts[i];
+	for (int i = 0; i < c->a->nopts; i++)
+		argv[n++] = c->a->xl_opts[i];
 	argv[n++] = c->derived;
 	argv[n] = NULL;
 	return sv_xl_run("create", argv);
@@ -303,13 +299,14 @@ static int create(struct create *c)
 	return 0;
 }
 
-int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv)
+int sv_xl_cmd_create(struct sv_xl *x, const struct sv_xl_args *a)
 {
-	struct create c = { .x = x, .domid = -1 };
+	struct create c = {
+		.x = x, .a = a, .cfg_path = a->file, .has_pair = a->has_pair,
+		.pair = a->pair, .domid = -1,
+	};
 	int r;
 
-	if (parse_args(&c, argc, argv) < 0)
-		return 2;
 	if (read_cfg(&c) < 0)
 		return 1;
 	sv_xl_signals(SIG_IGN);

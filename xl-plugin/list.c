@@ -129,25 +129,29 @@ int sv_xl_gather(struct sv_xl *x, struct sv_xl_report *r)
 	return ret < 0 ? ret : outside;
 }
 
-int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv)
+int sv_xl_parse_list(int argc, char **argv, struct sv_xl_args *a)
 {
-	_cleanup_(sv_xl_report_clear) struct sv_xl_report r = { .n = 0 };
-	bool json = false;
-	int ret;
-
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") != 0) {
 			fprintf(stderr, "svirt-xl list: unknown argument \"%s\"\n", argv[i]);
-			return 2;
+			return -1;
 		}
-		json = true;
+		a->json = true;
 	}
+	return 0;
+}
+
+int sv_xl_cmd_list(struct sv_xl *x, const struct sv_xl_args *a)
+{
+	_cleanup_(sv_xl_report_clear) struct sv_xl_report r = { .n = 0 };
+	int ret;
+
 	ret = sv_xl_gather(x, &r);
 	if (ret == -ENOMEM) {
 		fputs("svirt-xl: out of memory\n", stderr);
 		return 1;
 	}
-	if (json)
+	if (a->json)
 		sv_xl_report_json(stdout, &r);
 	else
 		sv_xl_report_text(stdout, &r);
@@ -172,17 +176,24 @@ int sv_xl_read_label(void *arg, const char *path, char *buf, size_t size)
 	return 0;
 }
 
-int sv_xl_cmd_verify(struct sv_xl *x, int argc, char **argv)
+int sv_xl_parse_verify(int argc, char **argv, struct sv_xl_args *a)
+{
+	(void)argv;
+	(void)a;
+	if (argc != 1) {
+		fputs("svirt-xl verify: takes no arguments\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int sv_xl_cmd_verify(struct sv_xl *x, const struct sv_xl_args *a)
 {
 	_cleanup_(sv_xl_report_clear) struct sv_xl_report r = { .n = 0 };
 	size_t bad, checked = 0;
 	int ret;
 
-	(void)argv;
-	if (argc != 1) {
-		fputs("svirt-xl verify: takes no arguments\n", stderr);
-		return 2;
-	}
+	(void)a;
 	ret = sv_xl_gather(x, &r);
 	if (ret == -ENOMEM) {
 		fputs("svirt-xl: out of memory\n", stderr);

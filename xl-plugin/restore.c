@@ -14,13 +14,11 @@
 static const char *const passed_options[] = {
 	"-d", "-e", "--ignore-global-affinity-masks",
 };
-#define MAX_XL_OPTIONS 4
+#define MAX_XL_OPTIONS 4	/* of SV_XL_MAX_OPTIONS */
 
 struct restore {
 	struct sv_xl *x;
-	const char *file;
-	const char *xl_opts[MAX_XL_OPTIONS];
-	int nopts;
+	const struct sv_xl_args *a;
 	int domid;		/* -1 until found */
 	char uuid[SV_UUID_BUF];
 };
@@ -38,7 +36,7 @@ static int fail(const char *fmt, ...)
 	return -1;
 }
 
-static int parse_args(struct restore *c, int argc, char **argv)
+int sv_xl_parse_restore(int argc, char **argv, struct sv_xl_args *a)
 {
 	int i = 1;
 
@@ -51,9 +49,9 @@ static int parse_args(struct restore *c, int argc, char **argv)
 			return fail("xl option \"%s\" is not supported (svirt-xl passes on only "
 				    "-d, -e and --ignore-global-affinity-masks; it runs -p itself)",
 				    argv[i]);
-		if (c->nopts == MAX_XL_OPTIONS)
+		if (a->nopts == MAX_XL_OPTIONS)
 			return fail("too many options");
-		c->xl_opts[c->nopts++] = argv[i];
+		a->xl_opts[a->nopts++] = argv[i];
 	}
 	/* A config file beside the save file would replace the one saved with
 	 * the guest, which svirt-xl create derived: not this command's job. */
@@ -61,7 +59,7 @@ static int parse_args(struct restore *c, int argc, char **argv)
 		return fail(argc - i == 0 ? "no save file given" :
 			    "give the save file alone: the guest is restored with the "
 			    "config saved in it");
-	c->file = argv[i];
+	a->file = argv[i];
 	return 0;
 }
 
@@ -167,9 +165,9 @@ static int restore(struct restore *c)
 	argv[n++] = c->x->conf.xl;
 	argv[n++] = "restore";
 	argv[n++] = "-p";
-	for (int i = 0; i < c->nopts; i++)
-		argv[n++] = c->xl_opts[i];
-	argv[n++] = c->file;
+	for (int i = 0; i < c->a->nopts; i++)
+		argv[n++] = c->a->xl_opts[i];
+	argv[n++] = c->a->file;
 	argv[n] = NULL;
 	/* xl destroys what it made when it fails: a domain that appeared
 	 * meanwhile is then someone else's, and is left alone. */
@@ -191,13 +189,11 @@ static int restore(struct restore *c)
 	return 0;
 }
 
-int sv_xl_cmd_restore(struct sv_xl *x, int argc, char **argv)
+int sv_xl_cmd_restore(struct sv_xl *x, const struct sv_xl_args *a)
 {
-	struct restore c = { .x = x, .domid = -1 };
+	struct restore c = { .x = x, .a = a, .domid = -1 };
 	int r;
 
-	if (parse_args(&c, argc, argv) < 0)
-		return 2;
 	sv_xl_signals(SIG_IGN);
 	r = restore(&c);
 	if (r < 0 && c.domid > 0) {

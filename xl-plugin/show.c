@@ -116,31 +116,36 @@ static void ports(struct sv_xl_show *s)
 	port_labels(s);
 }
 
-int sv_xl_cmd_show(struct sv_xl *x, int argc, char **argv)
+int sv_xl_parse_show(int argc, char **argv, struct sv_xl_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			a->json = true;
+		} else if (argv[i][0] == '-' || a->file) {
+			fprintf(stderr, "svirt-xl show: unexpected argument \"%s\"\n",
+				argv[i]);
+			return -1;
+		} else {
+			a->file = argv[i];
+		}
+	}
+	if (!a->file) {
+		fputs("svirt-xl show: name a guest (name, uuid or domid)\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int sv_xl_cmd_show(struct sv_xl *x, const struct sv_xl_args *a)
 {
 	_cleanup_(sv_xl_report_clear) struct sv_xl_report r = { .n = 0 };
 	struct sv_error err = { .msg = "" };
 	struct sv_xl_show s = { .d = NULL };
-	const char *key = NULL;
-	bool json = false;
+	const char *key = a->file;
+	bool json = a->json;
 	size_t bad;
 	int ret;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (argv[i][0] == '-' || key) {
-			fprintf(stderr, "svirt-xl show: unexpected argument \"%s\"\n",
-				argv[i]);
-			return 2;
-		} else {
-			key = argv[i];
-		}
-	}
-	if (!key) {
-		fputs("svirt-xl show: name a guest (name, uuid or domid)\n", stderr);
-		return 2;
-	}
 	ret = sv_xl_gather(x, &r);
 	if (ret == -ENOMEM) {
 		fputs("svirt-xl: out of memory\n", stderr);

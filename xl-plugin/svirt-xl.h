@@ -51,10 +51,32 @@ int sv_xl_wait_labelled(struct sv_xl *x, const char *cmd, int domid,
  * waits (wait_seconds at most) until it is. */
 int sv_xl_wait_disks(struct sv_xl *x, const char *cmd, int domid, const char *uuid);
 
-int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv);
-int sv_xl_cmd_restore(struct sv_xl *x, int argc, char **argv);
-int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv);
-int sv_xl_cmd_show(struct sv_xl *x, int argc, char **argv);
-int sv_xl_cmd_verify(struct sv_xl *x, int argc, char **argv);
+/* A command's arguments, read before libxl is opened: a usage error exits 2
+ * wherever svirt-xl runs (off dom0, not root), and nothing is done first. */
+#define SV_XL_MAX_OPTIONS 8
+struct sv_xl_args {
+	const char *file;	/* create: the guest's cfg; restore: the save
+				 * file; show: the guest */
+	char **vars;		/* create: the key=value arguments */
+	int nvars;
+	const char *xl_opts[SV_XL_MAX_OPTIONS];	/* passed on to xl */
+	int nopts;
+	bool has_pair;		/* create --pair */
+	struct sv_pair pair;
+	bool json;		/* list, show --json */
+};
+
+/* Each command's parser (argv[0] is the command's name): 0, or -1 with the
+ * reason printed; then the command itself, which returns the exit status. */
+int sv_xl_parse_create(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_parse_restore(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_parse_list(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_parse_show(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_parse_verify(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_cmd_create(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_cmd_restore(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_cmd_list(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_cmd_show(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_cmd_verify(struct sv_xl *x, const struct sv_xl_args *a);
 
 #endif

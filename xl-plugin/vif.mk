@@ -2,7 +2,6 @@
 # included by the Makefile.  vif-svirt goes where libxl looks for vif scripts.
 
 SVIRT_VIF = $(BUILD)/svirt-vif
-XEN_SCRIPTDIR ?= $(SYSCONFDIR)/xen/scripts
 
 $(SVIRT_VIF): $(BUILD)/xl-plugin/vif/svirt-vif.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)

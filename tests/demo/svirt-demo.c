@@ -11,6 +11,7 @@
 #include "labels.h"
 #include "mcs.h"
 #include "store.h"
+#include "version.h"
 
 struct guest {
 	const char *name;
@@ -139,13 +140,25 @@ int main(int argc, char **argv)
 	struct sv_store *st;
 	struct sv_mcs *m;
 	int opt, r;
+	static const struct option opts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 
-	while ((opt = getopt(argc, argv, "c:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (opt == 'V')
+			return sv_version_print(stdout, "svirt-demo") < 0;
 		if (opt != 'c') {
-			fprintf(stderr, "usage: svirt-demo [-c svirt.conf]\n");
-			return 2;
+			fprintf(opt == 'h' ? stdout : stderr,
+				"usage: svirt-demo [-c svirt.conf]\n");
+			return opt == 'h' ? 0 : 2;
 		}
 		path = optarg;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: svirt-demo [-c svirt.conf]\n");
+		return 2;
 	}
 	if (sv_config_load(path, NULL, &cfg, &err) < 0)
 		die(path, err.msg);

@@ -86,7 +86,7 @@ static void assert_defaults(const struct sv_config *c)
 	assert_base(&c->bases.content,
 		    "system_u:object_r:svirt_xen_content_t:s0");
 	assert_base(&c->bases.packet, "system_u:object_r:svirt_xen_packet_t:s0");
-	assert_string_equal(c->state_dir, "/var/lib/svirt");
+	assert_string_equal(c->state_dir, SV_STATE_DIR);
 	assert_int_equal(c->nroots, 3);
 	assert_string_equal(c->relabel_roots[0], "/var/lib/xen/images");
 	assert_string_equal(c->relabel_roots[1], "/dev/xen/blktap-2");

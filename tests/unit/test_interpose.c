@@ -679,7 +679,7 @@ static void exec_of_itself_is_refused(void **state)
  * status; 126 if the host's could not be hidden. */
 static int run_without_host_config(const char *cmd)
 {
-	static const char *const hide[] = { "/etc/svirt", "/run/svirt" };
+	static const char *const hide[] = { SV_CONF_DIR, SV_RUN_DIR };
 	pid_t pid = fork();
 	int st;
 
@@ -730,8 +730,8 @@ static void built_binary_refuses_qemu_without_restrict(void **state)
 	int rc;
 
 	built_binary(self, sizeof(self));
-	if (geteuid() != 0 && (access("/etc/svirt", F_OK) == 0 ||
-			       access("/run/svirt", F_OK) == 0)) {
+	if (geteuid() != 0 && (access(SV_CONF_DIR, F_OK) == 0 ||
+			       access(SV_RUN_DIR, F_OK) == 0)) {
 		skip_because("not root: cannot hide the host's /etc/svirt and "
 			     "/run/svirt in a mount namespace");
 	}

@@ -396,6 +396,70 @@ static void version_is_printed(void **state)
 	assert_true(strncmp(out, "svirtd ", 7) == 0);
 }
 
+/* svirtd -t, as nginx -t: the checks a start and a SIGHUP make, and
+ * nothing started (no socket, no state store), whatever the config says. */
+static void test_config_says_ok_and_starts_nothing(void **state)
+{
+	struct env *e = *state;
+	char out[2048], sock[PATH_MAX], state_dir[PATH_MAX], want[PATH_MAX + 64];
+	const char *a[] = { "svirtd", "-t", "--config", e->conf, "--socket", sock, NULL };
+	const char *b[] = { "svirtd", "--test-config", "-c", e->conf, NULL };
+
+	FMT(sock, sizeof(sock), "%s/test.sock", e->dir);
+	FMT(state_dir, sizeof(state_dir), "%s/state", e->dir);
+	assert_int_equal(run_svirtd(a, out, sizeof(out)), 0);
+	FMT(want, sizeof(want), "svirtd: %s: configuration ok: categories c1..c1023, "
+	    "state in %s, 1 relabel root(s)\n", e->conf, state_dir);
+	assert_string_equal(out, want);
+	assert_int_equal(access(sock, F_OK), -1);
+	assert_int_equal(access(state_dir, F_OK), -1);
+	assert_int_equal(run_svirtd(b, out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+}
+
+static void test_config_names_what_is_wrong_and_exits_1(void **state)
+{
+	struct env *e = *state;
+	char out[2048], missing[PATH_MAX], link[PATH_MAX], conf[PATH_MAX + 64];
+	const char *a[] = { "svirtd", "-t", "-c", e->conf, NULL };
+	const char *m[] = { "svirtd", "-t", "-c", missing, NULL };
+
+	put_file(e->conf, "categories = \"c1.c9\"\nbogus = 1\n");
+	assert_int_equal(run_svirtd(a, out, sizeof(out)), 1);
+	if (!strstr(out, "svirt.conf:2") || !strstr(out, "configuration test failed"))
+		fail_msg("bad key: %s", out);
+	FMT(missing, sizeof(missing), "%s/nothing.conf", e->dir);
+	assert_int_equal(run_svirtd(m, out, sizeof(out)), 1);
+	if (!strstr(out, "nothing.conf: No such file") ||
+	    !strstr(out, "configuration test failed"))
+		fail_msg("missing file: %s", out);
+	/* What only a check of the filesystem finds, as a SIGHUP's would. */
+	FMT(link, sizeof(link), "%s/images-link", e->dir);
+	assert_int_equal(symlink(e->img, link), 0);
+	FMT(conf, sizeof(conf), "relabel_roots = [ \"%s\" ]\n", link);
+	put_file(e->conf, conf);
+	assert_int_equal(run_svirtd(a, out, sizeof(out)), 1);
+	if (!strstr(out, "resolves to") || !strstr(out, "configuration test failed"))
+		fail_msg("symlinked root: %s", out);
+}
+
+static void help_names_every_option_and_bad_usage_exits_2(void **state)
+{
+	char out[2048];
+	const char *h[] = { "svirtd", "-h", NULL };
+	const char *bad[] = { "svirtd", "--frobnicate", NULL };
+	const char *extra[] = { "svirtd", "-t", "extra", NULL };
+
+	(void)state;
+	assert_int_equal(run_svirtd(h, out, sizeof(out)), 0);
+	if (!strstr(out, "--foreground") || !strstr(out, "--config") ||
+	    !strstr(out, "--socket") || !strstr(out, "--test-config") ||
+	    !strstr(out, "--version") || !strstr(out, "--help"))
+		fail_msg("svirtd -h: %s", out);
+	assert_int_equal(run_svirtd(bad, out, sizeof(out)), 2);
+	assert_int_equal(run_svirtd(extra, out, sizeof(out)), 2);
+}
+
 static void second_svirtd_on_the_same_store_refuses_to_start(void **state)
 {
 	struct env *e = *state;
@@ -501,6 +565,9 @@ int main(int argc, char **argv)
 		T(recreated_domid_shows_its_past_life_until_svirtd_catches_up),
 		T(bad_or_missing_config_exits_1_with_the_message),
 		T(version_is_printed),
+		T(test_config_says_ok_and_starts_nothing),
+		T(test_config_names_what_is_wrong_and_exits_1),
+		T(help_names_every_option_and_bad_usage_exits_2),
 		T(second_svirtd_on_the_same_store_refuses_to_start),
 		T(socket_directory_others_could_change_is_refused),
 #undef T

@@ -57,14 +57,15 @@ static void defaults_are_the_documented_ones(void **state)
 	char path[PATH_MAX];
 
 	(void)state;
-	assert_string_equal(c.socket, "/run/svirt/svirtd.sock");
-	assert_string_equal(c.xl, "/usr/sbin/xl");
+	/* The Makefile's paths (Debian's unless set otherwise) */
+	assert_string_equal(c.socket, SV_RUN_DIR "/svirtd.sock");
+	assert_string_equal(c.xl, SV_XEN_XL);
 	assert_string_equal(c.vif_script, "vif-svirt");
-	assert_string_equal(c.run_dir, "/run/svirt/xl");
+	assert_string_equal(c.run_dir, SV_RUN_DIR "/xl");
 	assert_int_equal(c.wait_seconds, 60);
 	assert_int_equal(c.flask, SV_XL_FLASK_AUTO);
 	assert_int_equal(sv_xl_vif_script_path(&c, path, sizeof(path)), 0);
-	assert_string_equal(path, "/etc/xen/scripts/vif-svirt");
+	assert_string_equal(path, SV_XEN_SCRIPT_DIR "/vif-svirt");
 }
 
 static void a_missing_file_changes_nothing(void **state)
@@ -73,7 +74,21 @@ static void a_missing_file_changes_nothing(void **state)
 	struct sv_error err;
 
 	(void)state;
-	assert_int_equal(sv_xl_conf_load("/nonexistent/svirt/xl.conf", &c, &err), 0);
+	assert_int_equal(sv_xl_conf_load("/nonexistent/svirt/xl.conf", false, &c, &err), 0);
+	assert_conf_equal(&c, &before);
+}
+
+/* svirt-xl -c FILE: a file the user names is read, never silently replaced
+ * by the defaults. */
+static void a_missing_file_named_by_the_user_is_an_error(void **state)
+{
+	struct sv_xl_conf c = defaults(), before = c;
+	struct sv_error err = { .msg = "" };
+
+	(void)state;
+	assert_int_equal(sv_xl_conf_load("/nonexistent/svirt/xl.conf", true, &c, &err),
+			 -ENOENT);
+	assert_string_equal(err.msg, "/nonexistent/svirt/xl.conf: No such file or directory");
 	assert_conf_equal(&c, &before);
 }
 
@@ -149,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_the_documented_ones),
 		cmocka_unit_test(a_missing_file_changes_nothing),
+		cmocka_unit_test(a_missing_file_named_by_the_user_is_an_error),
 		cmocka_unit_test(every_key_is_read),
 		cmocka_unit_test(default_flask_labels_are_svirt_types),
 		cmocka_unit_test(bad_keys_are_refused_with_their_line),

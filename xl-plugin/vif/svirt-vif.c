@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "version.h"
 
 #define TIMEOUT_MS 30000
 
@@ -35,6 +36,14 @@ int main(int argc, char **argv)
 	unsigned long domid, devid;
 	int r;
 
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return sv_version_print(stdout, "svirt-vif") < 0;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: svirt-vif DOMID DEVID\n"
+		       "Asks svirtd (%s, or $SVIRT_SOCKET) to label the vif now; run by\n"
+		       "the vif-svirt hotplug script.\n", SV_CONTROL_SOCKET);
+		return 0;
+	}
 	if (argc != 3 || number(argv[1], 1, SV_CONTROL_DOMID_MAX, &domid) < 0 ||
 	    number(argv[2], 0, SV_CONTROL_DEVID_MAX, &devid) < 0) {
 		fprintf(stderr, "usage: svirt-vif DOMID DEVID\n");
