@@ -27,6 +27,10 @@ static int send_libaudit(void *arg, int type, const char *msg, bool success)
 
 void svd_audit_open(struct svirtd *s)
 {
+	if (s->cfg.audit_off) {
+		sv_log(&s->log, LOG_NOTICE, "audit records are off (audit = \"off\")");
+		return;
+	}
 	/* A kernel without audit, or a namespace without it, only costs the
 	 * records: said once, at the first one (lib/audit.c). */
 	s->audit_fd = audit_open();
