@@ -19,7 +19,7 @@ const char *const sv_cfg_key_names[K_COUNT] = {
 	"categories", "process_context", "image_context", "content_context",
 	"packet_context", "state_dir", "relabel_roots", "shared_images",
 	"log_level", "network", "network_dom0", "network_outside",
-	"network_default_peer", "network_outside_packet",
+	"network_default_peer", "network_outside_packet", "audit",
 };
 
 static const char *const default_roots[] = {
@@ -313,6 +313,21 @@ static int set_log_level(const struct sv_cfg_parse *p, struct sv_config *c)
 	return 0;
 }
 
+/* "off": no audit records (tests, a host whose audit log must not see
+ * them); svirtd reads it at start-up only. */
+static int set_audit(const struct sv_cfg_parse *p, struct sv_config *c)
+{
+	const char *v;
+	int r;
+
+	if ((r = sv_cfg_get_string(p, K_AUDIT, &v)) < 0)
+		return r;
+	if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+		return sv_cfg_fail_value(p, K_AUDIT, v, "expected \"on\" or \"off\"");
+	c->audit_off = strcmp(v, "off") == 0;
+	return 0;
+}
+
 static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_config *c)
 {
 	switch (k) {
@@ -327,6 +342,8 @@ static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_co
 				 &c->shared_images, &c->nshared);
 	case K_LOG_LEVEL:
 		return set_log_level(p, c);
+	case K_AUDIT:
+		return set_audit(p, c);
 	case K_NETWORK:
 	case K_NET_DOM0:
 	case K_NET_OUTSIDE:

@@ -55,6 +55,7 @@ struct sv_config {
 	char **shared_images;	/* each strictly under a relabel root */
 	size_t nshared;
 	int log_level;		/* LOG_DEBUG..LOG_ERR from <syslog.h> */
+	bool audit_off;		/* audit = "off": no VIRT_* records */
 	struct sv_config_net net;
 };
 

@@ -23,6 +23,7 @@ enum sv_cfg_key {
 	K_NET_OUTSIDE,
 	K_NET_DEFAULT_PEER,	/* a context, or "" */
 	K_NET_OUTSIDE_PACKET,	/* a context */
+	K_AUDIT,	/* "on" / "off" */
 	K_COUNT
 };
 

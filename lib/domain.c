@@ -161,6 +161,8 @@ void sv_domain_fail(struct sv_domains *t, struct sv_domain *d, int errnum,
 	snprintf(d->reason, sizeof(d->reason), "%s", reason);
 	sv_log_dom(t->log, LOG_ERR, d->domid, d->name, "refused (%s): %s",
 		   strerror(errnum), reason);
+	sv_audit_refusal(t->audit, SV_DOMAIN_AUDIT_VM(d), "label", errnum,
+			 reason);
 }
 
 /* A new record for uuid with a pair (given or drawn), stored durably, in the
@@ -176,9 +178,13 @@ static int create(struct sv_domains *t, int domid, const char *uuid,
 
 	if (want) {
 		p = *want;
-		if ((r = sv_mcs_reserve(t->mcs, p)) == -EEXIST)
-			return sv_fail(err, EEXIST, "pair c%u,c%u is taken",
-				       p.a, p.b);
+		if ((r = sv_mcs_reserve(t->mcs, p)) == -EEXIST) {
+			sv_fail(err, EEXIST, "pair c%u,c%u is taken", p.a, p.b);
+			sv_audit_refusal(t->audit, &(struct sv_audit_vm){
+					 name, uuid, domid }, "reserve", EEXIST,
+					 err ? err->msg : "pair taken");
+			return -EEXIST;
+		}
 		if (r < 0)
 			return sv_fail(err, EINVAL, "pair c%u,c%u is outside "
 				       "the configured categories", p.a, p.b);
@@ -297,6 +303,9 @@ int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 
 	if (!d) {
 		r = create(t, domid, uuid, name, flask, out, err);
+		if (r == 0)
+			sv_audit_control(t->audit, SV_DOMAIN_AUDIT_VM(*out),
+					 "start", "booted");
 		return flask ? flask_taken(t, *flask, r, err) : r;
 	}
 	if (d->domid != SV_DOMID_NONE)
@@ -315,6 +324,7 @@ int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 	d->name = copy;
 	d->domid = domid;
 	d->state = SV_STATE_ALLOCATED;
+	sv_audit_control(t->audit, SV_DOMAIN_AUDIT_VM(d), "start", "booted");
 	*out = d;
 	/* svirt-xl create reserved, then wrote the pair into seclabel: the
 	 * two agree.  A label that says otherwise runs at a pair svirtd did
@@ -444,6 +454,9 @@ int sv_domain__forget(struct sv_domains *t, struct sv_domain *d)
 	/* A refused domain's pair is another guest's. */
 	if (!d->unbound && !hand_over(t, d))
 		sv_mcs_release(t->mcs, d->pair);
+	if (d->domid != SV_DOMID_NONE)
+		sv_audit_control(t->audit, SV_DOMAIN_AUDIT_VM(d), "stop",
+				 "destroyed");
 	sv_domains__del(t, d);
 	sv_domain__free(d);
 	return 0;

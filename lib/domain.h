@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "config.h"
 #include "control.h"
 #include "discover.h"
@@ -76,6 +77,9 @@ struct sv_domains {
 	/* How leftover device models are found and ended (NULL: /proc and
 	 * kill(2)); tests point it at a fake proc tree. */
 	const struct sv_reaper *reaper;
+	/* Where audit records go (NULL: nowhere); svirtd's writes to the
+	 * kernel through libaudit, tests' keep them. */
+	struct sv_audit *audit;
 	size_t n, cap;
 	struct sv_domain **v;
 };

@@ -40,6 +40,10 @@ void sv_domain__log_refused(const struct sv_domains *t, int domid,
 			    const char *name, const char *path,
 			    const struct sv_relabel_info *info);
 
+/* d as its audit records name it (a pointer to a compound literal). */
+#define SV_DOMAIN_AUDIT_VM(d) \
+	(&(struct sv_audit_vm){ (d)->name, (d)->uuid, (d)->domid })
+
 void sv_record__drop(struct sv_record *r, size_t i);
 ssize_t sv_record__find(const struct sv_record *r, const char *path);
 

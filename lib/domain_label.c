@@ -244,6 +244,24 @@ static bool settle(struct sv_domains *t, struct sv_domain *d,
 	return changed;
 }
 
+/* A VIRT_RESOURCE record for each object this pass relabelled and kept:
+ * its label before (as the record keeps it) and after. */
+static void audit_set(struct sv_domains *t, const struct sv_domain *d,
+		      const struct wants *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		ssize_t k;
+
+		if (!w->v[i].set)
+			continue;
+		k = sv_record__find(&d->rec, w->v[i].obj.path);
+		sv_audit_resource(t->audit, SV_DOMAIN_AUDIT_VM(d), "disk",
+				  "label", w->v[i].obj.path,
+				  k >= 0 ? d->rec.objects[k].orig_label : NULL,
+				  w->v[i].label);
+	}
+}
+
 int sv_domain_label(struct sv_domains *t, struct sv_domain *d,
 		    const struct sv_disks *disks)
 {
@@ -267,15 +285,19 @@ int sv_domain_label(struct sv_domains *t, struct sv_domain *d,
 	if (settle(t, d, &w, complete) && sv_domain__store(t, d, &werr) < 0)
 		sv_log_dom(t->log, LOG_WARNING, d->domid, d->name,
 			   "cannot store the record: %s", werr.msg);
+	audit_set(t, d, &w);
 	wants_free(&w);
 	if (r < 0) {
 		sv_domain_fail(t, d, -r, err.msg);
 		return r;
 	}
-	if (d->state != SV_STATE_LABELLED)
+	if (d->state != SV_STATE_LABELLED) {
 		sv_log_dom(t->log, LOG_INFO, d->domid, d->name,
 			   "labelled %zu objects with c%u,c%u", d->rec.nobjects,
 			   d->pair.a, d->pair.b);
+		sv_audit_machine(t->audit, SV_DOMAIN_AUDIT_VM(d),
+				 d->labels.process, d->labels.image);
+	}
 	d->state = SV_STATE_LABELLED;
 	return 0;
 }

@@ -94,6 +94,20 @@ void sv_domain__log_refused(const struct sv_domains *t, int domid,
 			   path, info->orig, info->restored);
 }
 
+/* A VIRT_RESOURCE record for a restore: the label svirt had set, and what
+ * the object carries now (still svirt's while other guests hold it). */
+static void audit_restore(struct sv_domains *t, const struct sv_domain *d,
+			  const char *path, const struct sv_relabel_info *info)
+{
+	ssize_t k = sv_record__find(&d->rec, path);
+	const char *set = k >= 0 ? d->rec.objects[k].label : NULL;
+	const char *now = info->orig_refused ? info->restored :
+			  info->refs ? set : info->has_orig ? info->orig : NULL;
+
+	sv_audit_resource(t->audit, SV_DOMAIN_AUDIT_VM(d), "disk", "restore",
+			  path, set, now);
+}
+
 int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,
 			    const char *path, bool reset)
 {
@@ -106,8 +120,10 @@ int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,
 		r = reset ? sv_relabel_reset_obj(t->rctx, &o, &info, &err)
 			  : sv_relabel_restore_obj(t->rctx, &o, &info, &err);
 		sv_relabel_close(&o);
-		if (r == 0)
+		if (r == 0) {
 			sv_domain__log_refused(t, d->domid, d->name, path, &info);
+			audit_restore(t, d, path, &info);
+		}
 	}
 	if (r == -ENOENT || r == -ENODATA)
 		return 0;

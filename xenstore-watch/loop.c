@@ -124,19 +124,20 @@ static void drain_watches(struct svirtd *s, struct batch *b)
 
 /* A bind failure, retried on the guest's every event: logged once, then
  * at most once per SVIRTD_LOG_REPEAT_MS with the count held back. */
-static void bind_failed(struct svirtd *s, int domid, const char *name,
+static bool bind_failed(struct svirtd *s, int domid, const char *name,
 			const char *msg)
 {
 	unsigned held;
 
 	if (!sv_log_limit_pass(&s->bind_log, domid, msg, svd_now_ms(), &held))
-		return;
+		return false;
 	if (held)
 		sv_log_dom(&s->log, LOG_ERR, domid, name,
 			   "%s (%u more times in the last %d s)", msg, held,
 			   SVIRTD_LOG_REPEAT_MS / 1000);
 	else
 		sv_log_dom(&s->log, LOG_ERR, domid, name, "%s", msg);
+	return true;
 }
 
 /* A stub domain: bound to its target guest (binding that guest first if
@@ -232,7 +233,9 @@ void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 	}
 	if (r < 0) {
 		snprintf(msg, sizeof(msg), "no label: %s", err.msg);
-		bind_failed(s, domid, name, msg);
+		if (bind_failed(s, domid, name, msg))	/* as often as logged */
+			sv_audit_refusal(&s->audit, &(struct sv_audit_vm){
+					 name, uuid, domid }, "bind", -r, msg);
 		return;
 	}
 	sv_log_limit_forget(&s->bind_log, domid);

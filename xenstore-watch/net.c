@@ -220,15 +220,18 @@ int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 {
 	struct sv_guest_labels *l = NULL;
 	struct sv_net_vif *want = NULL;
+	struct svd_audit_ports before;
 	struct sv_error err;
 	size_t n = 0;
 	int r;
 
 	if (!s->net_on || !labelled_guest(d))
 		return 0;
+	svd_audit_ports_of(s, d->domid, &before);
 	if ((r = guest_labels(s, d, &l, &err)) == 0 &&
 	    (r = wanted(s, d, l, &want, &n, &err)) == 0)
 		r = sv_net_domain_sync(&s->net, d->domid, want, n, &err);
+	svd_audit_ports(s, d, &before);
 	if (r < 0)
 		sv_domain_fail(&s->doms, d, -r, err.msg);
 	free(want);
@@ -238,12 +241,15 @@ int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 
 void svd_net_release(struct svirtd *s, struct sv_domain *d)
 {
+	struct svd_audit_ports before;
 	struct sv_error err;
 
+	svd_audit_ports_of(s, d->domid, &before);
 	if (s->net_on && d->domid != SV_DOMID_NONE &&
 	    sv_net_domain_del(&s->net, d->domid, &err) < 0)
 		sv_log_dom(&s->log, LOG_ERR, d->domid, d->name,
 			   "removing its network labels: %s", err.msg);
+	svd_audit_ports(s, d, &before);
 }
 
 int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,

@@ -148,6 +148,7 @@ static int run(struct svirtd *s, const struct args *a)
 	/* Before any domain is bound: its Flask label may fix its pair. */
 	if ((r = svd_flask_open(s)) < 0)
 		return r;
+	svd_audit_open(s);
 	if (!(s->xs = xs_open(0)) || !(s->xs_watch = xs_open(0))) {
 		sv_log(&s->log, LOG_ERR, "cannot connect to xenstore: %s",
 		       strerror(errno));
@@ -180,6 +181,7 @@ static void cleanup(struct svirtd *s)
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
 	svd_flask_close(s);
+	svd_audit_close(s);
 	if (s->xs_watch)
 		xs_close(s->xs_watch);
 	if (s->xs)
@@ -214,7 +216,8 @@ static int test_config_failed(const struct args *a)
 
 int main(int argc, char **argv)
 {
-	struct svirtd s = { .sigfd = -1, .link_fd = -1, .srv = { .fd = -1 } };
+	struct svirtd s = { .sigfd = -1, .link_fd = -1, .audit_fd = -1,
+			    .srv = { .fd = -1 } };
 	struct sv_error err;
 	struct args a;
 	int r = parse_args(argc, argv, &a);

@@ -3,10 +3,12 @@
 #ifndef SVIRTD_H
 #define SVIRTD_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <poll.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "config.h"
 #include "control.h"
 #include "domain.h"
@@ -67,6 +69,9 @@ struct svirtd {
 	struct svd_flask *flask;	/* NULL: no Flask labels to read */
 	struct sv_net net;		/* when net_on */
 	bool net_on;
+	struct sv_audit audit;		/* svd_audit_open; doms.audit */
+	int audit_fd;			/* libaudit's, or -1 */
+	int audit_err;			/* why audit_open failed (-errno) */
 	int link_fd;			/* link events, when net_on; else -1 */
 	/* Stub domains whose target guest was not bound yet: tried again
 	 * when a guest is bound (stubdom.c). */
@@ -79,6 +84,23 @@ struct svirtd {
 };
 
 uint64_t svd_now_ms(void);
+
+/* audit.c: the audit seam's libaudit end; never fails svirtd. */
+void svd_audit_open(struct svirtd *s);
+void svd_audit_close(struct svirtd *s);
+/* The vifs (and taps) svirtd holds for a domain, and their peer label,
+ * before a pass changes them; svd_audit_ports then writes a VIRT_RESOURCE
+ * record for each gained (label) or lost (restore). */
+#define SVD_AUDIT_PORTS_MAX 64
+struct svd_audit_ports {
+	size_t n;
+	char name[SVD_AUDIT_PORTS_MAX][IFNAMSIZ];
+	char peer[SV_CONTEXT_MAX];
+};
+void svd_audit_ports_of(const struct svirtd *s, int domid,
+			struct svd_audit_ports *out);
+void svd_audit_ports(struct svirtd *s, const struct sv_domain *d,
+		     const struct svd_audit_ports *before);
 
 /* svirtd.c: SIGHUP; a bad new config is logged and the old one kept. */
 void svd_reload(struct svirtd *s);

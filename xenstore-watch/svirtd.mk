@@ -4,11 +4,12 @@
 SVIRTD = $(BUILD)/svirtd
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SVIRTD_SRCS = $(wildcard xenstore-watch/*.c)
+SVIRTD_LIBS = $(call pc_libs,audit)
 SVIRTD_OBJS = $(SVIRTD_SRCS:%.c=$(BUILD)/%.o)
 
 $(SVIRTD): $(SVIRTD_OBJS) $(LIBSVIRT)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(SVIRTD_LIBS)
 
 all: $(SVIRTD)
 test-run: $(SVIRTD)

@@ -377,6 +377,25 @@ static void test_unknown_log_level_is_refused(void **state)
 	refused("log_level = \"INFO\"", "expected debug");
 }
 
+/* ---- audit (issue 19 item 1) ---- */
+
+static void test_audit_is_on_unless_turned_off(void **state)
+{
+	struct sv_config c;
+
+	(void)state;
+	parse_ok("log_level = \"info\"", &c);
+	assert_false(c.audit_off);
+	sv_config_free(&c);
+	parse_ok("audit = \"off\"", &c);
+	assert_true(c.audit_off);
+	sv_config_free(&c);
+	parse_ok("audit = \"on\"", &c);
+	assert_false(c.audit_off);
+	sv_config_free(&c);
+	refused("audit = \"no\"", "audit: \"no\": expected \"on\" or \"off\"");
+}
+
 /* ---- keys and syntax ---- */
 
 static void test_unknown_key_names_file_line_and_key(void **state)
@@ -681,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_path_under_root_compares_whole_components),
 		cmocka_unit_test(test_log_levels_map_to_syslog_priorities),
 		cmocka_unit_test(test_unknown_log_level_is_refused),
+		cmocka_unit_test(test_audit_is_on_unless_turned_off),
 		cmocka_unit_test(test_unknown_key_names_file_line_and_key),
 		cmocka_unit_test(test_duplicate_key_is_refused),
 		cmocka_unit_test(test_plus_equals_is_refused),

@@ -204,6 +204,8 @@ void write_config_root(struct env *e, const char *root, const char *shared,
 		 "relabel_roots = [ \"%s\" ]\n"
 		 "shared_images = [ %s ]\n"
 		 "log_level = \"%s\"\n"
+		 /* The host's audit log is not the tests' to write. */
+		 "audit = \"off\"\n"
 		 /* No SELinux kernel here: peer labels and secmark are
 		  * checked in the emulated hosts (tests/vm). */
 		 "network = \"off\"\n", e->dir, root, shared, level);
