@@ -34,9 +34,9 @@ SVIRTD_FLASK_DOUBLE = $(BUILD)/svirtd-flask-double
 $(SVIRTD_FLASK_DOUBLE): $(filter-out $(BUILD)/xenstore-watch/flask.o,$(SVIRTD_OBJS)) \
 		$(BUILD)/tests/xenstored/svirtd-flask-double.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(SVIRTD_LIBS)
 
 $(BUILD)/check/test_xenstored_svirtd_flask: | $(SVIRTD_FLASK_DOUBLE)
 test-run: $(SVIRTD_FLASK_DOUBLE)
 
--include $(wildcard $(SVIRTD_OBJS:.o=.d))
+-include $(wildcard $(SVIRTD_OBJS:.o=.d) $(BUILD)/tests/xenstored/svirtd-flask-double.d)
