@@ -22,11 +22,13 @@ struct args {
 	bool foreground;
 	const char *config;
 	const char *socket;
+	const char *pidfile;
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: svirtd [--foreground] [--config PATH] [--socket PATH]\n"
+	fprintf(f, "usage: svirtd [--foreground] [--config PATH] [--socket PATH] "
+		   "[--pidfile PATH]\n"
 		   "       svirtd --version\n");
 }
 
@@ -38,18 +40,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	*a = (struct args){ false, SV_CONFIG_PATH, SV_CONTROL_SOCKET };
-	while ((o = getopt_long(argc, argv, "fc:s:Vh", opts, NULL)) != -1) {
+	*a = (struct args){ false, SV_CONFIG_PATH, SV_CONTROL_SOCKET, NULL };
+	while ((o = getopt_long(argc, argv, "fc:s:p:Vh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f': a->foreground = true; break;
 		case 'c': a->config = optarg; break;
 		case 's': a->socket = optarg; break;
+		case 'p': a->pidfile = optarg; break;
 		case 'V': printf("svirtd %s\n", SVIRT_VERSION); return 1;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
@@ -164,11 +168,14 @@ static int run(struct svirtd *s, const struct args *a)
 	sv_log(&s->log, LOG_NOTICE, "ready: categories c%u..c%u, %zu pairs "
 	       "held, control socket %s", s->cfg.cat_lo, s->cfg.cat_hi,
 	       sv_mcs_used(s->mcs), a->socket);
+	if ((r = svd_ready(s)) < 0)
+		return r;
 	return svd_loop_run(s);
 }
 
 static void cleanup(struct svirtd *s)
 {
+	svd_pidfile_remove(s);
 	svd_server_close(s);
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
@@ -188,7 +195,8 @@ static void cleanup(struct svirtd *s)
 
 int main(int argc, char **argv)
 {
-	struct svirtd s = { .sigfd = -1, .link_fd = -1, .srv = { .fd = -1 } };
+	struct svirtd s = { .sigfd = -1, .link_fd = -1, .srv = { .fd = -1 },
+			    .ready_fd = -1 };
 	struct sv_error err;
 	struct args a;
 	int r = parse_args(argc, argv, &a);
@@ -196,6 +204,7 @@ int main(int argc, char **argv)
 	if (r != 0)
 		return r > 0 ? 0 : 2;
 	s.config_path = a.config;
+	s.pidfile = a.pidfile;
 	if (sv_config_load(a.config, NULL, &s.cfg, &err) < 0) {
 		fprintf(stderr, "svirtd: %s\n", err.msg);
 		return 1;
@@ -206,13 +215,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Before any thread (libxenstore starts one) or open descriptor that
-	 * must survive. */
-	if (!a.foreground && daemon(0, 0) < 0) {
-		fprintf(stderr, "svirtd: daemon: %s\n", strerror(errno));
+	 * must survive; the caller waits until svd_ready or a failed start,
+	 * and exits with its outcome. */
+	if (!a.foreground && (r = svd_detach(&s)) < 0) {
+		fprintf(stderr, "svirtd: cannot detach: %s\n", strerror(-r));
 		sv_config_free(&s.cfg);
 		return 1;
 	}
-	sv_log_open(&s.log, "svirtd", a.foreground, s.cfg.log_level);
+	if (a.foreground)
+		sv_log_open(&s.log, "svirtd", true, s.cfg.log_level);
+	else
+		sv_log_open_daemon(&s.log, "svirtd", s.cfg.log_level, true);
 	sv_log_limit_init(&s.bind_log, SVIRTD_LOG_REPEAT_MS);
 	r = run(&s, &a);
 	sv_log(&s.log, r < 0 ? LOG_ERR : LOG_NOTICE, "exiting%s",
