@@ -119,7 +119,8 @@ check: deps
 test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO) \
 		$(SELFTEST_FAKE)
 	@VALGRIND=$(VALGRIND) RUN_TESTS_FAKE=$(SELFTEST_FAKE) tests/run-tests \
-		tests/selftest/run-tests-selftest $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
+		tests/selftest/run-tests-selftest $(UNIT_BINS) $(SERVICE_TESTS) $(POLICY_TESTS) \
+		$(FLASK_TESTS) -- $(FUZZ_BINS)
 
 # The same tests under valgrind's memcheck (leaks and memory errors fail).
 check-valgrind: deps
