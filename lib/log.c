@@ -36,9 +36,8 @@ void sv_log_open_daemon(struct sv_log *log, const char *ident, int level,
 			bool to_stderr)
 {
 	*log = (struct sv_log){ .ident = ident, .level = level,
-				.fd = STDERR_FILENO };
-	openlog(ident, LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
-		LOG_DAEMON);
+				.fd = STDERR_FILENO, .to_stderr = to_stderr };
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
 void sv_log_close(struct sv_log *log)
@@ -68,6 +67,9 @@ static void emit(const struct sv_log *log, int prio, const char *line)
 		return;
 	if (!log->foreground) {
 		syslog(prio, "%s", line);
+		if (log->to_stderr && prio <= LOG_WARNING)
+			dprintf(log->fd, "%s: %s: %s\n", log->ident,
+				level_names[prio], line);
 		return;
 	}
 	if (log->journal)

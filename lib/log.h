@@ -16,12 +16,14 @@ struct sv_log {
 	/* stderr is the journal's stream (JOURNAL_STREAM): each line starts
 	 * with its priority, "<3>", which journald keeps (sd-daemon(3)). */
 	bool journal;
+	/* Detached but still starting: warnings and errors go to stderr too,
+	 * for whoever started the daemon to read why a start failed. */
+	bool to_stderr;
 };
 
 /* Syslog is opened here (LOG_DAEMON) unless foreground; in foreground,
- * journal is set when JOURNAL_STREAM names stderr.  to_stderr: syslog's
- * messages are copied to stderr too (a daemon still starting, whose
- * caller must see why it failed). */
+ * journal is set when JOURNAL_STREAM names stderr.  The daemon's log is
+ * syslog, with warnings and errors copied to stderr while to_stderr. */
 void sv_log_open(struct sv_log *log, const char *ident, bool foreground,
 		 int level);
 void sv_log_open_daemon(struct sv_log *log, const char *ident, int level,

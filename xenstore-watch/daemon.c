@@ -113,6 +113,7 @@ int svd_ready(struct svirtd *s)
 		       "svirtd is ready (NOTIFY_SOCKET): %s", strerror(-r));
 	if (s->ready_fd < 0)
 		return 0;
+	s->log.to_stderr = false;
 	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
 		dup2(null, STDERR_FILENO);
 		close(null);

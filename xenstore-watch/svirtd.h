@@ -94,7 +94,8 @@ void svd_reload(struct svirtd *s);
 int svd_detach(struct svirtd *s);
 /* Once the socket is open and the domains reconciled: the pid file, READY=1
  * to systemd (NOTIFY_SOCKET), then the waiting caller let go (stderr goes to
- * /dev/null).  -errno if the pid file cannot be written. */
+ * /dev/null, the log to syslog alone).  -errno if the pid file cannot be
+ * written. */
 int svd_ready(struct svirtd *s);
 void svd_pidfile_remove(struct svirtd *s);
 
