@@ -179,7 +179,7 @@ test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) $(FUZZ_BINS) $
 		$(SELFTEST_FAKE)
 	@VALGRIND=$(VALGRIND) RUN_TESTS_FAKE=$(SELFTEST_FAKE) tests/run-tests \
 		tests/selftest/run-tests-selftest tests/build/test-build \
-		$(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
+		$(UNIT_BINS) $(SERVICE_TESTS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
 
 # The same tests under valgrind's memcheck (leaks and memory errors fail).
 check-valgrind: deps

@@ -3,10 +3,12 @@
 #include "log.h"
 
 #include "error.h"
+#include "notify.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LINE_MAX_LEN 1024
@@ -24,8 +26,18 @@ void sv_log_open(struct sv_log *log, const char *ident, bool foreground,
 	log->foreground = foreground;
 	log->level = level;
 	log->fd = STDERR_FILENO;
+	log->journal = foreground &&
+		sv_journal_stream_is(getenv("JOURNAL_STREAM"), STDERR_FILENO);
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void sv_log_open_daemon(struct sv_log *log, const char *ident, int level,
+			bool to_stderr)
+{
+	*log = (struct sv_log){ .ident = ident, .level = level,
+				.fd = STDERR_FILENO, .to_stderr = to_stderr };
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
 void sv_log_close(struct sv_log *log)
@@ -55,9 +67,16 @@ static void emit(const struct sv_log *log, int prio, const char *line)
 		return;
 	if (!log->foreground) {
 		syslog(prio, "%s", line);
+		if (log->to_stderr && prio <= LOG_WARNING)
+			dprintf(log->fd, "%s: %s: %s\n", log->ident,
+				level_names[prio], line);
 		return;
 	}
-	dprintf(log->fd, "%s: %s: %s\n", log->ident, level_names[prio], line);
+	if (log->journal)
+		dprintf(log->fd, "<%d>%s\n", prio, line);
+	else
+		dprintf(log->fd, "%s: %s: %s\n", log->ident, level_names[prio],
+			line);
 }
 
 void sv_log(const struct sv_log *log, int prio, const char *fmt, ...)

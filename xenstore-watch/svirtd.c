@@ -20,11 +20,13 @@ struct args {
 	bool test_config;
 	const char *config;
 	const char *socket;
+	const char *pidfile;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: svirtd [-f|--foreground] [-c|--config PATH] [-s|--socket PATH]\n"
+		   "              [-p|--pidfile PATH]\n"
 		   "       svirtd -t|--test-config [-c|--config PATH]\n"
 		   "       svirtd -V|--version\n"
 		   "       svirtd -h|--help\n"
@@ -41,18 +43,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "test-config", no_argument, NULL, 't' },
+		{ "pidfile", required_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	*a = (struct args){ false, false, SV_CONFIG_PATH, SV_CONTROL_SOCKET };
-	while ((o = getopt_long(argc, argv, "fc:s:tVh", opts, NULL)) != -1) {
+	*a = (struct args){ false, false, SV_CONFIG_PATH, SV_CONTROL_SOCKET, NULL };
+	while ((o = getopt_long(argc, argv, "fc:s:p:tVh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f': a->foreground = true; break;
 		case 'c': a->config = optarg; break;
 		case 's': a->socket = optarg; break;
+		case 'p': a->pidfile = optarg; break;
 		case 't': a->test_config = true; break;
 		case 'V': return sv_version_print(stdout, "svirtd") < 0 ? -1 : 1;
 		case 'h': usage(stdout); return 1;
@@ -172,11 +176,14 @@ static int run(struct svirtd *s, const struct args *a)
 	sv_log(&s->log, LOG_NOTICE, "ready: categories c%u..c%u, %zu pairs "
 	       "held, control socket %s", s->cfg.cat_lo, s->cfg.cat_hi,
 	       sv_mcs_used(s->mcs), a->socket);
+	if ((r = svd_ready(s)) < 0)
+		return r;
 	return svd_loop_run(s);
 }
 
 static void cleanup(struct svirtd *s)
 {
+	svd_pidfile_remove(s);
 	svd_server_close(s);
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
@@ -217,7 +224,7 @@ static int test_config_failed(const struct args *a)
 int main(int argc, char **argv)
 {
 	struct svirtd s = { .sigfd = -1, .link_fd = -1, .audit_fd = -1,
-			    .srv = { .fd = -1 } };
+			    .srv = { .fd = -1 }, .ready_fd = -1 };
 	struct sv_error err;
 	struct args a;
 	int r = parse_args(argc, argv, &a);
@@ -225,6 +232,7 @@ int main(int argc, char **argv)
 	if (r != 0)
 		return r > 0 ? 0 : 2;
 	s.config_path = a.config;
+	s.pidfile = a.pidfile;
 	if (sv_config_load(a.config, NULL, &s.cfg, &err) < 0) {
 		fprintf(stderr, "svirtd: %s\n", err.msg);
 		return test_config_failed(&a);
@@ -237,13 +245,17 @@ int main(int argc, char **argv)
 	if (a.test_config)
 		return test_config_ok(&s.cfg, a.config);
 	/* Before any thread (libxenstore starts one) or open descriptor that
-	 * must survive. */
-	if (!a.foreground && daemon(0, 0) < 0) {
-		fprintf(stderr, "svirtd: daemon: %s\n", strerror(errno));
+	 * must survive; the caller waits until svd_ready or a failed start,
+	 * and exits with its outcome. */
+	if (!a.foreground && (r = svd_detach(&s)) < 0) {
+		fprintf(stderr, "svirtd: cannot detach: %s\n", strerror(-r));
 		sv_config_free(&s.cfg);
 		return 1;
 	}
-	sv_log_open(&s.log, "svirtd", a.foreground, s.cfg.log_level);
+	if (a.foreground)
+		sv_log_open(&s.log, "svirtd", true, s.cfg.log_level);
+	else
+		sv_log_open_daemon(&s.log, "svirtd", s.cfg.log_level, true);
 	sv_log_limit_init(&s.bind_log, SVIRTD_LOG_REPEAT_MS);
 	r = run(&s, &a);
 	sv_log(&s.log, r < 0 ? LOG_ERR : LOG_NOTICE, "exiting%s",

@@ -81,6 +81,11 @@ struct svirtd {
 	 * asks again first (svd_watch_all dropped the events that would). */
 	bool recheck_gone;
 	bool quit;
+	/* Started as a service (daemon.c): the pipe to the caller waiting for
+	 * svd_ready, -1 in --foreground or once told; the pid file, if any. */
+	int ready_fd;
+	const char *pidfile;
+	bool pidfile_written;
 };
 
 uint64_t svd_now_ms(void);
@@ -104,6 +109,19 @@ void svd_audit_ports(struct svirtd *s, const struct sv_domain *d,
 
 /* svirtd.c: SIGHUP; a bad new config is logged and the old one kept. */
 void svd_reload(struct svirtd *s);
+
+/* daemon.c */
+/* Without --foreground: forks, and the caller's process waits in the parent
+ * until the daemon is ready (exit 0) or has ended (its exit status, never 0);
+ * returns in the daemon, in a session of its own, stdin and stdout on
+ * /dev/null, stderr still the caller's.  -errno if it could not fork. */
+int svd_detach(struct svirtd *s);
+/* Once the socket is open and the domains reconciled: the pid file, READY=1
+ * to systemd (NOTIFY_SOCKET), then the waiting caller let go (stderr goes to
+ * /dev/null, the log to syslog alone).  -errno if the pid file cannot be
+ * written. */
+int svd_ready(struct svirtd *s);
+void svd_pidfile_remove(struct svirtd *s);
 
 /* loop.c */
 /* Sets svirtd's watches, then drops the events they fire when set (and any

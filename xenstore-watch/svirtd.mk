@@ -14,6 +14,10 @@ $(SVIRTD): $(SVIRTD_OBJS) $(LIBSVIRT)
 all: $(SVIRTD)
 test-run: $(SVIRTD)
 
+# The shipped init script and unit against insserv and systemd-analyze
+# (tests/service/test-service), run by make check with the unit tests.
+SERVICE_TESTS = tests/service/test-service
+
 .PHONY: install-svirtd
 install: install-svirtd
 install-svirtd: $(SVIRTD)

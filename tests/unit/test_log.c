@@ -3,9 +3,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -121,6 +124,56 @@ static void level_names_parse(void **state)
 	assert_string_equal(sv_log_level_name(LOG_NOTICE), "notice");
 }
 
+/* stderr made a pipe whose dev:ino JOURNAL_STREAM names (journal: true),
+ * or another value; what one warning and one error wrote there. */
+static void capture_on_journal(bool journal, char *out, size_t size)
+{
+	int fds[2], saved = dup(STDERR_FILENO);
+	struct sv_log log;
+	char stream[64];
+	struct stat st;
+	ssize_t n;
+
+	assert_true(saved >= 0);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(fstat(fds[1], &st), 0);
+	snprintf(stream, sizeof(stream), "%ju:%ju", (uintmax_t)st.st_dev,
+		 (uintmax_t)st.st_ino + (journal ? 0 : 1));
+	assert_int_equal(setenv("JOURNAL_STREAM", stream, 1), 0);
+	assert_int_equal(dup2(fds[1], STDERR_FILENO), STDERR_FILENO);
+	close(fds[1]);
+	sv_log_open(&log, "svirtd", true, LOG_INFO);
+	sv_log_dom(&log, LOG_WARNING, 7, "web1", "disk refused");
+	sv_log(&log, LOG_ERR, "cannot connect to xenstore");
+	sv_log_close(&log);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	unsetenv("JOURNAL_STREAM");
+	n = read(fds[0], out, size - 1);
+	close(fds[0]);
+	out[n < 0 ? 0 : n] = '\0';
+}
+
+static void lines_to_the_journal_carry_their_priority(void **state)
+{
+	char out[2048];
+
+	(void)state;
+	capture_on_journal(true, out, sizeof(out));
+	assert_string_equal(out, "<4>domain 7 (web1): disk refused\n"
+				 "<3>cannot connect to xenstore\n");
+}
+
+static void lines_to_another_stderr_stay_plain(void **state)
+{
+	char out[2048];
+
+	(void)state;
+	capture_on_journal(false, out, sizeof(out));
+	assert_string_equal(out, "svirtd: warning: domain 7 (web1): disk refused\n"
+				 "svirtd: err: cannot connect to xenstore\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +183,8 @@ int main(void)
 		cmocka_unit_test(messages_below_the_level_are_dropped),
 		cmocka_unit_test(long_names_are_shortened_visibly),
 		cmocka_unit_test(level_names_parse),
+		cmocka_unit_test(lines_to_the_journal_carry_their_priority),
+		cmocka_unit_test(lines_to_another_stderr_stay_plain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
