@@ -51,3 +51,29 @@ int sv_flask_label_pair(const char *label, size_t len, struct sv_pair *pair,
 		*pair = p;
 	return 0;
 }
+
+int sv_flask_label_line(const char *out, size_t len, size_t *label_len,
+			struct sv_error *err)
+{
+	const char *nl;
+
+	if (len == 0)
+		return sv_fail(err, EINVAL, "svirt-flask-label printed nothing");
+	if (!(nl = memchr(out, '\n', len)))
+		return sv_fail(err, EINVAL, "svirt-flask-label's output has no "
+			       "newline (over %d bytes?)", SV_FLASK_LABEL_MAX);
+	if ((size_t)(nl - out) + 1 != len)
+		return sv_fail(err, EINVAL, "svirt-flask-label printed more "
+			       "than one line");
+	if (nl == out)
+		return sv_fail(err, EINVAL, "svirt-flask-label printed an "
+			       "empty label");
+	if ((size_t)(nl - out) > SV_FLASK_LABEL_MAX)
+		return sv_fail(err, EINVAL, "svirt-flask-label's label is over "
+			       "%d bytes", SV_FLASK_LABEL_MAX);
+	if (memchr(out, '\0', (size_t)(nl - out)))
+		return sv_fail(err, EINVAL, "svirt-flask-label's label holds a "
+			       "NUL byte");
+	*label_len = (size_t)(nl - out);
+	return 0;
+}

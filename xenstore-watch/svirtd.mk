@@ -31,16 +31,54 @@ install-svirtd: $(SVIRTD)
 		$(DESTDIR)$(SYSCONFDIR)/init.d/svirtd
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/svirtd
 
-# issue 17 item 3: svirtd with xenstore-watch/flask.c (libxl, which needs a
-# hypervisor) replaced by a stand-in reading Flask labels from files; the
-# rest of it is the real svirtd's objects.
+# issue 17 item 3: svirtd reads Flask labels through svirt-flask-label (libxc),
+# installed in LIBEXECDIR; only the helper's SELinux domain may use privcmd.
+FLASK_HELPER = $(BUILD)/svirt-flask-label
+$(BUILD)/xenstore-watch/flask.o: ALL_CFLAGS += \
+	-DSVD_FLASK_HELPER='"$(LIBEXECDIR)/svirt-flask-label"'
+# The path is compiled in: a build for another PREFIX (the emulated hosts'
+# `make install PREFIX=/usr`) recompiles flask.o, through this file.
+FLASK_HELPER_PATH_STAMP = $(BUILD)/xenstore-watch/flask-helper-path
+$(BUILD)/xenstore-watch/flask.o: $(FLASK_HELPER_PATH_STAMP)
+$(FLASK_HELPER_PATH_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(LIBEXECDIR)/svirt-flask-label' | cmp -s - $@ || \
+		echo '$(LIBEXECDIR)/svirt-flask-label' >$@
+.PHONY: FORCE
+FORCE:
+# xenctrl.h's Xen headers use anonymous unions: gnu11 for this one file.
+$(BUILD)/flask-label/svirt-flask-label.o: ALL_CFLAGS += -std=gnu11
+# Only the libraries it calls (libsvirt's domid parser pulls in no others).
+$(FLASK_HELPER): $(BUILD)/flask-label/svirt-flask-label.o $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIB_LIBS) \
+		$(call pc_libs,xencontrol)
+all: $(FLASK_HELPER)
+test-run: $(FLASK_HELPER)
+.PHONY: install-flask-label
+install: install-flask-label
+install-flask-label: $(FLASK_HELPER)
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(FLASK_HELPER) $(DESTDIR)$(LIBEXECDIR)/svirt-flask-label
+
+# svirtd's host tests: the same svirtd with flask.c pointed at a stand-in
+# helper (build/svirt-flask-label-double, reading labels from files; never
+# installed) and passing it SVIRTD_FLASK_LABELS.
 SVIRTD_FLASK_DOUBLE = $(BUILD)/svirtd-flask-double
+FLASK_HELPER_DOUBLE = $(BUILD)/svirt-flask-label-double
+$(BUILD)/tests/xenstored/svirtd-flask-double-flask.o: xenstore-watch/flask.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DSVD_FLASK_TEST_ENV \
+		-DSVD_FLASK_HELPER='"$(abspath $(FLASK_HELPER_DOUBLE))"' -c -o $@ $<
 $(SVIRTD_FLASK_DOUBLE): $(filter-out $(BUILD)/xenstore-watch/flask.o,$(SVIRTD_OBJS)) \
-		$(BUILD)/tests/xenstored/svirtd-flask-double.o $(LIBSVIRT)
+		$(BUILD)/tests/xenstored/svirtd-flask-double-flask.o $(LIBSVIRT)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(SVIRTD_LIBS)
+$(FLASK_HELPER_DOUBLE): $(BUILD)/tests/xenstored/svirt-flask-label-double.o $(LIBSVIRT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIB_LIBS)
 
-$(BUILD)/check/test_xenstored_svirtd_flask: | $(SVIRTD_FLASK_DOUBLE)
-test-run: $(SVIRTD_FLASK_DOUBLE)
+$(BUILD)/check/test_xenstored_svirtd_flask: | $(SVIRTD_FLASK_DOUBLE) $(FLASK_HELPER_DOUBLE)
+test-run: $(SVIRTD_FLASK_DOUBLE) $(FLASK_HELPER_DOUBLE)
 
--include $(wildcard $(SVIRTD_OBJS:.o=.d) $(BUILD)/tests/xenstored/svirtd-flask-double.d)
+-include $(wildcard $(SVIRTD_OBJS:.o=.d) $(BUILD)/tests/xenstored/svirtd-flask-double-flask.d)

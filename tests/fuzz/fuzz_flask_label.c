@@ -17,6 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *level;
 	char want[32];
 	bool has = true;
+	size_t ll = 0;
+
+	/* The helper's output framing: one line, the label's bytes before it. */
+	if (sv_flask_label_line(s, size, &ll, &err) == 0 &&
+	    (ll == 0 || ll > SV_FLASK_LABEL_MAX || ll + 1 != size ||
+	     s[ll] != '\n' || memchr(s, '\n', ll) || memchr(s, '\0', ll)))
+		abort();
+	err.msg[0] = '\0';
 
 	if (sv_flask_label_pair(s, size, &p, &has, &err) < 0) {
 		/* Outputs untouched, and a reason given. */

@@ -93,6 +93,43 @@ static void anything_but_one_level_with_none_or_two_is_refused(void **state)
 }
 
 /* The fuzz corpus: what the target accepts is a pair or no pair. */
+/* svirt-flask-label's output: exactly one line holding the label. */
+static void line_refused(const char *out, size_t len, const char *needle)
+{
+	struct sv_error err = { "" };
+	size_t n = 12345;
+
+	assert_int_equal(sv_flask_label_line(out, len, &n, &err), -EINVAL);
+	assert_int_equal(n, 12345);
+	if (!strstr(err.msg, needle))
+		fail_msg("%s: wanted \"%s\"", err.msg, needle);
+}
+
+static void helper_output_is_one_label_line(void **state)
+{
+	static char big[SV_FLASK_LABEL_MAX + 2];
+	struct sv_error err = { "" };
+	const char *ok = "system_u:system_r:domU_t:s0\n";
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(sv_flask_label_line(ok, strlen(ok), &n, &err), 0);
+	assert_int_equal(n, strlen(ok) - 1);
+	line_refused("", 0, "printed nothing");
+	line_refused("a:b:c:s0", 8, "no newline");
+	line_refused("a:b:c:s0\nx", 10, "more than one line");
+	line_refused("a:b:c:s0\n\n", 10, "more than one line");
+	line_refused("\n", 1, "empty label");
+	line_refused("a:b\0:c:s0\n", 10, "NUL");
+	memset(big, 'a', SV_FLASK_LABEL_MAX + 1);
+	big[SV_FLASK_LABEL_MAX + 1] = '\n';
+	line_refused(big, sizeof(big), "over 4096 bytes");
+	big[SV_FLASK_LABEL_MAX] = '\n';
+	assert_int_equal(sv_flask_label_line(big, SV_FLASK_LABEL_MAX + 1, &n,
+					     &err), 0);
+	assert_int_equal(n, SV_FLASK_LABEL_MAX);
+}
+
 static void replay(const char *path, const char *data, size_t len, void *arg)
 {
 	struct sv_pair p = { 0, 0 };
@@ -116,6 +153,7 @@ int main(void)
 		cmocka_unit_test(label_with_a_pair_gives_the_pair),
 		cmocka_unit_test(label_at_s0_alone_has_no_pair),
 		cmocka_unit_test(anything_but_one_level_with_none_or_two_is_refused),
+		cmocka_unit_test(helper_output_is_one_label_line),
 		cmocka_unit_test(corpus_replays),
 	};
 

@@ -203,6 +203,31 @@ static void malformed_flask_label_binds_nothing(void **state)
 	svirtd_stop(e);
 }
 
+/* svirt-flask-label fails for a domain (here the stand-in cannot read the
+ * label: a directory): Flask status unclear, so no pair, no relabel. */
+static void failed_helper_binds_nothing(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], path[PATH_MAX + 32], *st;
+
+	disk(e, "h.img", p, sizeof(p));
+	svirtd_start(e);
+	FMT(path, sizeof(path), "%s/flask/56", e->dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	guest_create(e, 56, &(struct disk){ p, "w" }, 1);
+	svirtd_sync(e);
+	st = svirt_node(e, 56, "state");
+	if (st) {
+		show_log(e);
+		fail_msg("domain 56 was bound though its label was not read: "
+			 "%s", st);
+	}
+	assert_true(log_has(e, "svirt-flask-label failed (exit status 1)"));
+	assert_label(p + 4, ORIG);
+	guest_destroy(e, 56);
+	svirtd_stop(e);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -212,6 +237,7 @@ int main(void)
 		T(label_without_a_pair_gets_one_from_the_allocator),
 		T(reservation_and_flask_pair_that_agree_are_one_guest),
 		T(malformed_flask_label_binds_nothing),
+		T(failed_helper_binds_nothing),
 #undef T
 	};
 

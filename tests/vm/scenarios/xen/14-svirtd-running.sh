@@ -34,3 +34,9 @@ check_eq "init started it" "$pids" "$(cat /run/svirtd.pid)"
 cats=$(sed -n 's/^categories[[:space:]]*=[[:space:]]*"c\([0-9]*\)\.c\([0-9]*\)".*/c\1..c\2/p' /etc/svirt/svirt.conf)
 check "svirtd uses the installed configuration's categories (${cats:-none set})" \
 	grep -q "ready: categories ${cats:-c1..c1023}," "$LOG"
+# issue 17 item 3: at startup svirtd asks svirt-flask-label (in its own domain, the only one of
+# svirt-xen's with privcmd) whether Xen runs Flask; this Xen does not, so no guest runs it again.
+helper=$(dirname "$(dirname "${want[0]}")")/libexec/svirt-xen/svirt-flask-label
+check_eq "svirt-flask-label is installed in its own type" svirt_flasklabel_exec_t \
+	"$(stat -c %C "$helper" | cut -d: -f3)"
+check "svirtd found Xen without Flask (svirt-flask-label at startup)" grep -q "Xen has no Flask" "$LOG"
