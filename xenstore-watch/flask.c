@@ -19,7 +19,8 @@
 /* The installed helper (make's LIBEXECDIR); svirtd's host tests build
  * another svirtd whose helper is a stand-in (tests/xenstored). */
 #ifndef SVD_FLASK_HELPER
-#error "SVD_FLASK_HELPER (the path of svirt-flask-label) is not defined"
+#include "svirt-libexec.h"
+#define SVD_FLASK_HELPER SV_LIBEXEC_DIR "/svirt-flask-label"
 #endif
 
 #define HELPER_TIMEOUT_MS 5000

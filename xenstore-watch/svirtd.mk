@@ -34,18 +34,8 @@ install-svirtd: $(SVIRTD)
 # issue 17 item 3: svirtd reads Flask labels through svirt-flask-label (libxc),
 # installed in LIBEXECDIR; only the helper's SELinux domain may use privcmd.
 FLASK_HELPER = $(BUILD)/svirt-flask-label
-$(BUILD)/xenstore-watch/flask.o: ALL_CFLAGS += \
-	-DSVD_FLASK_HELPER='"$(LIBEXECDIR)/svirt-flask-label"'
-# The path is compiled in: a build for another PREFIX (the emulated hosts'
-# `make install PREFIX=/usr`) recompiles flask.o, through this file.
-FLASK_HELPER_PATH_STAMP = $(BUILD)/xenstore-watch/flask-helper-path
-$(BUILD)/xenstore-watch/flask.o: $(FLASK_HELPER_PATH_STAMP)
-$(FLASK_HELPER_PATH_STAMP): FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(LIBEXECDIR)/svirt-flask-label' | cmp -s - $@ || \
-		echo '$(LIBEXECDIR)/svirt-flask-label' >$@
-.PHONY: FORCE
-FORCE:
+# Its path is SV_LIBEXEC_DIR's (build/gen/svirt-libexec.h, rewritten when
+# LIBEXECDIR changes, so flask.o is rebuilt for another PREFIX).
 # xenctrl.h's Xen headers use anonymous unions: gnu11 for this one file.
 $(BUILD)/flask-label/svirt-flask-label.o: ALL_CFLAGS += -std=gnu11
 # Only the libraries it calls (libsvirt's domid parser pulls in no others).
