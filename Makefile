@@ -228,6 +228,35 @@ install: all
 	install -m 0644 contrib/svirt.conf $(DESTDIR)$(DOCDIR)/svirt.conf.example
 	test -e $(DESTDIR)$(SYSCONFDIR)/svirt/svirt.conf || \
 		install -m 0644 contrib/svirt.conf $(DESTDIR)$(SYSCONFDIR)/svirt/svirt.conf
+	install -m 0644 docs/control.md $(DESTDIR)$(DOCDIR)/control.md
+	install -d $(DESTDIR)$(DATADIR)/man/man5
+	install -m 0644 docs/svirt.conf.5 $(DESTDIR)$(DATADIR)/man/man5/svirt.conf.5
+
+# The compiled dom0 module and its MCS constraints, where a distribution's
+# policy packages keep theirs (semodule -i loads them; debian/ does so).
+SELINUXDIR ?= $(DATADIR)/selinux/$(POLICY_TYPE)
+.PHONY: install-policy install-flask
+install-policy: $(POLICY_PP) $(POLICY_CIL)
+	install -d $(DESTDIR)$(SELINUXDIR)
+	install -m 0644 $(POLICY_PP) $(POLICY_CIL) $(DESTDIR)$(SELINUXDIR)/
+
+# The hypervisor's Flask policy; the boot loader loads it as a multiboot
+# module (README "Flask"), so it is installed as data, not in /boot.
+FLASKDIR ?= $(DATADIR)/svirt-xen/flask
+install-flask: $(FLASK_POLICY)
+	install -d $(DESTDIR)$(FLASKDIR)
+	install -m 0644 $(FLASK_POLICY) $(DESTDIR)$(FLASKDIR)/xenpolicy
+
+# The Debian packages (debian/) of the committed tree, built by dpkg-buildpackage
+# in a private clone, into build/deb/; then what they hold, their maintainer
+# scripts and lintian are checked (tests/pkg/test-pkg). DEB_BUILD_OPTIONS=nocheck
+# leaves make check out of the package build.
+DEB_OUT ?= build/deb
+.PHONY: deb
+deb:
+	@scripts/install-deps --packaging
+	@scripts/build-deb $(DEB_OUT)
+	@tests/pkg/test-pkg $(DEB_OUT)
 
 clean:
 	rm -rf build

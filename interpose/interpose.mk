@@ -68,5 +68,7 @@ install-interpose: $(INTERPOSE) $(SVIRT_DIVERT)
 	install -d $(DESTDIR)$(DATADIR)/man/man8
 	install -m 0644 interpose/svirt-interpose.8 \
 		$(DESTDIR)$(DATADIR)/man/man8/svirt-interpose.8
+	echo '.so man8/svirt-interpose.8' > $(DESTDIR)$(DATADIR)/man/man8/svirt-divert.8
+	chmod 0644 $(DESTDIR)$(DATADIR)/man/man8/svirt-divert.8
 
 -include $(wildcard $(INTERPOSE_OBJS:.o=.d))

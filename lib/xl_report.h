@@ -53,7 +53,7 @@ int sv_xl_report_add_outside(struct sv_xl_report *r, struct xs_handle *xs);
 /* Sorts rows by domid, reservations last (by uuid). */
 void sv_xl_report_sort(struct sv_xl_report *r);
 
-/* `svirt-xl list --json`: one JSON object, see svirt-xl(1).  Bytes outside
+/* `svirt-xl list --json`: one JSON object, see svirt-xl(8).  Bytes outside
  * printable ASCII in names and paths are written as \u00XX escapes. */
 void sv_xl_report_json(FILE *f, const struct sv_xl_report *r);
 /* The members of d's object in list's JSON, from "domid" to

@@ -87,7 +87,7 @@ bool sv_xl_cmdline_serves(const char *argv, size_t len, int domid);
  * cannot be read at all. */
 int sv_xl_show_scan_dms(struct sv_xl_show *s, const char *procdir);
 
-/* `svirt-xl show` as text, and as one JSON object (see svirt-xl(1)).
+/* `svirt-xl show` as text, and as one JSON object (see svirt-xl(8)).
  * Untrusted strings (names, paths, process names) are quoted or escaped. */
 void sv_xl_show_text(FILE *f, const struct sv_xl_show *s);
 void sv_xl_show_json(FILE *f, const struct sv_xl_show *s);

@@ -46,7 +46,7 @@ static int usage(FILE *f, int rc)
 		"       svirt-xl [-c CONF] verify\n"
 		"       svirt-xl -V|--version\n"
 		"       svirt-xl -h|--help\n"
-		"CONF is %s unless given. See svirt-xl(1).\n", SV_XL_CONF);
+		"CONF is %s unless given. See svirt-xl(8).\n", SV_XL_CONF);
 	return rc;
 }
 

@@ -15,9 +15,9 @@ test-run: $(SVIRT_XL)
 .PHONY: install-svirt-xl
 install: install-svirt-xl
 install-svirt-xl: $(SVIRT_XL)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/man/man1
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/man/man8
 	install -m 0755 $(SVIRT_XL) $(DESTDIR)$(SBINDIR)/svirt-xl
 	install -m 0644 contrib/xl.conf $(DESTDIR)$(DOCDIR)/xl.conf.example
-	install -m 0644 docs/svirt-xl.1 $(DESTDIR)$(DATADIR)/man/man1/svirt-xl.1
+	install -m 0644 docs/svirt-xl.8 $(DESTDIR)$(DATADIR)/man/man8/svirt-xl.8
 
 -include $(wildcard $(SVIRT_XL_OBJS:.o=.d))
