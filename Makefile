@@ -59,15 +59,34 @@ SV_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-MMD -MP -Ilib -I$(BUILD)/gen
 SV_LDFLAGS = -pie -Wl,-z,relro,-z,now
 
+# Cross builds (README "Cross-building and OpenEmbedded"): SYSROOT=DIR names the
+# target's root (its headers, libraries and .pc files).  The compiler and the
+# linker get --sysroot=DIR, and pkg-config reads the target's .pc files only,
+# their -I/-L under DIR (PKG_CONFIG_SYSROOT_DIR, PKG_CONFIG_LIBDIR; the
+# multiarch directory is the compiler's), never the build machine's.  Empty:
+# CC and pkg-config are used as they are, which is what OpenEmbedded wants (its
+# CC carries --sysroot and its pkgconfig class sets both variables).
+SYSROOT ?=
+ifneq ($(SYSROOT),)
+SYSROOT_FLAGS = --sysroot=$(SYSROOT)
+SYSROOT_MULTIARCH := $(shell $(CC) -print-multiarch)
+SYSROOT_PC_DIRS = $(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH)/pkgconfig:$(SYSROOT)/usr/lib/pkgconfig:$(SYSROOT)/usr/share/pkgconfig
+PKG_CONFIG_CMD = PKG_CONFIG_SYSROOT_DIR='$(SYSROOT)' PKG_CONFIG_LIBDIR='$(SYSROOT_PC_DIRS)' $(PKG_CONFIG)
+else
+SYSROOT_FLAGS =
+PKG_CONFIG_CMD = $(PKG_CONFIG)
+endif
+
 # pkg-config is asked lazily (recursive variables), so a first `make check`
 # can install the packages before anything needs them.
 PKGS_LIB = libselinux xlutil xenlight xenstore blkid libnl-genl-3.0 libnftables
 PKGS_TEST = cmocka
-pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
-pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
+pc_cflags = $(shell $(PKG_CONFIG_CMD) --cflags $(1))
+pc_libs = $(shell $(PKG_CONFIG_CMD) --libs $(1))
 
-ALL_CFLAGS = $(SV_CFLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) $(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SV_LDFLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
+ALL_CFLAGS = $(SV_CFLAGS) $(SYSROOT_FLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) \
+	$(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SV_LDFLAGS) $(SYSROOT_FLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
 LIB_LIBS = $(call pc_libs,$(PKGS_LIB)) -lm
 
 # Made before any object (see the %.o rule).
@@ -242,3 +261,4 @@ include interpose/interpose.mk
 include xl-plugin/svirt-xl.mk
 include xl-plugin/vif.mk
 include tests/vm/nettool.mk
+include tests/cross/cross.mk

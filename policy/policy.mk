@@ -25,7 +25,7 @@ POLICY_TEST_CFLAGS = $(or $(ALL_CFLAGS),-std=c11 -D_GNU_SOURCE -Wall -Wextra -We
 POLICY_TEST_LDFLAGS = $(or $(ALL_LDFLAGS),$(LDFLAGS))
 # The static libsepol: CONSTRAINED rows read struct policydb (its constraints
 # and rules), which the shared library keeps to itself.
-POLICY_TEST_LIBS = -l:libsepol.a $(shell $(or $(PKG_CONFIG),pkg-config) --libs cmocka)
+POLICY_TEST_LIBS = -l:libsepol.a $(shell $(or $(PKG_CONFIG_CMD),pkg-config) --libs cmocka)
 
 .PHONY: policy policy-tests policy-check policy-clean
 
@@ -73,7 +73,7 @@ $(POLICY_BIN): $(POLICY_PP) $(POLICY_CIL) $(wildcard $(POLICY_HOST_STORE)/active
 
 $(POLICY_TEST_OBJ): tests/policy/test_policy_decisions.c
 	@mkdir -p $(dir $@)
-	$(CC) $(POLICY_TEST_CFLAGS) $(shell $(or $(PKG_CONFIG),pkg-config) --cflags libsepol cmocka) \
+	$(CC) $(POLICY_TEST_CFLAGS) $(shell $(or $(PKG_CONFIG_CMD),pkg-config) --cflags libsepol cmocka) \
 		-c -o $@ $<
 
 # Order-only: whoever builds the tests gets an up-to-date policy to run them on,
