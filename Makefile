@@ -66,14 +66,24 @@ SV_LDFLAGS = -pie -Wl,-z,relro,-z,now
 # multiarch directory is the compiler's), never the build machine's.  Empty:
 # CC and pkg-config are used as they are, which is what OpenEmbedded wants (its
 # CC carries --sysroot and its pkgconfig class sets both variables).
+#
+# A cross compiler with a C library of its own (Debian's gcc-TRIPLET with
+# libc6-dev-ARCH-cross in /usr/TRIPLET) searches that before the sysroot; so
+# the headers are the compiler's own then the sysroot's only (-nostdinc,
+# -isystem), and the start files and libraries the sysroot's first (-B, -L).
 SYSROOT ?=
 ifneq ($(SYSROOT),)
-SYSROOT_FLAGS = --sysroot=$(SYSROOT)
 SYSROOT_MULTIARCH := $(shell $(CC) -print-multiarch)
+SYSROOT_LIBDIRS = $(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH) $(SYSROOT)/lib/$(SYSROOT_MULTIARCH)
+SYSROOT_CFLAGS = --sysroot=$(SYSROOT) -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-isystem $(SYSROOT)/usr/include/$(SYSROOT_MULTIARCH) -isystem $(SYSROOT)/usr/include
+SYSROOT_LDFLAGS = --sysroot=$(SYSROOT) -B$(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH)/ \
+	$(addprefix -L,$(SYSROOT_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(SYSROOT_LIBDIRS))
 SYSROOT_PC_DIRS = $(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH)/pkgconfig:$(SYSROOT)/usr/lib/pkgconfig:$(SYSROOT)/usr/share/pkgconfig
 PKG_CONFIG_CMD = PKG_CONFIG_SYSROOT_DIR='$(SYSROOT)' PKG_CONFIG_LIBDIR='$(SYSROOT_PC_DIRS)' $(PKG_CONFIG)
 else
-SYSROOT_FLAGS =
+SYSROOT_CFLAGS =
+SYSROOT_LDFLAGS =
 PKG_CONFIG_CMD = $(PKG_CONFIG)
 endif
 
@@ -84,9 +94,9 @@ PKGS_TEST = cmocka
 pc_cflags = $(shell $(PKG_CONFIG_CMD) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG_CMD) --libs $(1))
 
-ALL_CFLAGS = $(SV_CFLAGS) $(SYSROOT_FLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) \
+ALL_CFLAGS = $(SV_CFLAGS) $(SYSROOT_CFLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) \
 	$(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SV_LDFLAGS) $(SYSROOT_FLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SV_LDFLAGS) $(SYSROOT_LDFLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
 LIB_LIBS = $(call pc_libs,$(PKGS_LIB)) -lm
 
 # Made before any object (see the %.o rule).

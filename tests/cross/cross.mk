@@ -1,5 +1,5 @@
-# tests/cross/cross.mk: `make cross-check ARCH=arm64` builds every binary of `make all`
-# for the Debian architecture ARCH as an OpenEmbedded build does (the cross compiler,
+# tests/cross/cross.mk: `make cross-check ARCH=arm64` builds every binary (make all's and
+# the test programs', CROSS_TARGETS) for the Debian architecture ARCH as an OpenEmbedded build does (the cross compiler,
 # --sysroot, pkg-config reading the target's .pc files), into build/<cpu>/ (build/aarch64),
 # then checks with `file` that each is for ARCH; included by the top-level Makefile.
 #
@@ -11,7 +11,7 @@ ARCH ?=
 CROSS_OUT = build/cross
 # The target's libraries the binaries link (the -dev packages of scripts/install-deps).
 CROSS_PKGS = libc6-dev libxen-dev libselinux1-dev libsepol-dev libpcre2-dev libblkid-dev \
-	libnl-3-dev libnl-genl-3-dev libnftables-dev libaudit-dev
+	libnl-3-dev libnl-genl-3-dev libnftables-dev libaudit-dev libcmocka-dev
 CROSS_GNU_TYPE = $(shell dpkg-architecture -a$(ARCH) -qDEB_HOST_GNU_TYPE 2>/dev/null)
 CROSS_CPU = $(shell dpkg-architecture -a$(ARCH) -qDEB_HOST_GNU_CPU 2>/dev/null)
 CROSS_BUILD = build/$(CROSS_CPU)
@@ -30,5 +30,13 @@ cross-run:
 	@sysroot=$$(tests/cross/sysroot $(ARCH) $(CROSS_OUT) $(CROSS_PKGS)) && \
 	echo "cross-check: $(ARCH) ($(CROSS_GNU_TYPE)) into $(CROSS_BUILD), sysroot $$sysroot" && \
 	$(MAKE) --no-print-directory SANITIZE= BUILD=$(CROSS_BUILD) SYSROOT=$$sysroot \
-		CC=$(CROSS_GNU_TYPE)-gcc AR=$(CROSS_GNU_TYPE)-ar all
-	@CROSS_DIR=$(CROSS_BUILD) CROSS_ARCH=$(ARCH) tests/run-tests tests/cross/test-cross-binaries
+		CC=$(CROSS_GNU_TYPE)-gcc AR=$(CROSS_GNU_TYPE)-ar cross-binaries && \
+	CROSS_DIR=$(CROSS_BUILD) CROSS_ARCH=$(ARCH) CROSS_SYSROOT=$$sysroot \
+		CROSS_CC=$(CROSS_GNU_TYPE)-gcc tests/run-tests tests/cross/test-cross-binaries
+
+# What the cross build makes: make all, and the test programs make check runs on
+# the host (what an OpenEmbedded ptest package would carry), apart from the
+# policy decision tests, which read the policy built on the build machine.
+CROSS_TARGETS = all $(UNIT_BINS) $(FUZZ_BINS) $(BENCH_BINS) $(SELFTEST_FAKE)
+.PHONY: cross-binaries
+cross-binaries: $(CROSS_TARGETS)
