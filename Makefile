@@ -49,7 +49,8 @@ CFLAGS ?= -O2 -g
 # _FORTIFY_SOURCE=2 unless the caller's flags choose a level (dpkg-buildflags
 # puts one in CPPFLAGS, Fedora's in CFLAGS as -Wp,-D...): a second, different
 # definition is an error under -Werror.  The -U drops a compiler's built-in one.
-USER_FORTIFY = $(filter -D_FORTIFY_SOURCE% -Wp$(comma)-D_FORTIFY_SOURCE%,$(CPPFLAGS) $(CFLAGS))
+# OpenEmbedded puts its level in CC itself (SECURITY_CFLAGS in TARGET_CC_ARCH).
+USER_FORTIFY = $(filter -D_FORTIFY_SOURCE% -Wp$(comma)-D_FORTIFY_SOURCE%,$(CC) $(CPPFLAGS) $(CFLAGS))
 comma := ,
 SV_FORTIFY = $(if $(USER_FORTIFY),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
 # Always on, whatever the caller's CFLAGS: the project's language and hardening.

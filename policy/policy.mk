@@ -8,6 +8,10 @@ POLICY_OUT ?= build/policy
 # The distribution's refpolicy: its devel Makefile and the store it installed.
 POLICY_TYPE ?= default
 POLICY_DEVEL_MK ?= /usr/share/selinux/devel/Makefile
+# More variables for the devel Makefile, which runs with no MAKEFLAGS of ours: a
+# cross build's (OpenEmbedded: HEADERDIR=<the sysroot's refpolicy headers>
+# BINDIR=<native checkmodule's directory> SBINDIR=..., contrib/openembedded).
+POLICY_DEVEL_ARGS ?=
 POLICY_HOST_STORE ?= /var/lib/selinux/$(POLICY_TYPE)
 SEMODULE ?= semodule
 
@@ -44,7 +48,7 @@ $(POLICY_PP): $(POLICY_MODULE_SRCS)
 	@mkdir -p $(POLICY_OUT)/src
 	cp $(POLICY_MODULE_SRCS) $(POLICY_OUT)/src/
 	MAKEFLAGS= $(MAKE) --no-print-directory -C $(POLICY_OUT)/src -f $(POLICY_DEVEL_MK) \
-		NAME=$(POLICY_TYPE) svirt_xen.pp
+		NAME=$(POLICY_TYPE) $(POLICY_DEVEL_ARGS) svirt_xen.pp
 	cp $(POLICY_OUT)/src/svirt_xen.pp $@
 
 $(POLICY_CIL): $(POLICY_CIL_SRC)
