@@ -76,7 +76,8 @@ SYSROOT ?=
 ifneq ($(SYSROOT),)
 SYSROOT_MULTIARCH := $(shell $(CC) -print-multiarch)
 SYSROOT_LIBDIRS = $(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH) $(SYSROOT)/lib/$(SYSROOT_MULTIARCH)
-SYSROOT_CFLAGS = --sysroot=$(SYSROOT) -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+SYSROOT_CC_INCLUDE := $(shell $(CC) -print-file-name=include)
+SYSROOT_CFLAGS = --sysroot=$(SYSROOT) -nostdinc -isystem $(SYSROOT_CC_INCLUDE) \
 	-isystem $(SYSROOT)/usr/include/$(SYSROOT_MULTIARCH) -isystem $(SYSROOT)/usr/include
 SYSROOT_LDFLAGS = --sysroot=$(SYSROOT) -B$(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH)/ \
 	$(addprefix -L,$(SYSROOT_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(SYSROOT_LIBDIRS))
