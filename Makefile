@@ -49,7 +49,8 @@ CFLAGS ?= -O2 -g
 # _FORTIFY_SOURCE=2 unless the caller's flags choose a level (dpkg-buildflags
 # puts one in CPPFLAGS, Fedora's in CFLAGS as -Wp,-D...): a second, different
 # definition is an error under -Werror.  The -U drops a compiler's built-in one.
-USER_FORTIFY = $(filter -D_FORTIFY_SOURCE% -Wp$(comma)-D_FORTIFY_SOURCE%,$(CPPFLAGS) $(CFLAGS))
+# OpenEmbedded puts its level in CC itself (SECURITY_CFLAGS in TARGET_CC_ARCH).
+USER_FORTIFY = $(filter -D_FORTIFY_SOURCE% -Wp$(comma)-D_FORTIFY_SOURCE%,$(CC) $(CPPFLAGS) $(CFLAGS))
 comma := ,
 SV_FORTIFY = $(if $(USER_FORTIFY),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
 # Always on, whatever the caller's CFLAGS: the project's language and hardening.
@@ -59,15 +60,45 @@ SV_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-MMD -MP -Ilib -I$(BUILD)/gen
 SV_LDFLAGS = -pie -Wl,-z,relro,-z,now
 
+# Cross builds (README "Cross-building and OpenEmbedded"): SYSROOT=DIR names the
+# target's root (its headers, libraries and .pc files).  The compiler and the
+# linker get --sysroot=DIR, and pkg-config reads the target's .pc files only,
+# their -I/-L under DIR (PKG_CONFIG_SYSROOT_DIR, PKG_CONFIG_LIBDIR; the
+# multiarch directory is the compiler's), never the build machine's.  Empty:
+# CC and pkg-config are used as they are, which is what OpenEmbedded wants (its
+# CC carries --sysroot and its pkgconfig class sets both variables).
+#
+# A cross compiler with a C library of its own (Debian's gcc-TRIPLET with
+# libc6-dev-ARCH-cross in /usr/TRIPLET) searches that before the sysroot; so
+# the headers are the compiler's own then the sysroot's only (-nostdinc,
+# -isystem), and the start files and libraries the sysroot's first (-B, -L).
+SYSROOT ?=
+ifneq ($(SYSROOT),)
+SYSROOT_MULTIARCH := $(shell $(CC) -print-multiarch)
+SYSROOT_LIBDIRS = $(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH) $(SYSROOT)/lib/$(SYSROOT_MULTIARCH)
+SYSROOT_CC_INCLUDE := $(shell $(CC) -print-file-name=include)
+SYSROOT_CFLAGS = --sysroot=$(SYSROOT) -nostdinc -isystem $(SYSROOT_CC_INCLUDE) \
+	-isystem $(SYSROOT)/usr/include/$(SYSROOT_MULTIARCH) -isystem $(SYSROOT)/usr/include
+SYSROOT_LDFLAGS = --sysroot=$(SYSROOT) -B$(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH)/ \
+	$(addprefix -L,$(SYSROOT_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(SYSROOT_LIBDIRS))
+SYSROOT_PC_DIRS = $(SYSROOT)/usr/lib/$(SYSROOT_MULTIARCH)/pkgconfig:$(SYSROOT)/usr/lib/pkgconfig:$(SYSROOT)/usr/share/pkgconfig
+PKG_CONFIG_CMD = PKG_CONFIG_SYSROOT_DIR='$(SYSROOT)' PKG_CONFIG_LIBDIR='$(SYSROOT_PC_DIRS)' $(PKG_CONFIG)
+else
+SYSROOT_CFLAGS =
+SYSROOT_LDFLAGS =
+PKG_CONFIG_CMD = $(PKG_CONFIG)
+endif
+
 # pkg-config is asked lazily (recursive variables), so a first `make check`
 # can install the packages before anything needs them.
 PKGS_LIB = libselinux xlutil xenlight xenstore blkid libnl-genl-3.0 libnftables
 PKGS_TEST = cmocka
-pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
-pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
+pc_cflags = $(shell $(PKG_CONFIG_CMD) --cflags $(1))
+pc_libs = $(shell $(PKG_CONFIG_CMD) --libs $(1))
 
-ALL_CFLAGS = $(SV_CFLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) $(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SV_LDFLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
+ALL_CFLAGS = $(SV_CFLAGS) $(SYSROOT_CFLAGS) $(OPT_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) \
+	$(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SV_LDFLAGS) $(SYSROOT_LDFLAGS) $(OPT_LDFLAGS) $(LDFLAGS)
 LIB_LIBS = $(call pc_libs,$(PKGS_LIB)) -lm
 
 # Made before any object (see the %.o rule).
@@ -271,3 +302,4 @@ include interpose/interpose.mk
 include xl-plugin/svirt-xl.mk
 include xl-plugin/vif.mk
 include tests/vm/nettool.mk
+include tests/cross/cross.mk

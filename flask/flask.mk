@@ -98,7 +98,7 @@ FLASK_TEST_DEFS = -DDEFAULT_POLICY='"$(FLASK_POLICY)"' -DDEFAULT_TABLE='"$(FLASK
 $(FLASK_TEST_OBJ): tests/policy/test_policy_decisions.c flask/flask.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(POLICY_TEST_CFLAGS) $(FLASK_TEST_DEFS) \
-		$(shell $(or $(PKG_CONFIG),pkg-config) --cflags libsepol cmocka) -c -o $@ $<
+		$(shell $(or $(PKG_CONFIG_CMD),pkg-config) --cflags libsepol cmocka) -c -o $@ $<
 
 $(FLASK_DECISION_TESTS): $(FLASK_TEST_OBJ) | $(FLASK_POLICY)
 	@mkdir -p $(dir $@)
@@ -112,7 +112,7 @@ FLASK_CONS_DEFS = -DDEFAULT_POLICY='"$(FLASK_PROBE)"' -DDEFAULT_TABLE='"$(FLASK_
 $(FLASK_CONS_OBJ): tests/policy/test_policy_decisions.c flask/flask.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(POLICY_TEST_CFLAGS) $(FLASK_CONS_DEFS) \
-		$(shell $(or $(PKG_CONFIG),pkg-config) --cflags libsepol cmocka) -c -o $@ $<
+		$(shell $(or $(PKG_CONFIG_CMD),pkg-config) --cflags libsepol cmocka) -c -o $@ $<
 
 $(FLASK_CONS_TESTS): $(FLASK_CONS_OBJ) | $(FLASK_PROBE) $(FLASK_CONS_TABLE)
 	@mkdir -p $(dir $@)

@@ -19,7 +19,7 @@ INTERPOSE_OBJS = $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
 INTERPOSE_STATIC ?= $(if $(filter 1,$(SANITIZE)),0,1)
 ifeq ($(INTERPOSE_STATIC),1)
 INTERPOSE_LDFLAGS = $(filter-out -pie,$(ALL_LDFLAGS)) -static-pie
-INTERPOSE_LIBS = $(shell $(PKG_CONFIG) --static --libs libselinux)
+INTERPOSE_LIBS = $(shell $(PKG_CONFIG_CMD) --static --libs libselinux)
 else
 INTERPOSE_LDFLAGS = $(ALL_LDFLAGS)
 INTERPOSE_LIBS = -Wl,--as-needed $(call pc_libs,libselinux)

@@ -8,6 +8,10 @@ POLICY_OUT ?= build/policy
 # The distribution's refpolicy: its devel Makefile and the store it installed.
 POLICY_TYPE ?= default
 POLICY_DEVEL_MK ?= /usr/share/selinux/devel/Makefile
+# More variables for the devel Makefile, which runs with no MAKEFLAGS of ours: a
+# cross build's (OpenEmbedded: HEADERDIR=<the sysroot's refpolicy headers>
+# BINDIR=<native checkmodule's directory> SBINDIR=..., contrib/openembedded).
+POLICY_DEVEL_ARGS ?=
 POLICY_HOST_STORE ?= /var/lib/selinux/$(POLICY_TYPE)
 SEMODULE ?= semodule
 
@@ -25,7 +29,7 @@ POLICY_TEST_CFLAGS = $(or $(ALL_CFLAGS),-std=c11 -D_GNU_SOURCE -Wall -Wextra -We
 POLICY_TEST_LDFLAGS = $(or $(ALL_LDFLAGS),$(LDFLAGS))
 # The static libsepol: CONSTRAINED rows read struct policydb (its constraints
 # and rules), which the shared library keeps to itself.
-POLICY_TEST_LIBS = -l:libsepol.a $(shell $(or $(PKG_CONFIG),pkg-config) --libs cmocka)
+POLICY_TEST_LIBS = -l:libsepol.a $(shell $(or $(PKG_CONFIG_CMD),pkg-config) --libs cmocka)
 
 .PHONY: policy policy-tests policy-check policy-clean
 
@@ -44,7 +48,7 @@ $(POLICY_PP): $(POLICY_MODULE_SRCS)
 	@mkdir -p $(POLICY_OUT)/src
 	cp $(POLICY_MODULE_SRCS) $(POLICY_OUT)/src/
 	MAKEFLAGS= $(MAKE) --no-print-directory -C $(POLICY_OUT)/src -f $(POLICY_DEVEL_MK) \
-		NAME=$(POLICY_TYPE) svirt_xen.pp
+		NAME=$(POLICY_TYPE) $(POLICY_DEVEL_ARGS) svirt_xen.pp
 	cp $(POLICY_OUT)/src/svirt_xen.pp $@
 
 $(POLICY_CIL): $(POLICY_CIL_SRC)
@@ -73,7 +77,7 @@ $(POLICY_BIN): $(POLICY_PP) $(POLICY_CIL) $(wildcard $(POLICY_HOST_STORE)/active
 
 $(POLICY_TEST_OBJ): tests/policy/test_policy_decisions.c
 	@mkdir -p $(dir $@)
-	$(CC) $(POLICY_TEST_CFLAGS) $(shell $(or $(PKG_CONFIG),pkg-config) --cflags libsepol cmocka) \
+	$(CC) $(POLICY_TEST_CFLAGS) $(shell $(or $(PKG_CONFIG_CMD),pkg-config) --cflags libsepol cmocka) \
 		-c -o $@ $<
 
 # Order-only: whoever builds the tests gets an up-to-date policy to run them on,
