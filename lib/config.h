@@ -141,6 +141,11 @@ bool sv_config_guest_disk(const struct sv_config *c, enum sv_guest_opt kind,
  * hand to another guest. */
 bool sv_config_pair_static(const struct sv_config *c, struct sv_pair p);
 
+/* A static label's value, "cA,cB" or a full label at one level with
+ * exactly two categories (neither c0): its pair, or why not (syntax only:
+ * the type and the range are the caller's to check). */
+const char *sv_guest_seclabel_parse(const char *v, struct sv_pair *pair);
+
 /* "built-in", "config", "policy file". */
 const char *sv_base_origin_name(enum sv_base_origin o);
 /* The base of one kind, e.g. for logging where each came from. */

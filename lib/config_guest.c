@@ -11,6 +11,8 @@
 
 #define GUEST_NAME_MAX 64	/* libxl's limit on a domain's name */
 
+static const char *seclabel_problem(const char *v, struct sv_guest_entry *e);
+
 static enum sv_guest_opt kind_of(enum sv_cfg_key k)
 {
 	switch (k) {
@@ -67,6 +69,16 @@ static const char *guest_problem(const char *g, size_t n)
 
 /* A value: a pair "cA,cB", or a full label whose pair is taken here and
  * the rest checked against the bases later.  Syntax only. */
+const char *sv_guest_seclabel_parse(const char *v, struct sv_pair *pair)
+{
+	struct sv_guest_entry e = { .kind = SV_GOPT_SECLABEL };
+	const char *why = seclabel_problem(v, &e);
+
+	if (!why)
+		*pair = e.pair;
+	return why;
+}
+
 static const char *seclabel_problem(const char *v, struct sv_guest_entry *e)
 {
 	struct sv_context ctx;

@@ -235,11 +235,15 @@ static int create(struct sv_domains *t, int domid, const char *uuid,
 	return 0;
 }
 
+static const struct sv_domain *holder_of(const struct sv_domains *t,
+					 struct sv_pair p);
+
 int sv_domains_reserve(struct sv_domains *t, const char *uuid,
 		       const struct sv_pair *want, struct sv_domain **out,
 		       struct sv_error *err)
 {
 	struct sv_domain *d = sv_domains_by_uuid(t, uuid);
+	const struct sv_domain *h;
 
 	if (d && d->domid != SV_DOMID_NONE)
 		return sv_fail(err, EEXIST, "%s is domain %d already", uuid,
@@ -247,6 +251,10 @@ int sv_domains_reserve(struct sv_domains *t, const char *uuid,
 	if (d)
 		return sv_fail(err, EEXIST, "%s holds a reservation (c%u,c%u) "
 			       "already", uuid, d->pair.a, d->pair.b);
+	if (want && (h = holder_of(t, *want)) && h->domid != SV_DOMID_NONE)
+		return sv_fail(err, EEXIST, "pair c%u,c%u is held by domain %d "
+			       "(%s, uuid %s)", want->a, want->b, h->domid,
+			       h->name, h->uuid);
 	return create(t, SV_DOMID_NONE, uuid, "", want, out, err);
 }
 
