@@ -13,6 +13,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "sys.h"
+
 #define SELINUX_MAGIC 0xf97cff8cu
 #define SELINUX_CONFIG "/etc/selinux/config"
 
@@ -145,8 +147,16 @@ int setexeccon_raw(const char *context)
 {
 	size_t len = context ? strlen(context) + 1 : 0;
 	int fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC), e;
+	char task[64];
 	ssize_t n;
 
+	/* A kernel before 3.17 has no thread-self: the task's own entry, as
+	 * libselinux falls back to. */
+	if (fd < 0 && errno == ENOENT) {
+		snprintf(task, sizeof(task), "/proc/self/task/%ld/attr/exec",
+			 svrt_sys(SYS_gettid, 0, 0, 0));
+		fd = open(task, O_WRONLY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -1;
 	do
