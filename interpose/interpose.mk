@@ -10,22 +10,63 @@ INTERPOSE_OBJS = $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
 # the rest into every qemu start for nothing.
 #
 # Linked static-pie (issue 15): every qemu start execs it, and on a virtual
-# machine most of an exec's cost is page faults; the dynamic loader mapping
-# and relocating libselinux, libpcre2-8 and libc took about half of them.
-# Still position independent, RELRO with BIND_NOW, and the objects keep
-# -fstack-protector-strong and _FORTIFY_SOURCE (tests/unit/test_interpose.c
-# checks the ELF).  INTERPOSE_STATIC=0 links it as the rest (a toolchain
-# without static libc); SANITIZE=1 does too (ASan has no static runtime).
+# machine most of an exec's cost is page faults.  By default it has no C
+# library at all (INTERPOSE_LIBC=none): glibc's own start-up (TLS, IRELATIVE
+# relocations, tunables, stdio) and libselinux's constructor cost a static
+# build more than the interposer's work.  interpose/rt is the little it
+# needs in their place: the entry point (it applies its own relocations and
+# makes RELRO read-only), the system calls, printf's formatting, strerror's
+# texts (from the build host's glibc), a fixed arena for malloc, and
+# libselinux's is_selinux_enabled, security_getenforce and setexeccon_raw
+# as libselinux does them.  The interposer's own objects and libsvirt's are
+# compiled as everywhere else (and tested so: tests/unit, tests/fuzz), with
+# the stack protector and _FORTIFY_SOURCE, whose checks rt provides.
+# x86_64 and aarch64 only.
+#
+# INTERPOSE_LIBC=glibc links glibc and libselinux instead: static-pie, or
+# dynamically with INTERPOSE_STATIC=0 (a toolchain without static libc).
+# SANITIZE=1 takes glibc and links dynamically (ASan has no static runtime).
+# Either way still position independent, RELRO with BIND_NOW, stack
+# protector, FORTIFY (tests/unit/test_interpose.c checks the ELF).
+INTERPOSE_ARCH_OK = $(filter x86_64% aarch64%,$(shell $(CC) -dumpmachine))
+INTERPOSE_LIBC ?= $(if $(filter 1,$(SANITIZE)),glibc,$(if $(INTERPOSE_ARCH_OK),none,glibc))
 INTERPOSE_STATIC ?= $(if $(filter 1,$(SANITIZE)),0,1)
-ifeq ($(INTERPOSE_STATIC),1)
+# malloc.o last: its 4 MB arena then ends the bss, and the few variables of
+# the others share the page of .data (a page fault less per start).
+RT_SRCS = $(filter-out %/gen-errtext.c %/malloc.c,$(wildcard interpose/rt/*.c)) \
+	interpose/rt/malloc.c
+RT_OBJS = $(RT_SRCS:%.c=$(BUILD)/%.o)
+ifeq ($(INTERPOSE_LIBC),none)
+INTERPOSE_RT = $(RT_OBJS)
+INTERPOSE_LDFLAGS = $(filter-out -pie,$(ALL_LDFLAGS)) -static-pie -nostdlib
+INTERPOSE_LIBS = -lgcc
+else ifeq ($(INTERPOSE_STATIC),1)
+INTERPOSE_RT =
 INTERPOSE_LDFLAGS = $(filter-out -pie,$(ALL_LDFLAGS)) -static-pie
 INTERPOSE_LIBS = $(shell $(PKG_CONFIG_CMD) --static --libs libselinux)
 else
+INTERPOSE_RT =
 INTERPOSE_LDFLAGS = $(ALL_LDFLAGS)
 INTERPOSE_LIBS = -Wl,--as-needed $(call pc_libs,libselinux)
 endif
 
-$(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT)
+# rt is the C library here: no built-in function may become a call to
+# itself (a loop turned into memset inside memset), and it defines what
+# _FORTIFY_SOURCE's inline wrappers would otherwise stand in front of.
+$(RT_OBJS): $(BUILD)/%.o: %.c | $(GEN_HEADERS) $(BUILD)/gen/svrt-errtext.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE -ffreestanding \
+		-fno-tree-loop-distribute-patterns -c -o $@ $<
+
+# strerror's texts, from the build host's C library (a cross build runs
+# this on the build host: the errno numbers are the same on both targets).
+BUILD_CC ?= cc
+$(BUILD)/gen/svrt-errtext.h: interpose/rt/gen-errtext.c
+	@mkdir -p $(BUILD)/gen
+	$(BUILD_CC) -std=c11 -D_GNU_SOURCE -O1 -o $(BUILD)/gen/gen-errtext $<
+	$(BUILD)/gen/gen-errtext >$@.new && mv -f $@.new $@
+
+$(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT) $(INTERPOSE_RT)
 	@mkdir -p $(dir $@)
 	$(CC) $(INTERPOSE_LDFLAGS) -o $@ $^ $(INTERPOSE_LIBS)
 
@@ -44,7 +85,7 @@ all: $(INTERPOSE) $(SVIRT_DIVERT)
 # code and libraries as build/svirt-interpose has them, with its config path
 # as argv[1] (the real one has it built in) (tests/bench/bench_interpose.c).
 $(BUILD)/bench/interpose-stub: $(BUILD)/tests/bench/interpose-stub.o \
-		$(filter-out %/svirt-interpose.o,$(INTERPOSE_OBJS)) $(LIBSVIRT)
+		$(filter-out %/svirt-interpose.o,$(INTERPOSE_OBJS)) $(LIBSVIRT) $(INTERPOSE_RT)
 	@mkdir -p $(dir $@)
 	$(CC) $(INTERPOSE_LDFLAGS) -o $@ $^ $(INTERPOSE_LIBS)
 
@@ -71,4 +112,7 @@ install-interpose: $(INTERPOSE) $(SVIRT_DIVERT)
 	echo '.so man8/svirt-interpose.8' > $(DESTDIR)$(DATADIR)/man/man8/svirt-divert.8
 	chmod 0644 $(DESTDIR)$(DATADIR)/man/man8/svirt-divert.8
 
--include $(wildcard $(INTERPOSE_OBJS:.o=.d))
+-include $(wildcard $(INTERPOSE_OBJS:.o=.d) $(RT_OBJS:.o=.d))
+
+# The runtime's pure parts are compiled into their unit test.
+$(BUILD)/tests/unit/test_interpose_rt.o: | $(BUILD)/gen/svrt-errtext.h

@@ -108,6 +108,7 @@ struct fixture {
 	struct sv_interpose_conf conf;
 	int mode;		/* what the fake selinux_mode says */
 	int exec_error;		/* what the fake setexeccon returns */
+	bool shipped;		/* run the shipped build's runtime (see below) */
 };
 
 static void serve(int lfd, const char *reply, const char *expect)
@@ -188,12 +189,19 @@ static int setup(void **state)
 	return 0;
 }
 
+static int setup_shipped(void **state)
+{
+	setup(state);
+	((struct fixture *)*state)->shipped = true;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 	const char *names[] = { "sock", "qemu", "report", "context", "stderr",
 				"qemu.real", "installed", "qmp", "qmp2",
-				"qmp/squat", "qmp" };
+				"qmp/squat", "qmp", "conf" };
 	char p[128];
 
 	if (fx->server > 0) {
@@ -246,6 +254,42 @@ static void child_fds(const struct fixture *fx)
 			close(fd);
 }
 
+static void built_binary_at(const char *name, char *path, size_t size);
+
+/* The shipped build: the interposer's objects linked as build/svirt-interpose
+ * is (by default without a C library: interpose/rt), as build/bench/interpose-stub,
+ * whose config is argv[1] and whose SELinux is enforcing, with the label
+ * written to a file in place of setexeccon.  The tests run with it as with
+ * the objects compiled in here, so the runtime that ships is what they test. */
+static void exec_shipped(const struct fixture *fx, int argc, char *const argv[],
+			 char *const envp[])
+{
+	char stub[PATH_MAX], conf[96];
+	const char *args[64];
+	FILE *f;
+	int n = 0;
+
+	built_binary_at("bench/interpose-stub", stub, sizeof(stub));
+	snprintf(conf, sizeof(conf), "%s/conf", fx->dir);
+	if (!(f = fopen(conf, "we")))
+		_exit(91);
+	fprintf(f, "qemu = \"%s\"\nsocket = \"%s\"\nwait = %u\n"
+		"require_dm_restrict = %d\nallow_selinux_disabled = %d\n",
+		fx->conf.qemu, fx->conf.socket, fx->conf.wait_seconds,
+		fx->conf.require_restrict, fx->conf.allow_disabled);
+	if (fclose(f) != 0 || argc + 5 > (int)ARRAY_SIZE(args))
+		_exit(91);
+	args[n++] = argv[0];
+	args[n++] = conf;
+	args[n++] = "--context-file";
+	args[n++] = fx->context;
+	for (int i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	execve(stub, (char *const *)args, envp);
+	_exit(92);
+}
+
 /* Runs the interposer; returns its exit status (the stand-in's if it ran). */
 static int interpose(struct fixture *fx, char *const argv[])
 {
@@ -264,6 +308,8 @@ static int interpose(struct fixture *fx, char *const argv[])
 		struct sv_error err = { "" };
 
 		child_fds(fx);
+		if (fx->shipped)
+			exec_shipped(fx, argc, argv, envp);
 		sv_interpose_run(&fx->conf, &ops, argc, argv, envp, &err);
 		fprintf(stderr, "svirt-interpose: refusing to start qemu: %s\n",
 			err.msg);
@@ -704,10 +750,9 @@ static int run_without_host_config(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* The built binary, beside this one's folder ($(BUILD)/svirt-interpose),
- * which `make check` builds first: main() refuses the same way, with the
- * built-in settings whatever the host's /etc/svirt holds. */
-static void built_binary(char *path, size_t size)
+/* A built binary, by its path under $(BUILD), beside this one's folder
+ * ($(BUILD)/check), which `make check` builds first. */
+static void built_binary_at(const char *name, char *path, size_t size)
 {
 	ssize_t n = readlink("/proc/self/exe", path, size - 1);
 	char *slash;
@@ -717,10 +762,17 @@ static void built_binary(char *path, size_t size)
 	assert_non_null(slash = strrchr(path, '/'));
 	*slash = '\0';
 	assert_non_null(slash = strrchr(path, '/'));
-	assert_true((size_t)(slash - path) + sizeof("/svirt-interpose") <= size);
-	strcpy(slash, "/svirt-interpose");
+	assert_true((size_t)(slash - path) + strlen(name) + 2 <= size);
+	snprintf(slash, size - (size_t)(slash - path), "/%s", name);
 	if (access(path, X_OK) != 0)
 		fail_msg("%s is not built (make check builds it)", path);
+}
+
+/* The built binary ($(BUILD)/svirt-interpose): main() refuses the same
+ * way, with the built-in settings whatever the host's /etc/svirt holds. */
+static void built_binary(char *path, size_t size)
+{
+	built_binary_at("svirt-interpose", path, size);
 }
 
 static void built_binary_refuses_qemu_without_restrict(void **state)
@@ -863,12 +915,14 @@ static void read_elf(const char *path, struct elf_facts *f)
 /* Every qemu start execs the interposer.  Linked static-pie, it maps no
  * library: through the dynamic loader, libselinux, libpcre2-8 and libc cost
  * about half its page faults, the most of its start on a virtual machine
- * (issue 15).  SANITIZE=1 links it dynamically (ASan needs that): then
- * only its sanitizer runtimes may come in beside libselinux and libc.
- * Either way it keeps the project's hardening: PIE, RELRO, BIND_NOW, no
- * executable stack; and it carries the stack protector's and
- * _FORTIFY_SOURCE's checks (static, libselinux's objects bring them too, so
- * for this build's own objects that rests on SV_CFLAGS, which forces both). */
+ * (issue 15); by default it has no C library at all (interpose/rt).
+ * SANITIZE=1 links it dynamically (ASan needs that): then only its
+ * sanitizer runtimes may come in beside libselinux and libc.  Either way it
+ * keeps the project's hardening: PIE, RELRO, BIND_NOW, no executable stack;
+ * and it carries the stack protector's and _FORTIFY_SOURCE's checks (with
+ * glibc static, libselinux's objects bring them too, so for this build's
+ * own objects that rests on SV_CFLAGS, which forces both; interpose/rt
+ * defines the functions both call). */
 static void built_binary_is_static_pie_and_hardened(void **state)
 {
 	char self[PATH_MAX];
@@ -966,6 +1020,26 @@ int main(int argc, char **argv)
 		T(built_binary_loads_only_libselinux_and_libc),
 #endif
 #undef T
+#define S(f) { "shipped: " #f, f, setup_shipped, teardown, NULL }
+		/* The same behaviour from the shipped build: every test whose
+		 * fakes it does not need (SELinux's mode, a failing setexeccon,
+		 * exec of itself). */
+		S(labelled_guest_gets_qemu_unchanged_in_its_label),
+		S(without_restrict_qemu_is_refused),
+		S(restrict_not_required_lets_qemu_start),
+		S(svirtd_down_refuses),
+		S(svirtd_timeout_refuses),
+		S(svirtd_error_state_refuses_with_its_reason),
+		S(unlabelled_state_refuses),
+		S(bad_reply_refuses),
+		S(reply_for_another_domain_refuses),
+		S(dom0_disk_backend_runs_unchanged_in_the_callers_label),
+		S(dom0_must_be_spelled_plainly_and_once),
+		S(bad_command_line_refuses),
+		S(missing_real_qemu_refuses),
+		S(listening_sockets_are_made_for_qemu),
+		S(socket_path_that_cannot_be_cleared_refuses),
+#undef S
 	};
 
 	if (report)
