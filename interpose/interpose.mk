@@ -60,11 +60,13 @@ $(RT_OBJS): $(BUILD)/%.o: %.c | $(GEN_HEADERS) $(BUILD)/gen/svrt-errtext.h
 
 # strerror's texts, from the build host's C library (a cross build runs
 # this on the build host: the errno numbers are the same on both targets).
+# The generator is a build-host program: it goes in buildhost/, apart from
+# the target's binaries.
 BUILD_CC ?= cc
 $(BUILD)/gen/svrt-errtext.h: interpose/rt/gen-errtext.c
-	@mkdir -p $(BUILD)/gen
-	$(BUILD_CC) -std=c11 -D_GNU_SOURCE -O1 -o $(BUILD)/gen/gen-errtext $<
-	$(BUILD)/gen/gen-errtext >$@.new && mv -f $@.new $@
+	@mkdir -p $(BUILD)/gen $(BUILD)/buildhost
+	$(BUILD_CC) -std=c11 -D_GNU_SOURCE -O1 -o $(BUILD)/buildhost/gen-errtext $<
+	$(BUILD)/buildhost/gen-errtext >$@.new && mv -f $@.new $@
 
 $(INTERPOSE): $(INTERPOSE_OBJS) $(LIBSVIRT) $(INTERPOSE_RT)
 	@mkdir -p $(dir $@)
