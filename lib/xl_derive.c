@@ -263,6 +263,9 @@ static int check_stmt(struct sv_xlcfg *c, struct sv_xlcfg_stmt *s,
 	if (s->is_list && (strcmp(s->key, "uuid") == 0 ||
 			   strcmp(s->key, "name") == 0 ||
 			   strcmp(s->key, "dm_restrict") == 0 ||
+			   strcmp(s->key, "type") == 0 ||
+			   strcmp(s->key, "builder") == 0 ||
+			   strcmp(s->key, "device_model_stubdomain_override") == 0 ||
 			   strcmp(s->key, "device_model_version") == 0))
 		return stmt_fail(s, "expected a single value, not a list", err);
 	if (strcmp(s->key, "dm_restrict") == 0 && strcmp(s->values[0], "1") != 0)
@@ -272,6 +275,14 @@ static int check_stmt(struct sv_xlcfg *c, struct sv_xlcfg_stmt *s,
 		return stmt_fail(s, "only \"qemu-xen\" runs through svirt-interpose", err);
 	if (strcmp(s->key, "name") == 0)
 		c->name = s->values[0];
+	/* issue 16 item 8: what makes libxl spawn a stub domain. */
+	if (strcmp(s->key, "type") == 0 || strcmp(s->key, "builder") == 0)
+		c->hvm = strcmp(s->values[0], "hvm") == 0;
+	if (strcmp(s->key, "device_model_stubdomain_override") == 0) {
+		if (strcmp(s->values[0], "0") != 0 && strcmp(s->values[0], "1") != 0)
+			return stmt_fail(s, "expected 0 or 1", err);
+		c->stubdom = strcmp(s->values[0], "1") == 0;
+	}
 	if (strcmp(s->key, "uuid") == 0) {
 		struct sv_error uerr;
 
@@ -314,6 +325,13 @@ int sv_xlcfg_parse(const char *data, size_t len, const char *name,
 	for (size_t i = 0; i < c.n; i++)
 		if ((r = check_stmt(&c, &c.stmts[i], err)) < 0)
 			return r;
+	if (c.stubdom && !c.hvm) {
+		const struct sv_xlcfg_stmt *s = find(&c, "device_model_stubdomain_override");
+
+		return stmt_fail(s, "a stub device model is for type = \"hvm\" guests "
+				 "only (libxl would make none, and svirt-xl would wait for it)",
+				 err);
+	}
 	*out = c;
 	memset(&c, 0, sizeof(c));
 	return 0;

@@ -35,6 +35,11 @@ struct sv_xlcfg {
 	char uuid[SV_UUID_BUF];	/* canonical, when has_uuid */
 	const char *name;	/* the `name` value, NULL if absent */
 	size_t nvifs;
+	/* issue 16 item 8: type = "hvm" (or the older builder = "hvm"), and
+	 * device_model_stubdomain_override on: libxl then makes a stub domain
+	 * whose binding to the guest svirt-xl create waits for too. */
+	bool hvm;
+	bool stubdom;
 };
 
 /* Parse the guest config data (named name in messages: "name:line: ...")
@@ -44,7 +49,8 @@ struct sv_xlcfg {
  * value with a control byte, the keys svirt-xl owns (seclabel,
  * init_seclabel, device_model_stubdomain_seclabel, device_model_override,
  * a vif's script=), dm_restrict other than 1, a device_model_version other
- * than qemu-xen, a bad or nil uuid.  On success *out (which must own
+ * than qemu-xen, a bad or nil uuid, a device_model_stubdomain_override
+ * that is not 0 or 1 or that is on for a guest that is not HVM.  On success *out (which must own
  * nothing) is filled; sv_xlcfg_free it. */
 int sv_xlcfg_parse(const char *data, size_t len, const char *name,
 		   char *const *args, size_t nargs, struct sv_xlcfg *out,

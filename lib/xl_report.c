@@ -319,3 +319,30 @@ const char *sv_xl_disks_unlabelled(const struct sv_record *rec,
 	}
 	return NULL;
 }
+
+/* --- issue 16 item 8: svirt-xl create of an HVM guest with a stub domain --- */
+int sv_xl_stub_check(const struct sv_control_entry *e, int stub_domid,
+		     int guest_domid, struct sv_pair pair,
+		     const char *flask_label, const char *dm_label,
+		     char *why, size_t size)
+{
+	char q[SV_QUOTE_BUF];
+
+	if (e->domid != stub_domid)
+		snprintf(why, size, "svirtd answered for domain %d", e->domid);
+	else if (e->state != SV_STATE_LABELLED)
+		snprintf(why, size, "svirtd refused to label it: %s",
+			 sv_quote(q, sizeof(q), e->reason, strlen(e->reason)));
+	else if (e->target != guest_domid)
+		snprintf(why, size, "svirtd does not hold it as domain %d's stub "
+			 "domain (%s)", guest_domid,
+			 e->target ? "it names another target" : "it names no target");
+	else if (e->pair.a != pair.a || e->pair.b != pair.b)
+		snprintf(why, size, "svirtd gave it another pair than its guest's");
+	else if (dm_label && (!flask_label || strcmp(flask_label, dm_label) != 0))
+		snprintf(why, size, "Xen labels it %s, not %s",
+			 flask_label ? flask_label : "(none)", dm_label);
+	else
+		return 0;
+	return -EPERM;
+}

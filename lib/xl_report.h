@@ -85,4 +85,16 @@ const char *sv_xl_disks_unlabelled(const struct sv_record *rec,
 				   char *const *paths, size_t n,
 				   sv_label_reader read_label, void *arg);
 
+/* --- issue 16 item 8: svirt-xl create of an HVM guest with a stub domain ---
+ * svirt-xl create's check of the stub domain stub_domid that libxl made
+ * for guest_domid: svirtd's entry for it (e) must say labelled, bound to
+ * that guest (target), at the guest's pair; unless dm_label is NULL (svirt-xl
+ * set no Flask label), flask_label (Xen's label of the stub, NULL if none)
+ * must be dm_label.
+ * 0, or -EPERM with why (size bytes) saying what is wrong. */
+int sv_xl_stub_check(const struct sv_control_entry *e, int stub_domid,
+		     int guest_domid, struct sv_pair pair,
+		     const char *flask_label, const char *dm_label,
+		     char *why, size_t size);
+
 #endif

@@ -263,7 +263,7 @@ static int create(struct create *c)
 		.vif_script = c->x->conf.vif_script[0] ? c->x->conf.vif_script : NULL,
 	};
 	char pair[SV_PAIR_STRMAX];
-	int flask, r;
+	int flask, r, stub;
 
 	if (c->cfg.has_uuid)
 		memcpy(c->uuid, c->cfg.uuid, sizeof(c->uuid));
@@ -295,6 +295,14 @@ static int create(struct create *c)
 	if (sv_xl_wait_labelled(c->x, "create", c->domid, &c->pair, NULL) < 0 ||
 	    sv_xl_wait_disks(c->x, "create", c->domid, c->uuid) < 0)
 		return -1;
+	/* libxl runs a stub domain before xl returns: it must be bound to
+	 * the guest (same pair, held with its objects) before the guest runs. */
+	if ((stub = sv_xl_wait_stub(c->x, "create", c->domid, c->cfg.stubdom, c->pair,
+				    flask ? dm : NULL)) < 0)
+		return -1;
+	if (stub > 0)
+		printf("svirt-xl: domain %d: stub device model domain %d bound to it%s%s\n",
+		       c->domid, stub, flask ? ", Flask label " : "", flask ? dm : "");
 	if (libxl_domain_unpause(c->x->ctx, (uint32_t)c->domid, NULL) != 0)
 		return fail("domain %d: cannot unpause", c->domid);
 	sv_pair_format(c->pair, pair, sizeof(pair));

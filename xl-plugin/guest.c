@@ -191,3 +191,63 @@ int sv_xl_wait_disks(struct sv_xl *x, const char *cmd, int domid, const char *uu
 	free(paths);
 	return r;
 }
+
+/* --- issue 16 item 8: a stub domain's binding --- */
+int sv_xl_wait_stub(struct sv_xl *x, const char *cmd, int domid, bool want,
+		    struct sv_pair pair, const char *dm_label)
+{
+	struct sv_control_request req = {
+		.op = SV_CONTROL_GET, .wait_seconds = x->conf.wait_seconds,
+	};
+	struct sv_control_reply rep = { .n = 0 };
+	struct sv_error err = { .msg = "" };
+	_cleanup_free_ char *flask = NULL;
+	char uuid[SV_UUID_BUF], why[SV_CONTEXT_MAX * 2 + 128];
+	libxl_dominfo info;
+	int stub = libxl_get_stubdom_id(x->ctx, domid), r;
+
+	if (stub <= 0 && !want)
+		return 0;
+	if (stub <= 0) {
+		fprintf(stderr, "svirt-xl %s: domain %d: the config asks for a stub device "
+			"model (device_model_stubdomain_override), and libxl names none\n",
+			cmd, domid);
+		return -1;
+	}
+	if (!want) {
+		fprintf(stderr, "svirt-xl %s: domain %d: libxl names domain %d as its stub "
+			"device model, which its config does not ask for\n", cmd, domid, stub);
+		return -1;
+	}
+	libxl_dominfo_init(&info);
+	if (libxl_domain_info(x->ctx, &info, (uint32_t)stub) != 0) {
+		libxl_dominfo_dispose(&info);
+		fprintf(stderr, "svirt-xl %s: domain %d: its stub domain %d is gone\n",
+			cmd, domid, stub);
+		return -1;
+	}
+	snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(info.uuid));
+	if (info.ssid_label && !(flask = strdup(info.ssid_label))) {
+		libxl_dominfo_dispose(&info);
+		fprintf(stderr, "svirt-xl %s: out of memory\n", cmd);
+		return -1;
+	}
+	libxl_dominfo_dispose(&info);
+	req.domid = stub;
+	r = sv_control_call(x->conf.socket, &req,
+			    (int)(x->conf.wait_seconds + 5) * 1000, &rep, &err);
+	if (r < 0) {
+		fprintf(stderr, "svirt-xl %s: domain %d: its stub domain %d (uuid %s) is "
+			"not labelled: %s\n", cmd, domid, stub, uuid, err.msg);
+		return -1;
+	}
+	r = sv_xl_stub_check(&rep.entries[0], stub, domid, pair, flask, dm_label,
+			     why, sizeof(why));
+	sv_control_reply_clear(&rep);
+	if (r < 0) {
+		fprintf(stderr, "svirt-xl %s: domain %d: its stub domain %d (uuid %s): %s\n",
+			cmd, domid, stub, uuid, why);
+		return -1;
+	}
+	return stub;
+}

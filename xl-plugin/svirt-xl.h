@@ -51,6 +51,14 @@ int sv_xl_wait_labelled(struct sv_xl *x, const char *cmd, int domid,
  * waits (wait_seconds at most) until it is. */
 int sv_xl_wait_disks(struct sv_xl *x, const char *cmd, int domid, const char *uuid);
 
+/* issue 16 item 8.  The stub domain libxl made for domain domid (want: its
+ * config asked for one): svirtd's GET, waited for, must say labelled,
+ * bound to domid at pair (sv_xl_stub_check; dm_label: the Flask label it
+ * must carry, NULL without Flask).  The stub's domid, 0 when there is none
+ * and none is wanted, -1 (printed) otherwise. */
+int sv_xl_wait_stub(struct sv_xl *x, const char *cmd, int domid, bool want,
+		    struct sv_pair pair, const char *dm_label);
+
 int sv_xl_cmd_create(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_restore(struct sv_xl *x, int argc, char **argv);
 int sv_xl_cmd_list(struct sv_xl *x, int argc, char **argv);

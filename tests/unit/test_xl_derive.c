@@ -294,6 +294,62 @@ static void a_config_without_uuid_takes_the_given_one(void **state)
 	sv_xlcfg_free(&c);
 }
 
+/* --- issue 16 item 8: HVM guests and their stub device model --- */
+static void an_hvm_guests_stub_domain_is_recorded(void **state)
+{
+	char *args[] = { "device_model_stubdomain_override=0" };
+	struct sv_xlcfg c;
+	struct sv_error err = { .msg = "" };
+	char *out = NULL;
+	XLU_Config *xlu;
+
+	(void)state;
+	assert_int_equal(parse("type = \"hvm\"\n", NULL, 0, &c, &err), 0);
+	assert_true(c.hvm);
+	assert_false(c.stubdom);
+	sv_xlcfg_free(&c);
+	assert_int_equal(parse("type = \"pv\"\n", NULL, 0, &c, &err), 0);
+	assert_false(c.hvm);
+	sv_xlcfg_free(&c);
+	assert_int_equal(parse("builder = \"hvm\"\ndevice_model_stubdomain_override = 1\n",
+			       NULL, 0, &c, &err), 0);
+	assert_true(c.hvm);
+	assert_true(c.stubdom);
+	sv_xlcfg_free(&c);
+	/* an argument turns it off again, as it does for xl */
+	assert_int_equal(parse("type = \"hvm\"\ndevice_model_stubdomain_override = 1\n",
+			       args, 1, &c, &err), 0);
+	assert_false(c.stubdom);
+	sv_xlcfg_free(&c);
+	/* the derived config keeps it, with the stub's label and the interposer
+	 * (which libxl gives the dom0 qemu serving the stub's consoles) */
+	xlu = derive("type = \"hvm\"\ndevice_model_stubdomain_override = 1\n",
+		     NULL, 0, &flask_on, &out);
+	assert_value(xlu, "device_model_stubdomain_override", "1");
+	assert_value(xlu, "device_model_stubdomain_seclabel", DMLABEL);
+	assert_value(xlu, "device_model_override", flask_on.interposer);
+	assert_value(xlu, "type", "hvm");
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+static void a_stub_domain_for_a_guest_that_is_not_hvm_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("device_model_stubdomain_override = 1\n",
+		       "g.cfg:1: device_model_stubdomain_override: a stub device model is "
+		       "for type = \"hvm\" guests only");
+	assert_refused("type = \"pvh\"\ndevice_model_stubdomain_override = 1\n",
+		       "g.cfg:2: device_model_stubdomain_override: a stub device model");
+	assert_refused("type = \"hvm\"\ndevice_model_stubdomain_override = 2\n",
+		       "g.cfg:2: device_model_stubdomain_override: expected 0 or 1");
+	assert_refused("type = \"hvm\"\ndevice_model_stubdomain_override = \"yes\"\n",
+		       "g.cfg:2: device_model_stubdomain_override: expected 0 or 1");
+	assert_refused("type = [ \"hvm\" ]\n", "g.cfg:1: type: expected a single value");
+	assert_refused("type = \"hvm\"\ndevice_model_stubdomain_override = [ 1 ]\n",
+		       "g.cfg:2: device_model_stubdomain_override: expected a single value");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +367,8 @@ int main(void)
 		cmocka_unit_test(a_bad_argument_is_named_by_its_position),
 		cmocka_unit_test(hostile_values_are_refused),
 		cmocka_unit_test(a_config_without_uuid_takes_the_given_one),
+		cmocka_unit_test(an_hvm_guests_stub_domain_is_recorded),
+		cmocka_unit_test(a_stub_domain_for_a_guest_that_is_not_hvm_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -283,6 +283,57 @@ static void disks_must_be_recorded_and_carry_their_label(void **state)
 	sv_xl_report_clear(&r);
 }
 
+/* --- issue 16 item 8: svirt-xl create's check of a stub domain --- */
+#define DM3 "system_u:system_r:svirt_dm_t:s0:c3,c700"
+static void a_stub_domain_must_be_bound_to_its_guest_at_its_pair(void **state)
+{
+	struct sv_control_entry e;
+	struct sv_pair p = { .a = 3, .b = 700 };
+	char why[512];
+
+	(void)state;
+	entry(&e, 12, U2, 3, 700, SV_STATE_LABELLED);
+	e.target = 11;
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, DM3, DM3, why, sizeof(why)), 0);
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, NULL, NULL, why, sizeof(why)), 0);
+	/* without a label of svirt-xl's, Xen's (libxl's default) is not judged */
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, "x:y:dm_dom_t", NULL, why,
+					  sizeof(why)), 0);
+
+	/* svirtd treats it as a guest of its own, with its own pair */
+	e.target = 0;
+	e.pair.a = 5;
+	e.pair.b = 6;
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, DM3, DM3, why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "svirtd does not hold it as domain 11's stub domain "
+			    "(it names no target)");
+	e.target = 9;
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, DM3, DM3, why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "svirtd does not hold it as domain 11's stub domain "
+			    "(it names another target)");
+	e.target = 11;
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, DM3, DM3, why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "svirtd gave it another pair than its guest's");
+	e.pair = p;
+	/* refused by svirtd (the EBUSY of a second pair, say) */
+	e.state = SV_STATE_ERROR;
+	strcpy(e.reason, "pair busy\n");
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, DM3, DM3, why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "svirtd refused to label it: pair busy\\x0a");
+	e.state = SV_STATE_ALLOCATED;
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, DM3, DM3, why, sizeof(why)), -EPERM);
+	e.state = SV_STATE_LABELLED;
+	/* Xen's label of the stub */
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, NULL, DM3, why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "Xen labels it (none), not " DM3);
+	assert_int_equal(sv_xl_stub_check(&e, 12, 11, p, "system_u:system_r:dm_dom_t", DM3,
+					  why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "Xen labels it system_u:system_r:dm_dom_t, not " DM3);
+	/* an answer for another domain */
+	assert_int_equal(sv_xl_stub_check(&e, 13, 11, p, DM3, DM3, why, sizeof(why)), -EPERM);
+	assert_string_equal(why, "svirtd answered for domain 12");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +344,7 @@ int main(void)
 		cmocka_unit_test(verify_names_each_drift_and_each_refused_guest),
 		cmocka_unit_test(verify_is_quiet_when_every_label_holds),
 		cmocka_unit_test(disks_must_be_recorded_and_carry_their_label),
+		cmocka_unit_test(a_stub_domain_must_be_bound_to_its_guest_at_its_pair),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
