@@ -3,6 +3,9 @@
 # interposer as device_model_override, dm_restrict = 1) runs at the guest's pair, its disk carries that pair, the
 # guest is unpaused only then; svirt-xl list and show show it; xl destroy gives the disk its label back.
 # Refusal: an HVM config whose disk lies outside the relabel roots is refused, and nothing is left running.
+# Fails today (first Xen boot): libxl's unpause of an HVM guest sends QMP "cont" over the socket libxl pre-opened
+# (unconfined_t), and the policy denies svirt_xen_t getattr on that unix_stream_socket: the QMP connection drops,
+# the unpause fails, and svirt-xl destroys the guest. Needs a policy rule, bound by the pair, before it can pass.
 set -euo pipefail
 . "$VM_LIB"
 

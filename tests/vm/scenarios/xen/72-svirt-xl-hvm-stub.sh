@@ -11,6 +11,9 @@
 # the pair, which the scenario checks as the refusal path. The stub's console qemu in dom0 has no
 # -xen-domid-restrict (libxl does not pass the guest's dm_restrict on to it), which svirt-interpose refuses by
 # default: interpose.conf says require_dm_restrict = 0 here.
+# Fails today (first Xen boot): the host has no /usr/bin/vchan-socket-proxy (libxl's QMP proxy for a Linux stub),
+# so xl create -p fails; and svirtd gave h72-dm a pair of its own and refused it (EBUSY on the guest's loop device):
+# libxl writes the stub's "target" after introducing it, so svirtd did not bind the real stub to its guest (item 4).
 set -euo pipefail
 . "$VM_LIB"
 
