@@ -3,15 +3,16 @@
 # interposer as device_model_override, dm_restrict = 1) runs at the guest's pair, its disk carries that pair, the
 # guest is unpaused only then; svirt-xl list and show show it; xl destroy gives the disk its label back.
 # Refusal: an HVM config whose disk lies outside the relabel roots is refused, and nothing is left running.
-# Fails today (first Xen boot): libxl's unpause of an HVM guest sends QMP "cont" over the socket libxl pre-opened
-# (unconfined_t), and the policy denies svirt_xen_t getattr on that unix_stream_socket: the QMP connection drops,
-# the unpause fails, and svirt-xl destroys the guest. Needs a policy rule, bound by the pair, before it can pass.
+# svirt-xl unpauses through libxl's QMP "cont" in its own process, and the socket qemu accepts that connection on
+# carries svirt-xl's level: svirt-xl runs at s0 (svirt_xl_exec_t), as xl does, or the device model is denied it
+# (getattr on unconfined_t:s0-s0:c0.c1023, the unpause fails: the first Xen boot of this scenario).
 set -euo pipefail
 . "$VM_LIB"
 
 command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
 need_installed /usr/lib/xen-4.17/boot/hvmloader /usr/share/seabios/bios-256k.bin
+check_eq "svirt-xl's label (it runs at s0)" system_u:object_r:svirt_xl_exec_t:s0 "$(label_of "$(command -v svirt-xl)")"
 OUTSIDE=/var/tmp/h71-outside.img	# outside every relabel root
 U2=5b5c0d3e-7171-4a71-8a71-000000000002
 cleanup() {
