@@ -65,6 +65,9 @@ struct sv_domain {
 	bool outside_logged;
 	uint64_t outside_logged_ms;
 	unsigned outside_held;
+	/* The caller's (issue 16 item 4): its target node is watched, so a
+	 * target libxl writes after the introduction is seen. */
+	bool target_watched;
 };
 
 /* Everything the lifecycle needs; the table owns none of it but v. */

@@ -42,6 +42,11 @@ struct batch {
 	 * than fit count as an introduction (scan_new looks at all). */
 	size_t nunknown;
 	int unknown[32];
+	/* Domains whose target node changed, each once; more than fit: all
+	 * known domains are looked at (targets_all). */
+	size_t ntargets;
+	int targets[32];
+	bool targets_all;
 };
 
 static int parse_domid(const char *s, const char **end)
@@ -100,6 +105,26 @@ static void libxl_event(struct svirtd *s, const char *path)
 	}
 }
 
+/* /local/domain/<domid>/target: looked at once the batch is read. */
+static void target_event(struct batch *b, const char *path)
+{
+	static const char prefix[] = "/local/domain/";
+	const char *end;
+	int domid;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0 ||
+	    (domid = parse_domid(path + sizeof(prefix) - 1, &end)) < 0 ||
+	    strcmp(end, "/target") != 0)
+		return;
+	for (size_t i = 0; i < b->ntargets; i++)
+		if (b->targets[i] == domid)
+			return;
+	if (b->ntargets < ARRAY_SIZE(b->targets))
+		b->targets[b->ntargets++] = domid;
+	else
+		b->targets_all = true;
+}
+
 /* At most SVIRTD_EVENTS_PER_BATCH: the rest stay queued (xs_fileno stays
  * readable), so a guest's flood of events cannot keep the loop here. */
 static void drain_watches(struct svirtd *s, struct batch *b)
@@ -118,6 +143,8 @@ static void drain_watches(struct svirtd *s, struct batch *b)
 			backend_event(s, b, ev[XS_WATCH_PATH]);
 		else if (strcmp(tok, TOKEN_LIBXL) == 0)
 			libxl_event(s, ev[XS_WATCH_PATH]);
+		else if (strcmp(tok, SVD_TOKEN_TARGET) == 0)
+			target_event(b, ev[XS_WATCH_PATH]);
 		free(ev);
 	}
 }
@@ -345,6 +372,7 @@ static void release_gone(struct svirtd *s, bool stubs)
 			continue;
 		/* Network labels first: the pair is freed last. */
 		svd_net_release(s, d);
+		svd_target_watch(s, d, false);
 		if (sv_domain_release(&s->doms, d) < 0) {
 			svd_publish(s, d);
 			continue;
@@ -353,6 +381,94 @@ static void release_gone(struct svirtd *s, bool stubs)
 		if (reused)
 			svd_bind_new(s, domid, false);
 	}
+}
+
+/* Whether domid's /local/domain directory is gone: libxl removes it
+ * while destroying the domain, before @releaseDomain. */
+static bool dir_gone(struct svirtd *s, int domid)
+{
+	char path[32];
+	unsigned len;
+	void *v;
+
+	snprintf(path, sizeof(path), "/local/domain/%d", domid);
+	if ((v = xs_read(s->xs, XBT_NULL, path, &len))) {
+		free(v);
+		return false;
+	}
+	return errno == ENOENT;
+}
+
+/* d, bound as a guest with a pair of its own, is a stub domain whose
+ * target libxl wrote after introducing it: that pair and whatever was
+ * labelled with it are given back, and it is bound to its target. */
+static void rebind_as_stub(struct svirtd *s, struct sv_domain *d, int target)
+{
+	int domid = d->domid;
+
+	if (svd_has_stub(s, d)) {
+		sv_domain_fail(&s->doms, d, EINVAL, "its target node appeared "
+			       "after it was bound, and it has stub domains "
+			       "of its own");
+		svd_publish(s, d);
+		return;
+	}
+	sv_log_dom(&s->log, LOG_INFO, domid, d->name, "its target node "
+		   "(domain %d) was written after its introduction: a stub "
+		   "domain, not a guest; giving back c%u,c%u", target,
+		   d->pair.a, d->pair.b);
+	if (sv_domain_reap(&s->doms, d) < 0) {
+		sv_domain_fail(&s->doms, d, EBUSY, "a stub domain bound as a "
+			       "guest: a process in its label would not end");
+		svd_publish(s, d);
+		return;
+	}
+	svd_net_release(s, d);
+	svd_target_watch(s, d, false);
+	if (sv_domain_release(&s->doms, d) < 0) {
+		svd_publish(s, d);
+		return;
+	}
+	svd_unpublish(s, domid);
+	svd_bind_new(s, domid, false);
+}
+
+void svd_target_check(struct svirtd *s, int domid)
+{
+	struct sv_domain *d = sv_domains_by_domid(&s->doms, domid);
+	char msg[sizeof(((struct sv_error *)0)->msg) + 64];
+	struct sv_error err;
+	int r, target = 0;
+
+	if (domid == SV_DOMID_NONE || !d || d->unbound ||
+	    d->state == SV_STATE_ERROR)
+		return;
+	r = svd_read_target(s, domid, &target, &err);
+	if (r == 0 && target == d->target)
+		return;
+	if (r < 0 && r != -EPERM && r != -EINVAL) {
+		/* No answer (xenstore): the next event or GET asks again. */
+		sv_log_dom(&s->log, LOG_WARNING, domid, d->name, "cannot read "
+			   "its target node: %s", err.msg);
+		return;
+	}
+	if (r == 0 && target == 0 && dir_gone(s, domid))
+		return;		/* being destroyed: its release follows */
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "stub domain refused: %s", err.msg);
+	else if (!d->target) {
+		rebind_as_stub(s, d, target);
+		return;
+	} else if (target == 0)
+		snprintf(msg, sizeof(msg), "stub domain of domain %d: its "
+			 "target node was removed", d->target);
+	else
+		snprintf(msg, sizeof(msg), "stub domain of domain %d: its "
+			 "target node now names domain %d", d->target, target);
+	/* Fail closed: no device model is started for it any more, and
+	 * it keeps nothing but the state it is in. */
+	sv_domain_fail(&s->doms, d, r < 0 ? -r : EINVAL, msg);
+	svd_publish(s, d);
 }
 
 /* Stubs first, so that a guest whose stub went in the same batch is
@@ -368,6 +484,8 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 	struct sv_disks disks = { 0 };
 	struct sv_error err;
 	int r;
+
+	svd_target_watch(s, d, true);
 
 	if (d->target) {
 		/* A stub's disks are labelled in its guest's pass. */
@@ -415,6 +533,11 @@ struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid)
 
 	if (!d) {
 		svd_bind_new(s, domid, false);
+		d = sv_domains_by_domid(&s->doms, domid);
+	} else if (d->domid != SV_DOMID_NONE) {
+		/* Its target node may have been written or changed since the
+		 * last event svirtd read: what a GET answers must be current. */
+		svd_target_check(s, domid);
 		d = sv_domains_by_domid(&s->doms, domid);
 	}
 	if (d && d->dirty)
@@ -468,6 +591,18 @@ static void handle_xenstore(struct svirtd *s)
 	for (size_t i = 0; i < b.nunknown; i++)
 		if (!sv_domains_by_domid(&s->doms, b.unknown[i]))
 			svd_bind_new(s, b.unknown[i], false);
+	if (b.targets_all) {
+		/* By domid, listed first: a check may release and bind. */
+		size_t n = s->doms.n;
+		_cleanup_free_ int *v = calloc(n ? n : 1, sizeof(*v));
+
+		for (size_t i = 0; v && i < n; i++)
+			v[i] = s->doms.v[i]->domid;
+		for (size_t i = 0; v && i < n; i++)
+			svd_target_check(s, v[i]);
+	} else
+		for (size_t i = 0; i < b.ntargets; i++)
+			svd_target_check(s, b.targets[i]);
 }
 
 static void handle_signal(struct svirtd *s)

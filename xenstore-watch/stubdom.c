@@ -119,6 +119,24 @@ void svd_stub_follow(struct svirtd *s, const struct sv_domain *g)
 	}
 }
 
+void svd_target_watch(struct svirtd *s, struct sv_domain *d, bool on)
+{
+	char path[64];
+
+	if (d->domid == SV_DOMID_NONE || d->target_watched == on)
+		return;
+	snprintf(path, sizeof(path), "/local/domain/%d/target", d->domid);
+	if (on ? xs_watch(s->xs_watch, path, SVD_TOKEN_TARGET)
+	       : xs_unwatch(s->xs_watch, path, SVD_TOKEN_TARGET))
+		d->target_watched = on;
+	else if (on)
+		/* Still looked at on each GET of it (svd_domain_lookup). */
+		sv_log_dom(&s->log, LOG_WARNING, d->domid, d->name, "cannot "
+			   "watch %s: %s", path, strerror(errno));
+	else
+		d->target_watched = false;
+}
+
 bool svd_has_stub(struct svirtd *s, const struct sv_domain *g)
 {
 	size_t i = 0;

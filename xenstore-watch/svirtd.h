@@ -138,6 +138,9 @@ int svd_relabel_dirty(struct svirtd *s);
 struct sv_domain *svd_domain_lookup(struct svirtd *s, int domid);
 void svd_domain_refresh(struct svirtd *s, struct sv_domain *d);
 
+/* The token of the watches on domains' target nodes (stubdom.c). */
+#define SVD_TOKEN_TARGET "svirtd-target"
+
 /* Binds domid if it is a new, live, introduced domain: a guest to a pair
  * of its own, a stub domain to its target's.  as_target: domid is looked
  * at as a stub's target, and is left alone if it is a stub itself. */
@@ -164,6 +167,14 @@ int svd_stub_disks(struct svirtd *s, const struct sv_domain *g,
  * they are published. */
 void svd_stub_follow(struct svirtd *s, const struct sv_domain *g);
 bool svd_has_stub(struct svirtd *s, const struct sv_domain *g);
+/* Watches d's target node (once), or stops watching it. */
+void svd_target_watch(struct svirtd *s, struct sv_domain *d, bool on);
+/* What d's target node says now, against what d was bound as (loop.c).
+ * libxl writes a stub domain's target after introducing it, so a stub may
+ * have been bound as a guest first: it is released and bound to its
+ * target.  A bound stub whose target changes or goes, or a domain whose
+ * target cannot be trusted, is put in error (fail closed). */
+void svd_target_check(struct svirtd *s, int domid);
 
 /* publish.c: /local/domain/0/svirt/<domid>/ */
 int svd_publish_init(struct svirtd *s);

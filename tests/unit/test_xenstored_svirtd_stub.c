@@ -313,6 +313,193 @@ static void hostile_target_nodes_are_refused_and_nothing_relabelled(void **state
 	svirtd_stop(e);
 }
 
+/* ---- a target written after the introduction (issue 16 item 4) ---- */
+
+/* libxl introduces a stub domain, then writes its target, then attaches
+ * its disks: svirtd binds it as a guest first (a pair of its own), and must
+ * give that back and bind it to the guest once the target is there. */
+static void dom0_target(struct env *e, int domid, const char *target)
+{
+	char path[64];
+	struct xs_permissions p[] = {
+		{ .id = 0, .perms = XS_PERM_NONE },
+		{ .id = (unsigned)domid, .perms = XS_PERM_READ },
+	};
+
+	snprintf(path, sizeof(path), "/local/domain/%d/target", domid);
+	xsd_put(e->xs, path, target);
+	assert_true(xs_set_permissions(e->xs, XBT_NULL, path, p, 2));
+}
+
+/* A target node domid owns from its first instant (one transaction), as
+ * one the domain wrote itself would be. */
+static void own_target(struct env *e, int domid, const char *target)
+{
+	char path[64];
+	struct xs_permissions p = { .id = (unsigned)domid,
+				    .perms = XS_PERM_NONE };
+	xs_transaction_t t;
+
+	snprintf(path, sizeof(path), "/local/domain/%d/target", domid);
+	do {
+		t = xs_transaction_start(e->xs);
+		assert_true(xs_write(e->xs, t, path, target, strlen(target)));
+		assert_true(xs_set_permissions(e->xs, t, path, &p, 1));
+	} while (!xs_transaction_end(e->xs, t, false) && errno == EAGAIN);
+}
+
+static void late_target_binds_the_stub_to_its_guest(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], uuid[40], pair[32], *own, *l, *r;
+	struct disk d;
+
+	snprintf(p, sizeof(p), "raw:%s", image(e, "late.img", ORIG));
+	d = (struct disk){ p, "w" };
+	svirtd_start(e);
+	guest_create(e, 50, &d, 1);
+	wait_labelled(e, 50);
+	l = image_label(e, 50);
+	/* The stub as libxl introduces it: no target, no disk yet. */
+	uuid_of(51, uuid, sizeof(uuid));
+	guest_create_as(e, 51, uuid, NULL, 0);
+	wait_labelled(e, 51);
+	own = svirt_node(e, 51, "label");
+	snprintf(pair, sizeof(pair), "%s", pair_of(own));
+	assert_string_not_equal(pair, pair_of(l));
+	/* Then the target, then its disk (the guest's). */
+	dom0_target(e, 51, "50");
+	wait_node(e, 51, "target", "50");
+	guest_write(e, 51, uuid, &d, 1);
+	wait_labelled(e, 51);
+	svirtd_sync(e);
+	assert_same_labels(e, 50, 51);
+	assert_label(p + 4, l);
+	assert_true(state_is_one_of(e, 50, "labelled", NULL));
+	assert_true(log_has(e, "was written after its introduction"));
+	assert_int_equal(records(e), 1);	/* its own pair's is gone */
+	assert_pair_free(e, pair);
+	r = control(e, "GET 51\n");
+	if (!strstr(r, pair_of(l)) || !strstr(r, "state labelled") ||
+	    !strstr(r, " target 50"))
+		fail_msg("GET of the late stub domain: %s", r);
+	free(r);
+	/* Destroyed, stub first: the dying stub's target is no change. */
+	guest_destroy(e, 51);
+	wait_gone(e, 51);
+	guest_destroy(e, 50);
+	wait_gone(e, 50);
+	assert_label(p + 4, ORIG);
+	assert_false(log_has(e, "target node was removed"));
+	assert_int_equal(records(e), 0);
+	free(own);
+	free(l);
+	svirtd_stop(e);
+}
+
+/* A GET answers from the target as it is now, whatever events svirtd has
+ * not read yet: the stub's device model asks for its label at once. */
+static void get_of_a_stub_sees_its_late_target(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], uuid[40], *l, *r;
+	struct disk d;
+
+	snprintf(p, sizeof(p), "raw:%s", image(e, "lateget.img", ORIG));
+	d = (struct disk){ p, "w" };
+	svirtd_start(e);
+	guest_create(e, 60, &d, 1);
+	wait_labelled(e, 60);
+	l = image_label(e, 60);
+	uuid_of(61, uuid, sizeof(uuid));
+	guest_create_as(e, 61, uuid, NULL, 0);
+	wait_labelled(e, 61);
+	dom0_target(e, 61, "60");
+	r = control(e, "GET 61\n");
+	if (!strstr(r, pair_of(l)) || !strstr(r, " target 60"))
+		fail_msg("GET right after the target was written: %s", r);
+	free(r);
+	free(l);
+	svirtd_stop(e);
+}
+
+/* Fail closed: a late target dom0 did not write, a bound stub's target
+ * changed to another guest, or removed while the stub lives: the domain is
+ * refused (state error), it takes no other guest's pair, and nothing of
+ * the guests' is relabelled. */
+static void late_hostile_changed_or_removed_targets_fail_closed(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], p2[PATH_MAX + 8], uuid[40];
+	char *l, *l2, *st, *r;
+	struct disk d2;
+
+	svirtd_start(e);
+	l = guest_and_stub(e, 70, 71, "hostile.img", p, sizeof(p));
+	snprintf(p2, sizeof(p2), "raw:%s", image(e, "other.img", ORIG));
+	d2 = (struct disk){ p2, "w" };
+	guest_create(e, 72, &d2, 1);
+	wait_labelled(e, 72);
+	l2 = image_label(e, 72);
+	/* A target node the domain itself wrote, after its introduction. */
+	uuid_of(73, uuid, sizeof(uuid));
+	guest_create_as(e, 73, uuid, NULL, 0);
+	wait_labelled(e, 73);
+	own_target(e, 73, "70");
+	/* A bound stub's target now naming another guest. */
+	dom0_target(e, 71, "72");
+	/* A second stub of 70, its target removed while it runs. */
+	stub_create(e, 74, 70, NULL, 0);
+	wait_labelled(e, 74);
+	assert_true(xs_rm(e->xs, XBT_NULL, "/local/domain/74/target"));
+	/* A late target dom0 wrote, then handed to the stub itself. */
+	uuid_of(75, uuid, sizeof(uuid));
+	guest_create_as(e, 75, uuid, NULL, 0);
+	wait_labelled(e, 75);
+	dom0_target(e, 75, "70");
+	wait_node(e, 75, "target", "70");
+	{
+		struct xs_permissions mine = { .id = 75, .perms = XS_PERM_NONE };
+
+		assert_true(xs_set_permissions(e->xs, XBT_NULL,
+					       "/local/domain/75/target",
+					       &mine, 1));
+	}
+	wait_node(e, 75, "state", "error");
+	st = wait_done(e, 73);
+	assert_string_equal(st, "error");
+	free(st);
+	wait_node(e, 71, "state", "error");
+	wait_node(e, 74, "state", "error");
+	svirtd_sync(e);
+	assert_true(log_has(e, "stub domain refused: /local/domain/73/target "
+			    "is owned by domain 73"));
+	assert_true(log_has(e, "stub domain of domain 70: its target node "
+			    "now names domain 72"));
+	assert_true(log_has(e, "stub domain of domain 70: its target node "
+			    "was removed"));
+	r = control(e, "GET 73\n");
+	if (strstr(r, " target 70") || !strstr(r, "state error"))
+		fail_msg("GET of the domain with its own target node: %s", r);
+	free(r);
+	r = control(e, "GET 71\n");
+	if (strstr(r, pair_of(l2)) || !strstr(r, "state error"))
+		fail_msg("GET of the stub whose target changed: %s", r);
+	free(r);
+	/* The guests keep their labels and states; one record each, and
+	 * 73's own. */
+	assert_true(state_is_one_of(e, 70, "labelled", NULL));
+	assert_true(state_is_one_of(e, 72, "labelled", NULL));
+	assert_label(p + 4, l);
+	assert_label(p2 + 4, l2);
+	assert_true(log_has(e, "stub domain refused: /local/domain/75/target "
+			    "is owned by domain 75"));
+	assert_int_equal(records(e), 3);
+	free(l);
+	free(l2);
+	svirtd_stop(e);
+}
+
 /* ---- restart ---- */
 
 static void stub_is_bound_again_after_a_restart(void **state)
@@ -348,6 +535,9 @@ int main(void)
 		T(stub_destroyed_first_then_guest_frees_the_pair_once),
 		T(guest_destroyed_first_keeps_the_pair_until_its_stub_goes),
 		T(hostile_target_nodes_are_refused_and_nothing_relabelled),
+		T(late_target_binds_the_stub_to_its_guest),
+		T(get_of_a_stub_sees_its_late_target),
+		T(late_hostile_changed_or_removed_targets_fail_closed),
 		T(stub_is_bound_again_after_a_restart),
 #undef T
 	};
