@@ -282,6 +282,8 @@ int sv_avc_parse(const char *line, size_t len, struct sv_avc *out,
 
 	if (len && line[len - 1] == '\n')
 		c.len = --len;
+	if (len && line[len - 1] == '\r')	/* a serial console's */
+		c.len = --len;
 	if (!(rec = find(line, len, "avc:")))
 		return 0;
 	if (len > SV_AVC_LINE_MAX)

@@ -165,7 +165,7 @@ int sv_history_line_parse(const char *s, size_t len, struct sv_hist_entry *e,
 	int64_t v;
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (!token(&s, &len, &t[i], &tn[i]) && (i + 1 < ARRAY_SIZE(keys) || len))
+		if (!token(&s, &len, &t[i], &tn[i]))
 			return sv_fail(err, EINVAL, "history line: token %zu is "
 				       "missing or has a stray space", i + 1);
 		if (keys[i] && !is(t[i], tn[i], keys[i]))
