@@ -284,6 +284,10 @@ int sv_avc_parse(const char *line, size_t len, struct sv_avc *out,
 		c.len = --len;
 	if (len && line[len - 1] == '\r')	/* a serial console's */
 		c.len = --len;
+	/* auditd's log_format = ENRICHED appends its own fields after a 0x1d:
+	 * not the kernel's record. */
+	if ((rec = memchr(line, 0x1d, len)))
+		c.len = len = (size_t)(rec - line);
 	if (!(rec = find(line, len, "avc:")))
 		return 0;
 	if (len > SV_AVC_LINE_MAX)

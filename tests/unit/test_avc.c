@@ -74,6 +74,15 @@ static void avc_reads_an_audit_log_line(void **state)
 	check_stamp();
 }
 
+static void avc_reads_an_enriched_audit_log_line(void **state)
+{
+	(void)state;
+	/* auditd's ENRICHED format: its additions follow a 0x1d. */
+	assert_int_equal(parse("type=AVC msg=" STAMP BODY "\x1d" "AUID=\"unset\"\n"), 1);
+	check_body();
+	check_stamp();
+}
+
 static void avc_reads_a_kernel_log_line(void **state)
 {
 	(void)state;
@@ -246,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(avc_reads_a_bare_record),
 		cmocka_unit_test(avc_reads_an_audit_log_line),
+		cmocka_unit_test(avc_reads_an_enriched_audit_log_line),
 		cmocka_unit_test(avc_reads_a_kernel_log_line),
 		cmocka_unit_test(avc_reads_a_kmsg_record),
 		cmocka_unit_test(avc_decodes_a_hex_encoded_name),
