@@ -138,8 +138,12 @@ void sv_denial_text(FILE *f, const struct sv_denial *d)
 		fputs("Xen: ", f);
 	if (d->subject) {
 		guest_text(f, d->subject);
+	} else if (a->source == SV_AVC_XEN) {
+		if (a->sdomid >= 0)
+			fprintf(f, "domain %d ", a->sdomid);
+		fprintf(f, "(%s)", a->scontext);
 	} else {
-		fputs(a->source == SV_AVC_XEN ? "domain" : "process", f);
+		fputs("process", f);
 		if (a->comm[0]) {
 			fputc(' ', f);
 			q(f, a->comm);
@@ -167,6 +171,8 @@ void sv_denial_text(FILE *f, const struct sv_denial *d)
 					       strcmp(d->kind, "socket") == 0 ? "a socket" :
 					       "an object");
 		guest_text(f, d->object);
+	} else if (a->source == SV_AVC_XEN && a->tdomid >= 0) {
+		fprintf(f, "domain %d (%s)", a->tdomid, a->tcontext);
 	} else {
 		fprintf(f, "%s(%s)", a->source == SV_AVC_XEN ? "" : " ", a->tcontext);
 	}

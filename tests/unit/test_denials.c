@@ -129,6 +129,26 @@ static void denial_from_xen_names_both_domains(void **state)
 	free(t);
 }
 
+static void denial_from_xen_outside_guests_says_domids_and_labels(void **state)
+{
+	struct sv_denial d;
+	char *t = text_of("(XEN) avc:  denied  { create } for current=d0 "
+			  "scontext=system_u:system_r:dom0_t:s0-s0:c0.c1023 "
+			  "tcontext=system_u:system_r:unlabeled_t:s0 tclass=domain", &d);
+
+	(void)state;
+	assert_string_equal(t, "- Xen: domain 0 (system_u:system_r:dom0_t:s0-s0:c0.c1023) "
+			    "was refused create (domain) on (system_u:system_r:unlabeled_t:s0)\n");
+	free(t);
+	t = text_of("(XEN) avc:  denied  { map_read } for source=d1 target=d2 "
+		    "scontext=system_u:system_r:svirt_domU_t:s0:c7,c8 "
+		    "tcontext=system_u:system_r:svirt_domU_t:s0:c9,c10 tclass=grant", &d);
+	assert_string_equal(t, "- Xen: domain 1 (system_u:system_r:svirt_domU_t:s0:c7,c8) "
+			    "was refused map_read (grant) on domain 2 "
+			    "(system_u:system_r:svirt_domU_t:s0:c9,c10)\n");
+	free(t);
+}
+
 static void denial_names_cannot_forge_a_line(void **state)
 {
 	struct sv_hist_live evil = { 7, "0d9e8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b",
@@ -224,6 +244,7 @@ int main(void)
 		T(denial_names_a_guest_that_has_ended),
 		T(denial_outside_any_guest_says_the_labels),
 		T(denial_from_xen_names_both_domains),
+		T(denial_from_xen_outside_guests_says_domids_and_labels),
 		T(denial_names_cannot_forge_a_line),
 		T(denial_json_carries_both_guests),
 		T(denial_guest_filter_matches_name_uuid_or_domid),
