@@ -34,6 +34,7 @@ static const char *const verbs[] = {
 	[SV_CONTROL_GET] = "GET",
 	[SV_CONTROL_LIST] = "LIST",
 	[SV_CONTROL_VIF] = "VIF",
+	[SV_CONTROL_HISTORY] = "HISTORY",
 };
 
 const char *sv_dom_state_name(enum sv_dom_state s)
@@ -288,7 +289,7 @@ static int parse_verb(const struct sv_cursor *c, struct sv_token t,
 					verbs[i]);
 	}
 	return sv_cfail(c, err,
-			"unknown request \"%s\" (RESERVE, UNRESERVE, GET, LIST, VIF)",
+			"unknown request \"%s\" (RESERVE, UNRESERVE, GET, LIST, VIF, HISTORY)",
 			sv_token_quote(q, sizeof(q), t));
 }
 
@@ -402,7 +403,8 @@ int sv_control_request_format(const struct sv_control_request *r, char *buf,
 			    snprintf(line, sizeof(line), "GET %d\n", r->domid);
 		break;
 	case SV_CONTROL_LIST:
-		n = snprintf(line, sizeof(line), "LIST\n");
+	case SV_CONTROL_HISTORY:
+		n = snprintf(line, sizeof(line), "%s\n", verbs[r->op]);
 		break;
 	case SV_CONTROL_VIF:
 		if (r->domid < 1 || r->domid > SV_CONTROL_DOMID_MAX ||

@@ -27,6 +27,8 @@ enum sv_control_op {
 	SV_CONTROL_GET,		/* GET <domid> [WAIT <seconds>] */
 	SV_CONTROL_LIST,	/* LIST */
 	SV_CONTROL_VIF,		/* VIF <domid> <devid>: label a vif now */
+	SV_CONTROL_HISTORY,	/* HISTORY: which guest held which pair when
+				 * (issue 19 item 2; sv_control_history) */
 };
 #define SV_CONTROL_DEVID_MAX 65535	/* a vif's backend node name */
 
@@ -141,5 +143,12 @@ const char *sv_control_errno_name(int errnum);
 int sv_control_call(const char *path, const struct sv_control_request *req,
 		    int timeout_ms, struct sv_control_reply *reply,
 		    struct sv_error *err);
+
+/* issue 19 item 2.  HISTORY, whose reply is not entries but history lines
+ * (history.h): the same transport, deadline and errors as sv_control_call;
+ * on success *out (owning nothing) receives the history. */
+struct sv_history;
+int sv_control_history(const char *path, int timeout_ms,
+		       struct sv_history *out, struct sv_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* control_client.c: one call to svirtd's control socket, as its clients make it.
  * Connect, send one line, read to EOF against one deadline, parse, check the answer. */
 #include "control.h"
+#include "history.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -191,6 +192,8 @@ static int check_answer(const struct sv_control_request *req,
 		break;
 	case SV_CONTROL_LIST:
 		break;
+	case SV_CONTROL_HISTORY:	/* not entries: sv_control_history */
+		return sv_fail(err, EINVAL, "HISTORY is asked with sv_control_history");
 	}
 	return 0;
 }
@@ -226,15 +229,14 @@ static int finish_call(const struct sv_control_request *req, const char *text,
 	return 0;
 }
 
-int sv_control_call(const char *path, const struct sv_control_request *req,
-		    int timeout_ms, struct sv_control_reply *reply,
+/* Sends req and reads the whole reply text (malloc'd, NUL-terminated). */
+static int exchange(const char *path, const struct sv_control_request *req,
+		    int timeout_ms, char **text, size_t *len,
 		    struct sv_error *err)
 {
 	char line[SV_CONTROL_LINE_MAX + 1];
-	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int fd = -1;
 	int64_t deadline;
-	size_t len = 0;
 	int n, r;
 
 	n = sv_control_request_format(req, line, sizeof(line));
@@ -254,8 +256,48 @@ int sv_control_call(const char *path, const struct sv_control_request *req,
 	if (r == 0)
 		r = send_line(fd, line, (size_t)n, deadline, err);
 	if (r == 0)
-		r = read_reply(fd, deadline, &text, &len, err);
+		r = read_reply(fd, deadline, text, len, err);
+	return r;
+}
+
+int sv_control_call(const char *path, const struct sv_control_request *req,
+		    int timeout_ms, struct sv_control_reply *reply,
+		    struct sv_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (req->op == SV_CONTROL_HISTORY)
+		return sv_fail(err, EINVAL, "HISTORY is asked with sv_control_history");
+	r = exchange(path, req, timeout_ms, &text, &len, err);
 	if (r < 0)
 		return r;
 	return finish_call(req, text, len, reply, err);
+}
+
+int sv_control_history(const char *path, int timeout_ms,
+		       struct sv_history *out, struct sv_error *err)
+{
+	const struct sv_control_request req = { .op = SV_CONTROL_HISTORY };
+	_cleanup_free_ char *text = NULL;
+	struct sv_error e;
+	char q[SV_QUOTE_BUF];
+	size_t len = 0;
+	int r = exchange(path, &req, timeout_ms, &text, &len, err);
+
+	if (r < 0)
+		return r;
+	if (len == 0)
+		return sv_fail(err, EPROTO,
+			       "svirtd closed the connection without a reply");
+	r = sv_history_parse(text, len, true, out, &e);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 && strncmp(e.msg, "svirtd: ", 8) == 0)
+		return sv_fail(err, -r, "%s", e.msg);
+	if (r < 0)
+		return sv_fail(err, EPROTO, "svirtd's reply \"%s\": %s",
+			       sv_quote(q, sizeof(q), text, len), e.msg);
+	return 0;
 }

@@ -661,6 +661,8 @@ int svd_loop_run(struct svirtd *s)
 		int timeout = svd_server_tick(s);
 		size_t n = 3;
 
+		svd_history_sync(s);
+
 		if (relabel >= 0 && (timeout < 0 || relabel < timeout))
 			timeout = relabel;
 		p[0] = (struct pollfd){ .fd = xs_fileno(s->xs_watch),

@@ -262,6 +262,19 @@ static bool do_vif(struct svirtd *s, struct svd_client *c,
 	return true;
 }
 
+/* issue 19 item 2: which guest held which pair when, ended ones too. */
+static bool do_history(struct svirtd *s, struct svd_client *c)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	if (svd_history_text(s, &text, &len) < 0)
+		send_error(s, c->fd, EIO, "out of memory");
+	else
+		send_text(s, c->fd, text, len);
+	return true;
+}
+
 static bool dispatch(struct svirtd *s, struct svd_client *c,
 		     const struct sv_control_request *q)
 {
@@ -290,6 +303,8 @@ static bool dispatch(struct svirtd *s, struct svd_client *c,
 		return do_list(s, c);
 	case SV_CONTROL_VIF:
 		return do_vif(s, c, q);
+	case SV_CONTROL_HISTORY:
+		return do_history(s, c);
 	}
 	return true;
 }

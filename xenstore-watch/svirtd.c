@@ -169,6 +169,7 @@ static int run(struct svirtd *s, const struct args *a)
 		       strerror(-r));
 		return r;
 	}
+	svd_history_open(s);
 	if ((r = svd_reconcile(s)) < 0)
 		return r;
 	if ((r = svd_net_start(s)) < 0)
@@ -187,6 +188,7 @@ static void cleanup(struct svirtd *s)
 	svd_server_close(s);
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
+	svd_history_close(s);
 	svd_flask_close(s);
 	svd_audit_close(s);
 	if (s->xs_watch)

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "control.h"
 #include "domain.h"
+#include "history.h"
 #include "log.h"
 #include "log_limit.h"
 #include "mcs.h"
@@ -80,6 +81,10 @@ struct svirtd {
 	/* Reconciling could not tell whether some domain is alive: the loop
 	 * asks again first (svd_watch_all dropped the events that would). */
 	bool recheck_gone;
+	/* issue 19 item 2: which guest held which pair when (history.c). */
+	struct sv_history hist;
+	uint64_t hist_sum;		/* the live guests it was last synced with */
+	bool hist_unsaved;		/* the last save failed: try again */
 	bool quit;
 	/* Started as a service (daemon.c): the pipe to the caller waiting for
 	 * svd_ready, -1 in --foreground or once told; the pid file, if any. */
@@ -230,6 +235,15 @@ void svd_flask_close(struct svirtd *s);
  * why) when it could not be read. */
 int svd_flask_label(struct svirtd *s, int domid, char **label,
 		    struct sv_error *err);
+
+/* history.c (issue 19 item 2): the guest history in state_dir.  open
+ * reads it (a corrupt one is logged and started anew); sync brings it up
+ * to date with the live guests and saves it when it changed (a failure is
+ * logged once and retried on the next turn); text is the HISTORY reply. */
+void svd_history_open(struct svirtd *s);
+void svd_history_close(struct svirtd *s);
+void svd_history_sync(struct svirtd *s);
+int svd_history_text(struct svirtd *s, char **text, size_t *len);
 
 /* server.c */
 int svd_server_open(struct svirtd *s, const char *path);

@@ -1,4 +1,4 @@
-/* svirt-xl.c: entry point of svirt-xl (create, restore, list, show, verify): reads its
+/* svirt-xl.c: entry point of svirt-xl (create, restore, list, show, verify, denials): reads its
  * arguments and xl.conf, then opens libxl and runs the command. */
 #include "svirt-xl.h"
 
@@ -44,6 +44,7 @@ static int usage(FILE *f, int rc)
 		"       svirt-xl [-c CONF] list [--json]\n"
 		"       svirt-xl [-c CONF] show [--json] GUEST\n"
 		"       svirt-xl [-c CONF] verify\n"
+		"       svirt-xl [-c CONF] denials [--since WHEN] [--guest GUEST] [--flask] [--json]\n"
 		"       svirt-xl -V|--version\n"
 		"       svirt-xl -h|--help\n"
 		"CONF is %s unless given. See svirt-xl(8).\n", SV_XL_CONF);
@@ -60,6 +61,7 @@ static const struct command {
 	{ "list", sv_xl_parse_list, sv_xl_cmd_list },
 	{ "show", sv_xl_parse_show, sv_xl_cmd_show },
 	{ "verify", sv_xl_parse_verify, sv_xl_cmd_verify },
+	{ "denials", sv_xl_parse_denials, sv_xl_cmd_denials },
 };
 
 /* The options before the command ("+": the command's own are its own). */

@@ -71,7 +71,11 @@ struct sv_xl_args {
 	int nopts;
 	bool has_pair;		/* create --pair */
 	struct sv_pair pair;
-	bool json;		/* list, show --json */
+	bool json;		/* list, show, denials --json */
+	/* denials (issue 19 item 2): --since, --guest, --flask */
+	const char *since;
+	const char *guest;
+	bool flask;
 };
 
 /* Each command's parser (argv[0] is the command's name): 0, or -1 with the
@@ -81,10 +85,12 @@ int sv_xl_parse_restore(int argc, char **argv, struct sv_xl_args *a);
 int sv_xl_parse_list(int argc, char **argv, struct sv_xl_args *a);
 int sv_xl_parse_show(int argc, char **argv, struct sv_xl_args *a);
 int sv_xl_parse_verify(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_parse_denials(int argc, char **argv, struct sv_xl_args *a);
 int sv_xl_cmd_create(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_restore(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_list(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_show(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_verify(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_cmd_denials(struct sv_xl *x, const struct sv_xl_args *a);
 
 #endif

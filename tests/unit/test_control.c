@@ -118,6 +118,15 @@ static void unreserve_and_list_parse(void **state)
 	assert_int_equal(parse_request_ok("LIST\n").op, SV_CONTROL_LIST);
 }
 
+/* issue 19 item 2: HISTORY takes no argument, like LIST. */
+static void history_parses_without_arguments(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_request_ok("HISTORY\n").op, SV_CONTROL_HISTORY);
+	REFUSE_REQUEST("HISTORY 3\n", "");
+	REFUSE_REQUEST("history\n", "verbs are upper case (HISTORY)");
+}
+
 static void lowercase_verb_is_refused(void **state)
 {
 	(void)state;
@@ -614,6 +623,7 @@ int main(void)
 		cmocka_unit_test(unreserve_and_list_parse),
 		cmocka_unit_test(lowercase_verb_is_refused),
 		cmocka_unit_test(extra_space_is_refused),
+		cmocka_unit_test(history_parses_without_arguments),
 		cmocka_unit_test(trailing_space_is_refused),
 		cmocka_unit_test(missing_newline_is_refused),
 		cmocka_unit_test(second_line_is_refused),
