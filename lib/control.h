@@ -144,6 +144,13 @@ int sv_control_call(const char *path, const struct sv_control_request *req,
 		    int timeout_ms, struct sv_control_reply *reply,
 		    struct sv_error *err);
 
+/* Sends req and reads the whole reply text (malloc'd, NUL-terminated), with
+ * sv_control_call's transport, deadline and errors; for the request
+ * functions (control_client.c, control_history.c). */
+int sv_control_exchange(const char *path, const struct sv_control_request *req,
+			int timeout_ms, char **text, size_t *len,
+			struct sv_error *err);
+
 /* issue 19 item 2.  HISTORY, whose reply is not entries but history lines
  * (history.h): the same transport, deadline and errors as sv_control_call;
  * on success *out (owning nothing) receives the history. */

@@ -1,7 +1,6 @@
 /* control_client.c: one call to svirtd's control socket, as its clients make it.
  * Connect, send one line, read to EOF against one deadline, parse, check the answer. */
 #include "control.h"
-#include "history.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -229,8 +228,7 @@ static int finish_call(const struct sv_control_request *req, const char *text,
 	return 0;
 }
 
-/* Sends req and reads the whole reply text (malloc'd, NUL-terminated). */
-static int exchange(const char *path, const struct sv_control_request *req,
+int sv_control_exchange(const char *path, const struct sv_control_request *req,
 		    int timeout_ms, char **text, size_t *len,
 		    struct sv_error *err)
 {
@@ -270,34 +268,8 @@ int sv_control_call(const char *path, const struct sv_control_request *req,
 
 	if (req->op == SV_CONTROL_HISTORY)
 		return sv_fail(err, EINVAL, "HISTORY is asked with sv_control_history");
-	r = exchange(path, req, timeout_ms, &text, &len, err);
+	r = sv_control_exchange(path, req, timeout_ms, &text, &len, err);
 	if (r < 0)
 		return r;
 	return finish_call(req, text, len, reply, err);
-}
-
-int sv_control_history(const char *path, int timeout_ms,
-		       struct sv_history *out, struct sv_error *err)
-{
-	const struct sv_control_request req = { .op = SV_CONTROL_HISTORY };
-	_cleanup_free_ char *text = NULL;
-	struct sv_error e;
-	char q[SV_QUOTE_BUF];
-	size_t len = 0;
-	int r = exchange(path, &req, timeout_ms, &text, &len, err);
-
-	if (r < 0)
-		return r;
-	if (len == 0)
-		return sv_fail(err, EPROTO,
-			       "svirtd closed the connection without a reply");
-	r = sv_history_parse(text, len, true, out, &e);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0 && strncmp(e.msg, "svirtd: ", 8) == 0)
-		return sv_fail(err, -r, "%s", e.msg);
-	if (r < 0)
-		return sv_fail(err, EPROTO, "svirtd's reply \"%s\": %s",
-			       sv_quote(q, sizeof(q), text, len), e.msg);
-	return 0;
 }
