@@ -43,6 +43,16 @@ struct sv_config_net {
 	char outside_packet[SV_CONTEXT_MAX];
 };
 
+/* Translated labels (issue 19 item 3): svirtd's mcstrans file. */
+#define SV_SETRANS_FILE SV_RUN_DIR "/setrans.conf"
+struct sv_config_setrans {
+	bool on;		/* setrans = "on" */
+	char *file;		/* setrans_file: the file svirtd owns */
+	/* setrans_admin: the administrator's top setrans.conf; NULL for
+	 * libselinux's (selinux_translations_path). */
+	char *admin;
+};
+
 struct sv_config {
 	unsigned cat_lo, cat_hi;	/* pairs are drawn from cLO..cHI */
 	struct sv_bases bases;
@@ -57,6 +67,7 @@ struct sv_config {
 	int log_level;		/* LOG_DEBUG..LOG_ERR from <syslog.h> */
 	bool audit_off;		/* audit = "off": no VIRT_* records */
 	struct sv_config_net net;
+	struct sv_config_setrans setrans;
 };
 
 /* Where the policy's base contexts are read from when the config names

@@ -24,6 +24,10 @@ enum sv_cfg_key {
 	K_NET_DEFAULT_PEER,	/* a context, or "" */
 	K_NET_OUTSIDE_PACKET,	/* a context */
 	K_AUDIT,	/* "on" / "off" */
+	/* issue 19 item 3: translated labels */
+	K_SETRANS,	/* "on" / "off" */
+	K_SETRANS_FILE,	/* a path */
+	K_SETRANS_ADMIN,	/* a path */
 	K_COUNT
 };
 
@@ -56,5 +60,15 @@ void sv_cfg_net_defaults(struct sv_config_net *n);
 int sv_cfg_net_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 		   struct sv_config *c);
 int sv_cfg_net_check(const struct sv_cfg_parse *p, const struct sv_config *c);
+
+/* A path's problem as a config value (relative, "..", control bytes...),
+ * or NULL. */
+const char *sv_cfg_path_problem(const char *path);
+
+/* config_setrans.c: the setrans keys (issue 19 item 3). */
+int sv_cfg_setrans_defaults(struct sv_config_setrans *t);
+void sv_cfg_setrans_free(struct sv_config_setrans *t);
+int sv_cfg_setrans_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
+		       struct sv_config *c);
 
 #endif
