@@ -30,6 +30,8 @@ shows() { [ "$(shown_label "$1")" = "$2" ]; }
 mcstransd_alive() { pidof mcstransd >/dev/null; }
 
 cleanup() {
+	echo "svirtd's log ends:"
+	tail -n 8 "$LOG" | sed 's/^/    /' || true
 	if domid_of h78web >/dev/null; then xl destroy h78web || true; fi
 	[ ! -e "$saved_setrans" ] || cp "$saved_setrans" "$SETRANS"
 	if [ -e "$saved_conf" ]; then
@@ -48,7 +50,9 @@ cp "$CONF" "$saved_conf"
 cp "$SETRANS" "$saved_setrans"
 # The administrator's one step: include svirtd's file (README, svirt.conf(5)).
 printf 'Include=%s\n' "$OWN" >>"$SETRANS"
-printf 'setrans = "on"\n' >>"$CONF"
+check "the installed config has translations off (the default)" grep -qx 'setrans = "off"' "$CONF"
+sed 's|^setrans = "off"$|setrans = "on"|' "$saved_conf" >"$CONF"
+check "the new config turns them on" grep -qx 'setrans = "on"' "$CONF"
 hup "setrans on"
 wait_until 30 "svirtd wrote $OWN" test -e "$OWN"
 check_eq "$OWN has svirtd's type, which mcstransd may read" \
