@@ -21,7 +21,7 @@ const char *const sv_cfg_key_names[K_COUNT] = {
 	"log_level", "network", "network_dom0", "network_outside",
 	"network_default_peer", "network_outside_packet", "audit",
 	/* issue 19 item 3: translated labels (config_setrans.c) */
-	"setrans", "setrans_file", "setrans_admin",
+	"setrans", "setrans_file", "setrans_admin", "setrans_reload",
 };
 
 static const char *const default_roots[] = {
@@ -349,6 +349,7 @@ static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_co
 	case K_SETRANS:
 	case K_SETRANS_FILE:
 	case K_SETRANS_ADMIN:
+	case K_SETRANS_RELOAD:
 		return sv_cfg_setrans_set(p, k, c);
 	case K_NETWORK:
 	case K_NET_DOM0:

@@ -47,6 +47,11 @@ struct sv_config_net {
 #define SV_SETRANS_FILE SV_RUN_DIR "/setrans.conf"
 struct sv_config_setrans {
 	bool on;		/* setrans = "on" */
+	/* setrans_reload = "sighup": svirtd signals mcstransd after each
+	 * write; "none" (default): the service manager restarts it
+	 * (contrib/svirt-setrans.path), as Debian 12's mcstransd 3.4 drops
+	 * every translation on SIGHUP. */
+	bool sighup;
 	char *file;		/* setrans_file: the file svirtd owns */
 	/* setrans_admin: the administrator's top setrans.conf; NULL for
 	 * libselinux's (selinux_translations_path). */

@@ -28,6 +28,7 @@ enum sv_cfg_key {
 	K_SETRANS,	/* "on" / "off" */
 	K_SETRANS_FILE,	/* a path */
 	K_SETRANS_ADMIN,	/* a path */
+	K_SETRANS_RELOAD,	/* "none" / "sighup" */
 	K_COUNT
 };
 

@@ -1,5 +1,5 @@
 /* config_setrans.c: the keys of translated labels (issue 19 item 3): setrans = "on"/"off",
- * setrans_file (the file svirtd owns) and setrans_admin (the administrator's setrans.conf). */
+ * setrans_file (the file svirtd owns), setrans_admin (the administrator's setrans.conf), setrans_reload. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +62,13 @@ int sv_cfg_setrans_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 		return 0;
 	case K_SETRANS_ADMIN:
 		return set_path(p, k, &c->setrans.admin);
+	case K_SETRANS_RELOAD:
+		if ((r = sv_cfg_get_string(p, k, &v)) < 0)
+			return r;
+		if (strcmp(v, "none") != 0 && strcmp(v, "sighup") != 0)
+			return sv_cfg_fail_value(p, k, v, "expected \"none\" or \"sighup\"");
+		c->setrans.sighup = strcmp(v, "sighup") == 0;
+		return 0;
 	default:
 		return sv_cfg_fail_key(p, k, "not a setrans key");
 	}

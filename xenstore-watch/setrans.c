@@ -70,11 +70,20 @@ static pid_t mcstransd_pid(void)
 	return pid;
 }
 
-/* mcstransd reads its files at start and on SIGHUP only (mcstrans 3.4,
- * Debian 12: no inotify).  Not running: it reads ours when it starts. */
+/* mcstransd reads its files at start and on SIGHUP only (no inotify).
+ * Debian 12's 3.4 loses every translation, the administrator's too, on
+ * SIGHUP (its parser keeps a pointer to the freed configuration), so by
+ * default the service manager restarts it when the file changes
+ * (contrib/svirt-setrans.path) and svirtd signals nothing; setrans_reload =
+ * "sighup" for an mcstransd whose reload works.  Not running: it reads
+ * ours when it starts. */
 static void tell_mcstransd(struct svirtd *s)
 {
-	pid_t pid = mcstransd_pid();
+	pid_t pid;
+
+	if (!s->cfg.setrans.sighup)
+		return;
+	pid = mcstransd_pid();
 
 	if (pid == 0) {
 		sv_log(&s->log, LOG_DEBUG, "setrans: no mcstransd to reload");

@@ -30,6 +30,7 @@ static void translations_are_off_by_default(void **state)
 	assert_false(c.setrans.on);
 	assert_string_equal(c.setrans.file, "/run/svirt/setrans.conf");
 	assert_null(c.setrans.admin);
+	assert_false(c.setrans.sighup);
 	sv_config_free(&c);
 }
 
@@ -41,11 +42,13 @@ static void keys_are_taken(void **state)
 	(void)state;
 	assert_int_equal(parse("setrans = \"on\"\n"
 			       "setrans_file = \"/etc/selinux/default/setrans.d/svirt.conf\"\n"
-			       "setrans_admin = \"/etc/selinux/mls/setrans.conf\"\n",
+			       "setrans_admin = \"/etc/selinux/mls/setrans.conf\"\n"
+			       "setrans_reload = \"sighup\"\n",
 			       &c, &err), 0);
 	assert_true(c.setrans.on);
 	assert_string_equal(c.setrans.file, "/etc/selinux/default/setrans.d/svirt.conf");
 	assert_string_equal(c.setrans.admin, "/etc/selinux/mls/setrans.conf");
+	assert_true(c.setrans.sighup);
 	sv_config_free(&c);
 }
 
@@ -57,6 +60,7 @@ static void bad_values_are_named_with_line_and_key(void **state)
 		{ "setrans_file = \"/run/svirt/setrans\"\n", "must end in \".conf\"" },
 		{ "setrans_file = \"/run/../etc/x.conf\"\n", "\"..\"" },
 		{ "setrans_admin = \"/etc/selinux/\"\n", "setrans_admin" },
+		{ "setrans_reload = \"hup\"\n", "expected \"none\" or \"sighup\"" },
 	};
 	struct sv_config c;
 
