@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
 #include <limits.h>
@@ -182,6 +183,12 @@ static int include(struct admin_parse *p, const char *pattern,
 	glob_t g = { 0 };
 	int r = 0, gr;
 
+	/* svirtd's file may not exist yet (its first write): the pattern
+	 * naming it still includes it. */
+	if (p->own && fnmatch(pattern, p->own, FNM_PATHNAME) == 0) {
+		p->a->own_included = true;
+		p->a->own_in_group |= p->in_group;
+	}
 	if (!p->follow)
 		return 0;
 	if (depth >= SV_SETRANS_DEPTH_MAX)

@@ -201,6 +201,23 @@ static void own_file_included_inside_a_modifier_group_is_noticed(void **state)
 	sv_setrans_admin_free(&a);
 }
 
+/* At svirtd's first write its file does not exist: the Include naming it
+ * counts all the same (no false "not included" warning). */
+static void include_of_own_file_not_yet_written_is_noticed(void **state)
+{
+	struct sv_setrans_admin a = { 0 };
+	struct sv_error err;
+	const char text[] = "s0=SystemLow\nInclude=/nonexistent/svirt/setrans.conf\n";
+
+	(void)state;
+	assert_int_equal(sv_setrans_admin_parse(&a, text, strlen(text), "t",
+						"/nonexistent/svirt/setrans.conf",
+						true, &err), 0);
+	assert_true(a.own_included);
+	assert_false(a.own_in_group);
+	sv_setrans_admin_free(&a);
+}
+
 static void broken_admin_line_is_named_by_file_and_line(void **state)
 {
 	struct sv_setrans_admin a = { 0 };
@@ -396,6 +413,7 @@ int main(void)
 		T(line_is_split_as_mcstrans_splits_it),
 		T(admin_entries_are_read_through_includes),
 		T(own_file_included_inside_a_modifier_group_is_noticed),
+		T(include_of_own_file_not_yet_written_is_noticed),
 		T(broken_admin_line_is_named_by_file_and_line),
 		T(include_loop_is_refused),
 		T(render_writes_each_guest_and_leaves_out_collisions),
