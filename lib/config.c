@@ -22,6 +22,8 @@ const char *const sv_cfg_key_names[K_COUNT] = {
 	"network_default_peer", "network_outside_packet", "audit",
 	"guest_seclabel", "guest_relabel_no", "guest_shared_images",
 	"guest_network_off",
+	/* issue 19 item 3: translated labels (config_setrans.c) */
+	"setrans", "setrans_file", "setrans_admin", "setrans_reload",
 };
 
 static const char *const default_roots[] = {
@@ -92,7 +94,7 @@ static void strv_free(char **v, size_t n)
 
 /* NULL if path is absolute and normalised (no "//", ".", "..", trailing
  * '/', nor "/" itself), else why not. */
-static const char *path_problem(const char *path)
+const char *sv_cfg_path_problem(const char *path)
 {
 	const char *c = path;
 
@@ -234,7 +236,7 @@ static int set_state_dir(const struct sv_cfg_parse *p, struct sv_config *c)
 
 	if ((r = sv_cfg_get_string(p, K_STATE_DIR, &v)) < 0)
 		return r;
-	if ((why = path_problem(v)))
+	if ((why = sv_cfg_path_problem(v)))
 		return sv_cfg_fail_value(p, K_STATE_DIR, v, why);
 	if (!(d = strdup(v)))
 		return -ENOMEM;
@@ -250,7 +252,7 @@ static int check_list_item(const struct sv_cfg_parse *p, enum sv_cfg_key k, char
 
 	if (!item)
 		return sv_cfg_fail_key(p, k, "list items must be \"strings\"");
-	if ((why = path_problem(item)))
+	if ((why = sv_cfg_path_problem(item)))
 		return sv_cfg_fail_value(p, k, item, why);
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(v[j], item) == 0)
@@ -351,6 +353,11 @@ static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_co
 		return set_log_level(p, c);
 	case K_AUDIT:
 		return set_audit(p, c);
+	case K_SETRANS:
+	case K_SETRANS_FILE:
+	case K_SETRANS_ADMIN:
+	case K_SETRANS_RELOAD:
+		return sv_cfg_setrans_set(p, k, c);
 	case K_NETWORK:
 	case K_NET_DOM0:
 	case K_NET_OUTSIDE:
@@ -477,7 +484,8 @@ int sv_config_init(struct sv_config *c)
 		return r;
 	n.state_dir = strdup(SV_STATE_DIR);
 	n.relabel_roots = calloc(ARRAY_SIZE(default_roots), sizeof(char *));
-	if (!n.state_dir || !n.relabel_roots) {
+	if (!n.state_dir || !n.relabel_roots ||
+	    sv_cfg_setrans_defaults(&n.setrans) < 0) {
 		sv_config_free(&n);
 		return -ENOMEM;
 	}
@@ -495,6 +503,7 @@ void sv_config_free(struct sv_config *c)
 	for (int k = 0; k < SV_BASE_COUNT; k++)
 		free(c->origin_file[k]);
 	free(c->state_dir);
+	sv_cfg_setrans_free(&c->setrans);
 	strv_free(c->relabel_roots, c->nroots);
 	strv_free(c->shared_images, c->nshared);
 	sv_cfg_guest_free(c);
@@ -629,7 +638,7 @@ int sv_config_load(const char *path, const struct sv_config_sources *src,
 bool sv_config_path_under_root(const struct sv_config *c,
 			       const char *resolved_path)
 {
-	if (!resolved_path || path_problem(resolved_path))
+	if (!resolved_path || sv_cfg_path_problem(resolved_path))
 		return false;
 	for (size_t i = 0; i < c->nroots; i++)
 		if (under(c->relabel_roots[i], resolved_path))

@@ -72,6 +72,21 @@ struct sv_guest_opts {
 	bool network_off;	/* it may have no vif */
 };
 
+/* Translated labels (issue 19 item 3): svirtd's mcstrans file. */
+#define SV_SETRANS_FILE SV_RUN_DIR "/setrans.conf"
+struct sv_config_setrans {
+	bool on;		/* setrans = "on" */
+	/* setrans_reload = "sighup": svirtd signals mcstransd after each
+	 * write; "none" (default): the service manager restarts it
+	 * (contrib/svirt-setrans.path), as Debian 12's mcstransd 3.4 drops
+	 * every translation on SIGHUP. */
+	bool sighup;
+	char *file;		/* setrans_file: the file svirtd owns */
+	/* setrans_admin: the administrator's top setrans.conf; NULL for
+	 * libselinux's (selinux_translations_path). */
+	char *admin;
+};
+
 struct sv_config {
 	unsigned cat_lo, cat_hi;	/* pairs are drawn from cLO..cHI */
 	struct sv_bases bases;
@@ -88,6 +103,7 @@ struct sv_config {
 	struct sv_config_net net;
 	struct sv_guest_entry *guests;
 	size_t nguests;
+	struct sv_config_setrans setrans;
 };
 
 /* Where the policy's base contexts are read from when the config names

@@ -28,6 +28,11 @@ enum sv_cfg_key {
 	K_GUEST_RELABEL_NO,
 	K_GUEST_SHARED,
 	K_GUEST_NETWORK_OFF,
+	/* issue 19 item 3: translated labels */
+	K_SETRANS,	/* "on" / "off" */
+	K_SETRANS_FILE,	/* a path */
+	K_SETRANS_ADMIN,	/* a path */
+	K_SETRANS_RELOAD,	/* "none" / "sighup" */
 	K_COUNT
 };
 
@@ -70,5 +75,15 @@ int sv_cfg_guest_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 		     struct sv_config *c);
 int sv_cfg_guest_check(const struct sv_cfg_parse *p, const struct sv_config *c);
 void sv_cfg_guest_free(struct sv_config *c);
+
+/* A path's problem as a config value (relative, "..", control bytes...),
+ * or NULL. */
+const char *sv_cfg_path_problem(const char *path);
+
+/* config_setrans.c: the setrans keys (issue 19 item 3). */
+int sv_cfg_setrans_defaults(struct sv_config_setrans *t);
+void sv_cfg_setrans_free(struct sv_config_setrans *t);
+int sv_cfg_setrans_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
+		       struct sv_config *c);
 
 #endif

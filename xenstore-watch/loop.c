@@ -658,6 +658,9 @@ int svd_loop_run(struct svirtd *s)
 	scan_new(s);
 	while (!s->quit) {
 		int relabel = svd_relabel_dirty(s);
+
+		/* Pairs bound or freed since the last round: translations too. */
+		svd_setrans_sync(s);
 		int timeout = svd_server_tick(s);
 		size_t n = 3;
 

@@ -100,6 +100,7 @@ void svd_reload(struct svirtd *s)
 	sv_config_free(&s->cfg);
 	s->cfg = c;	/* same storage: every pointer to it stays valid */
 	s->log.level = c.log_level;
+	svd_setrans_reset(s);
 	sv_log(&s->log, LOG_NOTICE, "reloaded %s", s->config_path);
 }
 
@@ -189,6 +190,7 @@ static void cleanup(struct svirtd *s)
 	svd_net_stop(s);
 	sv_domains_free(&s->doms);
 	svd_history_close(s);
+	svd_setrans_free(s);
 	svd_flask_close(s);
 	svd_audit_close(s);
 	if (s->xs_watch)

@@ -49,6 +49,14 @@ struct svd_server {
 	struct svd_client *c[SVIRTD_CLIENTS_MAX];
 };
 
+/* setrans.c (issue 19 item 3): what svirtd's mcstrans file was last made
+ * from (NULL: write it on the next sync), its path, and its text. */
+struct svd_setrans {
+	char *key;
+	char *path;
+	char *written;
+};
+
 struct svirtd {
 	struct sv_log log;
 	const char *config_path;
@@ -91,9 +99,19 @@ struct svirtd {
 	int ready_fd;
 	const char *pidfile;
 	bool pidfile_written;
+	struct svd_setrans setrans;	/* issue 19 item 3 */
 };
 
 uint64_t svd_now_ms(void);
+
+/* setrans.c (issue 19 item 3): with setrans on, rewrites svirtd's mcstrans
+ * file whenever the live guests' names or pairs changed since the last call
+ * (always on the first), and has mcstransd reload it.  Never fails svirtd. */
+void svd_setrans_sync(struct svirtd *s);
+/* The next sync writes the file again (a reload: the admin's entries may
+ * have changed). */
+void svd_setrans_reset(struct svirtd *s);
+void svd_setrans_free(struct svirtd *s);
 
 /* audit.c: the audit seam's libaudit end; never fails svirtd. */
 void svd_audit_open(struct svirtd *s);
