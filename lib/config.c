@@ -120,11 +120,6 @@ const char *sv_cfg_path_problem(const char *path)
 	return NULL;
 }
 
-const char *sv_cfg_path_problem(const char *path)
-{
-	return path_problem(path);
-}
-
 static bool under(const char *root, const char *path)
 {
 	size_t n = strlen(root);

@@ -76,10 +76,6 @@ int sv_cfg_guest_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 int sv_cfg_guest_check(const struct sv_cfg_parse *p, const struct sv_config *c);
 void sv_cfg_guest_free(struct sv_config *c);
 
-/* A path's problem as a config value (relative, "..", control bytes...),
- * or NULL. */
-const char *sv_cfg_path_problem(const char *path);
-
 /* config_setrans.c: the setrans keys (issue 19 item 3). */
 int sv_cfg_setrans_defaults(struct sv_config_setrans *t);
 void sv_cfg_setrans_free(struct sv_config_setrans *t);
