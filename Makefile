@@ -209,7 +209,7 @@ check: deps
 test-run: $(LIBSVIRT) $(UNIT_BINS) $(POLICY_TESTS) $(FLASK_TESTS) $(FUZZ_BINS) $(BENCH_BINS) $(DEMO) \
 		$(SELFTEST_FAKE)
 	@VALGRIND=$(VALGRIND) RUN_TESTS_FAKE=$(SELFTEST_FAKE) tests/run-tests \
-		tests/selftest/run-tests-selftest tests/build/test-build \
+		tests/selftest/run-tests-selftest tests/build/test-build tests/vm/test-scenario-pipes \
 		$(UNIT_BINS) $(SERVICE_TESTS) $(POLICY_TESTS) $(FLASK_TESTS) -- $(FUZZ_BINS)
 
 # The same tests under valgrind's memcheck (leaks and memory errors fail).

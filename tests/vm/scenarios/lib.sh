@@ -99,7 +99,7 @@ avc_lines() {
 		dmesg | grep 'avc:  denied' || true
 	fi
 }
-avc_logged() { avc_lines | grep -q -E "$1"; }
+avc_logged() { avc_lines | has -E "$1"; }
 
 # check_avc DESCRIPTION ERE: the kernel logged a denial matching ERE (audit
 # records reach the log a moment after the refusal); declares it expected too.
@@ -202,7 +202,7 @@ dm_pid() {
 }
 dm_running() { dm_pid "$1" >/dev/null; }
 # dead PID: gone, or a zombie no one has reaped yet.
-dead() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+dead() { [ ! -e "/proc/$1" ] || has '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 # dm_gone_after_destroy NAME PID: the device model ends with its domain; if it
 # does not, says what it is doing (state, where it sleeps, its log) and fails.
 dm_gone_after_destroy() {
@@ -362,7 +362,7 @@ flask_avc_start() {
 }
 # flask_avc_lines: Xen's denials since flask_avc_start.
 flask_avc_lines() { xl dmesg | grep 'avc:  denied' || true; }
-flask_avc_logged() { flask_avc_lines | grep -q -E "$1"; }
+flask_avc_logged() { flask_avc_lines | has -E "$1"; }
 # check_flask_avc DESCRIPTION ERE: Xen logged a denial matching ERE; declares it expected.
 check_flask_avc() {
 	printf '%s\n' "$2" >>"$FLASK_AVC_EXPECT"
@@ -511,6 +511,13 @@ nt() {
 	[ "$reply" = ok ] || fail "svirt-nettool $*: $reply"
 	echo "ok: svirt-nettool $*"
 }
+
+# has GREP-ARGS...: whether grep finds the pattern in its input, reading all of it. Scenarios run under
+# pipefail, and "producer | grep -q" fails at random: grep -q exits at its first match, the producer's next
+# write gets SIGPIPE, and the pipeline's status is the producer's. A present line then reads as absent, and
+# "! producer | grep -q" passes for a line that is there. Use has (never grep -q) on a pipe in this shell
+# (tests/vm/test-scenario-pipes checks).
+has() { grep "$@" >/dev/null; }
 
 # unlbl_entries: NetLabel's static entries as "interface address label" lines.
 unlbl_entries() {

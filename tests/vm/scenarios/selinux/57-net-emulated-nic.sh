@@ -25,7 +25,7 @@ ip -n gBe neigh replace 10.89.0.12 lladdr "$(mac_of gAe)" dev eth0 nud permanent
 
 coproc NT1 { "$TOOL" 2>>"$PWD/nettool.log"; }
 NT_PID=$NT1_PID nt_in=${NT1[1]} nt_out=${NT1[0]}
-held() { nft list map bridge svirt port_secmark 2>/dev/null | grep -q "\"$1\" :"; }
+held() { nft list map bridge svirt port_secmark 2>/dev/null | has "\"$1\" :"; }
 echo 0 >/proc/sys/kernel/printk_ratelimit
 nt open
 nt rebuild

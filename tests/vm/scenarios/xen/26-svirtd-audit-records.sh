@@ -26,7 +26,7 @@ trap cleanup EXIT
 # printed them, without the time stamp.
 records() { dmesg | sed -n "s/^.*audit: type=$1 audit([0-9.:]*): //p"; }
 # has_record T ERE: a record of type T matches ERE.
-has_record() { records "$1" | grep -q -E -- "$2"; }
+has_record() { records "$1" | has -E -- "$2"; }
 state_is() { xs_is "/local/domain/0/svirt/$1/state" "$2"; }
 # A bare guest (no disk, no vif), left paused, as in 50-svirtd-hostile-backend.
 bare_config() { guest_config "$1" 10.77.0.26 unused | sed '/^vif = /d; /^disk = /d'; }

@@ -32,10 +32,10 @@ p=${l##*:}
 obj="svirt_${p/,/_}"
 echo "$G: domain $d, $l"
 
-peer_label() { unlbl_entries | grep -qx "$1 0.0.0.0/0 \"$2\""; }
-no_peer_label() { ! unlbl_entries | grep -q "^$1 "; }
-in_port_map() { nft list map bridge svirt port_secmark | grep -q "\"$1\" : \"$2\""; }
-not_in_port_map() { ! nft list map bridge svirt port_secmark | grep -q "\"$1\""; }
+peer_label() { unlbl_entries | has -x "$1 0.0.0.0/0 \"$2\""; }
+no_peer_label() { ! unlbl_entries | has "^$1 "; }
+in_port_map() { nft list map bridge svirt port_secmark | has "\"$1\" : \"$2\""; }
+not_in_port_map() { ! nft list map bridge svirt port_secmark | has "\"$1\""; }
 wait_until 60 "vif$d.0 has $G's peer label" peer_label "vif$d.0" "$l"
 wait_until 300 "$G is up" guest_ready "$d"
 
@@ -50,12 +50,8 @@ check_eq "$G is still labelled" labelled "$(svirt_node "$d" state)"
 # the wrapped vif-bridge's hotplug-status "connected" (netback's cue to connect the guest) until svirtd said the
 # vif carries its guest's labels, and libxl waits for the script: nothing here is waited for.
 check "xl network-attach $G (vif-svirt)" timed xl network-attach $G bridge=xenbr0 script=vif-svirt
-# svirtd labelled it before vif-svirt wrote "connected" (the log line below, and test_vif_svirt for the order). The
-# NetLabel entry is waited for, not required at the instant xl returns: one CI run found it absent then, with
-# svirtd's log showing it labelled and no link event (the kernel drops an interface's entries on NETDEV_DOWN;
-# what took vif.2 down then is not found yet).
-wait_until 30 "vif$d.2 has $G's peer label" peer_label "vif$d.2" "$l"
-wait_until 30 "and its port map element" in_port_map "vif$d.2" "$obj"
+check "vif$d.2 has $G's peer label" peer_label "vif$d.2" "$l"
+check "and its port map element" in_port_map "vif$d.2" "$obj"
 check_eq "vif$d.2's hotplug-status" connected "$(xenstore-read "/local/domain/0/backend/vif/$d/2/hotplug-status")"
 check "svirtd labelled vif$d.2 on vif-svirt's request" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'domain $d ($G): vif vif$d.2 labelled (VIF request)'"
 netlabelctl -p unlbl list | sed 's/^/  | /'
@@ -65,18 +61,14 @@ nft list map bridge svirt port_secmark | sed 's/^/  | /'
 check "xl network-detach $G 1" timed xl network-detach $G 1
 wait_until 60 "vif$d.1's peer label is gone" no_peer_label "vif$d.1"
 wait_until 60 "vif$d.1 is out of the port map" not_in_port_map "vif$d.1"
-# Waited for, like vif.2's entry above (the known bug below, seen after vif.1's detach too).
-wait_until 30 "vif$d.0 keeps $G's peer label" peer_label "vif$d.0" "$l"
-wait_until 30 "vif$d.2 keeps $G's peer label" peer_label "vif$d.2" "$l"
+check "vif$d.0 keeps $G's peer label" peer_label "vif$d.0" "$l"
+check "vif$d.2 keeps $G's peer label" peer_label "vif$d.2" "$l"
 check "vif$d.2 keeps its port map element" in_port_map "vif$d.2" "$obj"
 check "xl network-detach $G 2" timed xl network-detach $G 2
 wait_until 60 "vif$d.2's peer label is gone" no_peer_label "vif$d.2"
 wait_until 60 "vif$d.2 is out of the port map" not_in_port_map "vif$d.2"
-# KNOWN BUG, waited for here so the rest runs: after vif.2's detach, svirtd takes vif.0's NetLabel entry and
-# map element away too and puts them back about 3 s later (seen in 3 boots; cause not found). Fix it, then make
-# these two checks (and the waits marked above) immediate again.
-wait_until 30 "vif$d.0 keeps $G's peer label" peer_label "vif$d.0" "$l"
-wait_until 30 "and its port map element" in_port_map "vif$d.0" "$obj"
+check "vif$d.0 keeps $G's peer label" peer_label "vif$d.0" "$l"
+check "and its port map element" in_port_map "vif$d.0" "$obj"
 check_eq "$G is still labelled after the detaches" labelled "$(svirt_node "$d" state)"
 refute "svirtd logged no error about $G's network labels" sh -c "tail -n +$((log0 + 1)) $LOG | grep -E 'domain $d .*(refused|removing its network labels|is not labelled)'"
 # The guest's side: its first vif still carries its traffic to dom0.
@@ -100,7 +92,7 @@ refute "vif$d.$n is up" sh -c "ip -o link show vif$d.$n 2>/dev/null | grep -q '[
 xl network-detach $G "$n" >/dev/null 2>&1 || true
 
 check "xl destroy $G" xl destroy $G
-no_vif_labels() { ! unlbl_entries | grep -qE "vif$d\\.[0-9]"; }
+no_vif_labels() { ! unlbl_entries | has -E "vif$d\\.[0-9]"; }
 wait_until 60 "$G's peer labels are gone" no_vif_labels
-no_elements() { ! nft list table bridge svirt | grep -qE "vif$d\\.[0-9]|$obj"; }
+no_elements() { ! nft list table bridge svirt | has -E "vif$d\\.[0-9]|$obj"; }
 wait_until 60 "its map elements and secmark object are gone" no_elements

@@ -79,8 +79,8 @@ xl list
 
 # --- the emulated NICs' labels. vif-svirt ran for hb's tap ("add", before its vif) and vif (online), and libxl
 # waited for each: both carry hb's labels now, with nothing waited for.
-peer_label() { unlbl_entries | grep -qx "$1 0.0.0.0/0 \"$2\""; }
-in_port_map() { nft list map bridge svirt port_secmark | grep -q "\"$1\" : \"$2\""; }
+peer_label() { unlbl_entries | has -x "$1 0.0.0.0/0 \"$2\""; }
+in_port_map() { nft list map bridge svirt port_secmark | has "\"$1\" : \"$2\""; }
 lb=$(svirt_node "$db" label)
 ob="svirt_$(sed 's/,/_/' <<<"${lb##*:}")"
 check "at once: hb's tap vif$db.0-emu is on xenbr0" test -e "/sys/class/net/xenbr0/brif/vif$db.0-emu"
@@ -195,9 +195,9 @@ check "xl destroy ha" xl destroy ha
 check "xl destroy hb" xl destroy hb
 dm_gone_after_destroy ha "$q_a"
 dm_gone_after_destroy hb "$q_b"
-no_tap_labels() { ! unlbl_entries | grep -qE "^vif($da|$db)\.0(-emu)? "; }
+no_tap_labels() { ! unlbl_entries | has -E "^vif($da|$db)\.0(-emu)? "; }
 wait_until 60 "the taps' and vifs' peer labels are gone" no_tap_labels
-no_elements() { ! nft list table bridge svirt | grep -qE "vif($da|$db)\.0|$oa|$ob"; }
+no_elements() { ! nft list table bridge svirt | has -E "vif($da|$db)\.0|$oa|$ob"; }
 wait_until 60 "their map elements and secmark objects are gone" no_elements
 restored() { [ "$(label_of "$IMAGES/$1.img" | cut -d: -f3)" = xen_image_t ]; }
 wait_until 60 "svirtd gave ha's disk its label back" restored ha

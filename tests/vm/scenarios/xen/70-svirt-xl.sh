@@ -21,7 +21,7 @@ trap cleanup EXIT
 unpaused() { xl list "$1" | awk 'NR == 2 { exit substr($5, 3, 1) == "p" }'; }
 no_domain() { not xl domid "$1"; }
 # svirtd's LIST knows the uuid (as a domain or a reservation).
-svirtd_knows() { svirt-xl list --json | grep -q "\"uuid\": \"$1\""; }
+svirtd_knows() { svirt-xl list --json | has "\"uuid\": \"$1\""; }
 qdisk_config() {
 	guest_config "$1" 10.77.0.7"${1#s}" "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$1.img" |
 		sed '/^vif = /d'

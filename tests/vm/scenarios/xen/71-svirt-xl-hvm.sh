@@ -42,7 +42,7 @@ CFG
 }
 unpaused() { xl list "$1" | awk 'NR == 2 { exit substr($5, 3, 1) == "p" }'; }
 no_domain() { not xl domid "$1"; }
-svirtd_knows() { svirt-xl list --json | grep -q "\"uuid\": \"$1\""; }
+svirtd_knows() { svirt-xl list --json | has "\"uuid\": \"$1\""; }
 
 # --- an HVM guest through svirt-xl create
 truncate -s 16M "$IMAGES/h71a.img"

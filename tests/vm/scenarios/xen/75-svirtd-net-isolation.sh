@@ -50,7 +50,7 @@ la=$(svirt_node "$da" label)
 lb=$(svirt_node "$db" label)
 echo "$A: domain $da, $la; $B: domain $db, $lb"
 
-peer_label() { unlbl_entries | grep -qx "$1 0.0.0.0/0 \"$2\""; }
+peer_label() { unlbl_entries | has -x "$1 0.0.0.0/0 \"$2\""; }
 PEER=system_u:object_r:netlabel_peer_t:s0
 default_entries() { unlbl_entries | grep -c "^DEFAULT .* \"$PEER\"\$"; }
 check "traffic of no guest has svirtd's default peer label (IPv4)" peer_label DEFAULT "$PEER"
@@ -141,7 +141,7 @@ ip link set "vif$da.0" up
 wait_until 30 "svirtd wrote vif$da.0's peer label again" peer_label "vif$da.0" "$la"
 check "svirtd logged the link down" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'vif$da.0: link down'"
 check "and the peer label put back" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'vif$da.0: peer label .* put back'"
-unlabelled_empty() { ! nft list set bridge svirt unlabelled | grep -q "vif$da.0"; }
+unlabelled_empty() { ! nft list set bridge svirt unlabelled | has "vif$da.0"; }
 wait_until 10 "vif$da.0 is out of the table's set unlabelled" unlabelled_empty
 refute "after its vif went down and up, $A still does not reach $B" guest_ping "$da" "10.77.0.72 lladdr=$mac_b"
 check "and still reaches dom0" guest_ping "$da" 10.77.0.1
@@ -173,9 +173,9 @@ check "$A still reaches dom0" guest_ping "$da" 10.77.0.1
 
 check "xl destroy $A" xl destroy $A
 check "xl destroy $B" xl destroy $B
-no_vif_labels() { ! unlbl_entries | grep -qE "vif($da|$db)\\.0"; }
+no_vif_labels() { ! unlbl_entries | has -E "vif($da|$db)\\.0"; }
 wait_until 60 "the guests' peer labels are gone" no_vif_labels
-no_elements() { ! nft list table bridge svirt | grep -qE "vif($da|$db)\\.0|svirt_c"; }
+no_elements() { ! nft list table bridge svirt | has -E "vif($da|$db)\\.0|svirt_c"; }
 wait_until 60 "their map elements and secmark objects are gone" no_elements
 check "svirtd labelled $A's vif on vif-svirt's request" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'domain $da ($A): vif vif$da.0 labelled (VIF request)'"
 refute "svirtd logged no error removing them" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'removing its network labels'"

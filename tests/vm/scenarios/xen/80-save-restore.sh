@@ -21,7 +21,7 @@ command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
 has_record() { getfattr -n trusted.svirt "$1" >/dev/null 2>&1; }
 # svirtd's LIST knows the uuid (as a domain or a reservation).
-svirtd_knows() { svirt-xl list --json | grep -q "\"uuid\": \"$1\""; }
+svirtd_knows() { svirt-xl list --json | has "\"uuid\": \"$1\""; }
 # xl list's state column: "p" third means paused.
 unpaused() { xl list "$1" | awk 'NR == 2 { exit substr($5, 3, 1) == "p" }'; }
 # disk_ask DOMID REQUEST: the guest's answer to a data/disk-request (init-domu's serve_disk).
