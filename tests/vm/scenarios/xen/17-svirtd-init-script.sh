@@ -80,6 +80,7 @@ svc stop
 check_eq "stop before the failing start" 0 "$rc"
 mkdir -p /run/svirt-17
 chmod 0777 /run/svirt-17
+mkdir -p "${DEFAULTS%/*}"
 echo 'SVIRTD_OPTS="--socket /run/svirt-17/svirtd.sock"' >"$DEFAULTS"
 svc start
 check "a start that fails exits non-zero" test "$rc" != 0
