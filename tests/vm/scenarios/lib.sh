@@ -159,7 +159,7 @@ init_request() {
 	done
 	fail "dom0's init did not answer '$1' within 60 s"
 }
-# Asks dom0's init to start svirtd (as the shipped unit runs it).
+# Asks dom0's init to start svirtd (through /etc/init.d/svirtd start).
 init_start_svirtd() { init_request start-svirtd; }
 xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
 xs_gone() { ! xenstore-exists "$1" 2>/dev/null; }
@@ -305,10 +305,11 @@ check_qdisk_served() {
 	check "$1's qemu has $1's image open" bash -c "ls -l /proc/$q/fd | grep -q '$IMAGES/$1.img'"
 }
 
-# restart_svirtd [WHY]: svirtd is a service of dom0's init (tests/vm/guest/init-dom0):
-# init starts it again, in svirtd_t, appending to the same log so the earlier
-# lives' lines stay; waits until the new one is ready.
-LOG=/var/log/svirtd.log
+# restart_svirtd [WHY]: svirtd is a service of dom0's init (tests/vm/guest/init-dom0),
+# started through its installed init script: init starts it again, in svirtd_t;
+# waits until the new one has logged that it is ready.  svirtd logs to syslog:
+# LOG, /var/log/messages, holds every life's lines (and other daemons').
+LOG=/var/log/messages
 readies() { grep -c 'ready: categories' "$LOG" || true; }
 ready_after() { [ "$(readies)" -gt "$1" ]; }
 restart_svirtd() {

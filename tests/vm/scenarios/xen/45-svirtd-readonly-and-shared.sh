@@ -12,7 +12,7 @@ SHARED_LABEL=system_u:object_r:svirt_xen_image_t:s0
 saved=$PWD/svirt.conf.orig
 roloop=''
 
-reloads() { grep -c "reloaded $CONF" /var/log/svirtd.log || true; }
+reloads() { grep -c "reloaded $CONF" $LOG || true; }
 reloaded_after() { [ "$(reloads)" -gt "$1" ]; }
 # hup: SIGHUP to svirtd, and wait for its "reloaded" line (a config it refused has no such line).
 hup() {

@@ -10,7 +10,6 @@ set -euo pipefail
 # in /libxl. svirtd is stopped meanwhile, so that it sees the tree only as libxl leaves it.
 DISK=$IMAGES/h47-disk.img
 GUESTS="h47a h47b"
-LOG=/var/log/svirtd.log
 declare -A dom
 
 bare_config() {

@@ -107,11 +107,11 @@ for g in h50b h50c h50d; do
 	why=$(svirt_node "$d" reason)
 	echo "$g's reason: $why"
 	check "$g's reason is given" test -n "$why"
-	check "svirtd's log names $g with the refusal" grep -q "domain $d ($g): refused" /var/log/svirtd.log
+	check "svirtd's log names $g with the refusal" grep -q "domain $d ($g): refused" $LOG
 	check_eq "$g's image label stays unused: no object" 0 "$(svirt_node "$d" objects)"
 done
-check "svirtd's log names h50a with the refusal" grep -q "domain $a (h50a): refused" /var/log/svirtd.log
-grep "): refused" /var/log/svirtd.log | tail -n 4
+check "svirtd's log names h50a with the refusal" grep -q "domain $a (h50a): refused" $LOG
+grep "): refused" $LOG | tail -n 4
 check_eq "/etc/shadow keeps its label" "$shadow_before" "$(label_of "$SHADOW")"
 refute "/etc/shadow got a trusted.svirt record" has_record "$SHADOW"
 check "svirtd still runs" running svirtd

@@ -133,7 +133,7 @@ check "xl destroy k2" xl destroy k2
 # libxl 4.17 leaves a dm_restrict PV guest's qemu running (its reaper kills by a
 # uid this qemu never took): svirtd ends it before freeing the pair.
 dm_gone_after_destroy k1 "$q1"
-check "svirtd ended k1's leftover qemu and said so" grep -q "killed leftover device model pid $q1 " /var/log/svirtd.log
+check "svirtd ended k1's leftover qemu and said so" grep -q "killed leftover device model pid $q1 " $LOG
 
 # svirtd unreachable: the create fails, the reason is in the device-model log, no qemu runs.
 printf 'socket = "/run/svirt/no-svirtd.sock"\n' >"$CONF"

@@ -129,7 +129,7 @@ for g in h67b h67c h67d; do
 	wait_until 60 "svirtd puts $g in error" state_is "$d" error
 	why=$(svirt_node "$d" reason)
 	echo "$g's reason: $why"
-	check "svirtd's log names $g with the refusal" grep -q "domain $d ($g): refused" /var/log/svirtd.log
+	check "svirtd's log names $g with the refusal" grep -q "domain $d ($g): refused" $LOG
 	check_eq "$g has no labelled object" 0 "$(svirt_node "$d" objects)"
 done
 check "h67b's reason names the image outside the roots" grep -q "$OUTSIDE" <<<"$(svirt_node "$b" reason)"
