@@ -35,6 +35,13 @@ void sv_domain__peek_orig(const struct sv_domains *t,
 int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,
 			    const char *path, bool reset);
 
+/* A VIRT_RESOURCE record for a restore of path, one of d's disks: set, the
+ * label svirt had given it, and what it carries now (still set while other
+ * guests hold it). */
+void sv_domain__audit_restore(struct sv_domains *t, const struct sv_domain *d,
+			      const char *path, const char *set,
+			      const struct sv_relabel_info *info);
+
 /* Logs a restore that would not write back a forged original. */
 void sv_domain__log_refused(const struct sv_domains *t, int domid,
 			    const char *name, const char *path,

@@ -94,18 +94,25 @@ void sv_domain__log_refused(const struct sv_domains *t, int domid,
 			   path, info->orig, info->restored);
 }
 
-/* A VIRT_RESOURCE record for a restore: the label svirt had set, and what
- * the object carries now (still svirt's while other guests hold it). */
-static void audit_restore(struct sv_domains *t, const struct sv_domain *d,
-			  const char *path, const struct sv_relabel_info *info)
+void sv_domain__audit_restore(struct sv_domains *t, const struct sv_domain *d,
+			      const char *path, const char *set,
+			      const struct sv_relabel_info *info)
 {
-	ssize_t k = sv_record__find(&d->rec, path);
-	const char *set = k >= 0 ? d->rec.objects[k].label : NULL;
 	const char *now = info->orig_refused ? info->restored :
 			  info->refs ? set : info->has_orig ? info->orig : NULL;
 
 	sv_audit_resource(t->audit, SV_DOMAIN_AUDIT_VM(d), "disk", "restore",
 			  path, set, now);
+}
+
+/* The restore's record, with the label d's record says svirt had set. */
+static void audit_restore(struct sv_domains *t, const struct sv_domain *d,
+			  const char *path, const struct sv_relabel_info *info)
+{
+	ssize_t k = sv_record__find(&d->rec, path);
+
+	sv_domain__audit_restore(t, d, path, k >= 0 ? d->rec.objects[k].label : NULL,
+				 info);
 }
 
 int sv_domain__restore_path(struct sv_domains *t, const struct sv_domain *d,

@@ -105,9 +105,12 @@ static int fix_count(struct sv_domains *t, struct sv_relabel_obj *o,
 		}
 	}
 	if (holders == 0) {
-		if ((r = sv_relabel_reset_obj(t->rctx, o, &info, err)) == 0)
+		if ((r = sv_relabel_reset_obj(t->rctx, o, &info, err)) == 0) {
 			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
 					       l[0].path, &info);
+			sv_domain__audit_restore(t, l[0].d, l[0].path, rec->label,
+						 &info);
+		}
 		return r;
 	}
 	if ((r = sv_relabel_set_obj(t->rctx, o, rec->label, &info, err)) < 0)
@@ -137,10 +140,14 @@ static int reconcile_path(struct sv_domains *t, struct listing *l, size_t n)
 	} else if (strcmp(rec.boot_id, t->rctx->boot_id) != 0) {
 		struct sv_relabel_info info;
 
+		/* Labelled in an earlier boot: given back its original. */
 		drop_live(l, n, l[0].path);
-		if ((r = sv_relabel_reset_obj(t->rctx, &o, &info, &err)) == 0)
+		if ((r = sv_relabel_reset_obj(t->rctx, &o, &info, &err)) == 0) {
 			sv_domain__log_refused(t, l[0].d->domid, l[0].d->name,
 					       l[0].path, &info);
+			sv_domain__audit_restore(t, l[0].d, l[0].path, rec.label,
+						 &info);
+		}
 	} else
 		r = fix_count(t, &o, &rec, l, n, &err);
 	sv_relabel_close(&o);

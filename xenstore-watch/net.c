@@ -123,6 +123,13 @@ int svd_net_start(struct svirtd *s)
 		}
 	}
 	r = sv_net_rebuild(&s->net, want, n, &err);
+	/* Every vif labelled again from nothing: a record each, as at hotplug. */
+	for (size_t i = 0; r == 0 && i < s->doms.n; i++) {
+		struct svd_audit_ports none = { .n = 0 };
+
+		if (labelled_guest(s->doms.v[i]))
+			svd_audit_ports(s, s->doms.v[i], &none);
+	}
 	if (r < 0)
 		sv_log(&s->log, LOG_ERR, "network isolation: rebuilding failed: %s%s",
 		       err.msg, opts.default_peer[0] ? " (network_default_peer = \"\" "

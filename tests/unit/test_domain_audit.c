@@ -162,6 +162,31 @@ static void a_guest_named_to_forge_fields_is_hex_encoded(void **state)
 	assert_non_null(strstr(r.msg[0], " uuid=" UUID1 " domid=8"));
 }
 
+/* svirtd started after a reboot: a disk labelled in the earlier boot gets its
+ * original back at reconcile, with the same restore record a release writes. */
+static void a_disk_of_an_earlier_boot_reset_at_reconcile_is_a_restore_record(void **state)
+{
+	struct records r;
+	struct sv_audit a;
+	struct env *e = audited(state, &r, &a);
+	char *p[1] = { image(e, "boot.img") };
+	char want[PATH_MAX + 64];
+	struct sv_domain *d = bound(e, 9, UUID1);
+	struct fake f;
+
+	assert_int_equal(sv_domain_label(&e->t, d, disks(&f, 1, p, NULL)), 0);
+	snprintf(want, sizeof(want), "resrc=disk reason=restore vm=\"vm\" uuid=" UUID1
+		 " path=\"%s\" old-ctx=%s new-ctx=" ORIG, p[0], d->labels.image);
+	/* Another boot: the record's boot id is no longer the kernel's. */
+	e->rctx.boot_id[0] = e->rctx.boot_id[0] == 'a' ? 'b' : 'a';
+	restart(e);
+	e->t.audit = &a;
+	r.n = 0;
+	assert_int_equal(sv_domains_reconcile(&e->t, NULL, 0), 1);
+	assert_label(p[0], ORIG);
+	assert_non_null(find(&r, 2501, want, NULL));
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -171,6 +196,7 @@ int main(void)
 		T(a_path_outside_the_roots_is_a_failed_record),
 		T(a_taken_pair_is_a_failed_record),
 		T(a_guest_named_to_forge_fields_is_hex_encoded),
+		T(a_disk_of_an_earlier_boot_reset_at_reconcile_is_a_restore_record),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

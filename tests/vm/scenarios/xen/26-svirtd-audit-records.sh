@@ -84,6 +84,16 @@ check "netlabelctl -p unlbl list" netlabelctl -p unlbl list
 check "nft list table bridge svirt" nft list table bridge svirt
 check "xenstore-ls -p" xenstore-ls -p "/local/domain/0/svirt/$d"
 
+# A restart rebuilds every vif's labels from nothing, and says so per vif as a hotplug does.
+net_labels() { records 2501 | grep -c "resrc=net reason=label vm=\"h26a\" $U path=\"vif$d.0\"" || true; }
+check_eq "one net label record for vif$d.0 so far" 1 "$(net_labels)"
+pid=$(pidof svirtd)
+kill -9 "$pid"
+wait_until 10 "svirtd ($pid) killed" dead "$pid"
+restart_svirtd "h26a alive"
+two_net_labels() { [ "$(net_labels)" = 2 ]; }
+wait_until 30 "VIRT_RESOURCE: vif$d.0 labelled again by the restarted svirtd" two_net_labels
+
 check "xl destroy h26a" xl destroy h26a
 wait_until 60 "VIRT_CONTROL: h26a stopped" has_record 2500 "op=stop reason=destroyed vm=\"h26a\" $U domid=$d "
 check "VIRT_RESOURCE: h26a's disk restored to its original label" has_record 2501 \
