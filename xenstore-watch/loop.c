@@ -189,7 +189,10 @@ static void bind_stub(struct svirtd *s, int domid, const char *uuid,
 		svd_stub_wait(s, domid);
 	snprintf(msg, sizeof(msg), "stub domain %s: %s",
 		 r == -EAGAIN ? "waiting" : "refused", err.msg);
-	bind_failed(s, domid, name, msg);
+	/* A refusal is audited as often as it is logged; a wait is not one. */
+	if (bind_failed(s, domid, name, msg) && r != -EAGAIN)
+		sv_audit_refusal(&s->audit, &(struct sv_audit_vm){ name, uuid, domid },
+				 "bind", -r, msg);
 }
 
 /* The pair domid's Flask label names (*has), if Xen runs Flask. */
