@@ -18,4 +18,4 @@ refute "xl create with a type the policy lacks" labelled system_u:system_r:nosuc
 refute "xl create with category c1024 (the policy has c0..c1023)" labelled system_u:system_r:svirt_domU_t:s0:c1,c1024
 check "no domain was created" not xl domid bad
 # issue 17 item 3: svirtd learnt it from svirt-flask-label, run in its own domain at startup.
-check "svirtd found Xen running Flask (svirt-flask-label)" grep -q "Xen runs Flask: a domain's Flask label gives its pair" /var/log/svirtd.log
+check "svirtd found Xen running Flask (svirt-flask-label)" grep -q "Xen runs Flask: a domain's Flask label gives its pair" "$LOG"
