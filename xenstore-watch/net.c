@@ -62,6 +62,9 @@ static int wanted(struct svirtd *s, const struct sv_domain *d,
 	return 0;
 }
 
+/* The "before" of a rebuild: no port labelled yet. */
+static const struct svd_audit_ports no_ports = { .n = 0 };
+
 static bool labelled_guest(const struct sv_domain *d)
 {
 	return d->domid != SV_DOMID_NONE && d->state != SV_STATE_ERROR;
@@ -124,12 +127,9 @@ int svd_net_start(struct svirtd *s)
 	}
 	r = sv_net_rebuild(&s->net, want, n, &err);
 	/* Every vif labelled again from nothing: a record each, as at hotplug. */
-	for (size_t i = 0; r == 0 && i < s->doms.n; i++) {
-		struct svd_audit_ports none = { .n = 0 };
-
+	for (size_t i = 0; r == 0 && i < s->doms.n; i++)
 		if (labelled_guest(s->doms.v[i]))
-			svd_audit_ports(s, s->doms.v[i], &none);
-	}
+			svd_audit_ports(s, s->doms.v[i], &no_ports);
 	if (r < 0)
 		sv_log(&s->log, LOG_ERR, "network isolation: rebuilding failed: %s%s",
 		       err.msg, opts.default_peer[0] ? " (network_default_peer = \"\" "
