@@ -44,15 +44,8 @@ static void put(const char *path, const char *text)
 static char *slurp(const char *path)
 {
 	static char buf[4096];
-	FILE *f = fopen(path, "re");
-	size_t n;
 
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return tmpfs_slurp(path, buf, sizeof(buf));
 }
 
 static int setup(void **state)

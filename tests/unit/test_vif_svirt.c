@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "tmpfs.h"
+
 /* As libxl gives it in XENBUS_PATH, relative to dom0's home. */
 #define BE "backend/vif/7/1"
 
@@ -120,16 +122,9 @@ static char *slurp(const struct fixture *fx, const char *name)
 {
 	static char buf[4096];
 	char path[128];
-	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
-	if (!(f = fopen(path, "r")))
-		return strcpy(buf, "");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return tmpfs_slurp(path, buf, sizeof(buf)) ? buf : strcpy(buf, "");
 }
 
 static void assert_log(const struct fixture *fx, const char *want)

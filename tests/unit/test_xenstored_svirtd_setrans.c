@@ -17,6 +17,7 @@
 
 #include "../xenstored/svirtd-fixture.h"
 #include "../xenstored/xsd-client.h"
+#include "tmpfs.h"
 
 struct paths {
 	char own[PATH_MAX], admin[PATH_MAX];
@@ -25,15 +26,8 @@ struct paths {
 static char *slurp(const char *path)
 {
 	static char buf[8192];
-	FILE *f = fopen(path, "re");
-	size_t n;
 
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return tmpfs_slurp(path, buf, sizeof(buf));
 }
 
 /* The config of the fixture, with translations on, into e->dir; the

@@ -355,3 +355,16 @@ void tmpfs_remove(char *top)
 	rmdir(top);
 	top[0] = '\0';
 }
+
+char *tmpfs_slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}

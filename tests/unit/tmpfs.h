@@ -29,4 +29,8 @@ const char *tmpfs_private(char *top, size_t len, const char *name,
 /* Unmounts and removes what tmpfs_private made; nothing if top is "". */
 void tmpfs_remove(char *top);
 
+/* The first len - 1 bytes of the file at path, in buf and NUL-terminated:
+ * buf, or NULL when the file cannot be opened. */
+char *tmpfs_slurp(const char *path, char *buf, size_t len);
+
 #endif
