@@ -1,6 +1,7 @@
 /* image_chain.c: following a qcow2 overlay down to its base, each backing name resolved
  * as qemu resolves it and refused unless it opens under the relabel roots. */
 #include "image_chain.h"
+#include "image_chain_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,35 +14,37 @@
 
 #include "blockdev.h"
 #include "qcow2.h"
-#include "vhd.h"
 
 enum fmt { FMT_RAW, FMT_QCOW2 };
 
-/* The images of one chain, for the loop check. */
-struct seen {
-	size_t n;
-	struct { dev_t dev; ino_t ino; } v[SV_CHAIN_DEPTH_MAX + 1];
-};
-
-struct walk {
-	const struct sv_relabel_ctx *c;
-	struct seen seen;
-	struct sv_relabel_obj objs[SV_CHAIN_DEPTH_MAX];
-	size_t nobjs;
-};
-
-static void walk_close(struct walk *w)
+void sv_chain__close(struct sv_chain_walk *w)
 {
 	for (size_t i = 0; i < w->nobjs; i++)
 		sv_relabel_close(&w->objs[i]);
 	w->nobjs = 0;
 }
 
-/* The first (or with tail, the last) bytes of the object, read through a
- * new fd on the same file (an O_PATH fd cannot be read), and its size. */
-static int read_part(const struct sv_relabel_obj *o, bool tail, uint8_t *buf,
-		     size_t size, size_t *len, uint64_t *file_size,
-		     struct stat *st, struct sv_error *err)
+int sv_chain__deliver(struct sv_chain_walk *w, sv_chain_fn fn, void *arg,
+		      struct sv_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < w->nobjs && r == 0; i++) {
+		struct sv_relabel_obj o = w->objs[i];
+
+		w->objs[i].fd = -1;
+		r = fn(arg, &o, err);
+	}
+	sv_chain__close(w);
+	return r;
+}
+
+/* size bytes of the object from byte off (with tail, the last size bytes),
+ * read through a new fd on the same file (an O_PATH fd cannot be read),
+ * and its size; fewer if the file ends first. */
+int sv_chain__read(const struct sv_relabel_obj *o, uint64_t off, bool tail,
+		   uint8_t *buf, size_t size, size_t *len, uint64_t *file_size,
+		   struct stat *st, struct sv_error *err)
 {
 	uint64_t start;
 	_cleanup_close_ int fd = -1;
@@ -66,10 +69,18 @@ static int read_part(const struct sv_relabel_obj *o, bool tail, uint8_t *buf,
 		return sv_fail(err, errno, "%.300s: cannot find its size: %s",
 			       o->path, strerror(errno));
 	*file_size = (uint64_t)end;
-	if (size > *file_size)
-		size = (size_t)*file_size;
-	start = tail ? *file_size - size : 0;
 	*len = 0;
+	if (tail) {
+		if (size > *file_size)
+			size = (size_t)*file_size;
+		start = *file_size - size;
+	} else {
+		if (off >= *file_size)
+			return 0;
+		if (size > *file_size - off)
+			size = (size_t)(*file_size - off);
+		start = off;
+	}
 	while (*len < size) {
 		n = pread(fd, buf + *len, size - *len, (off_t)(start + *len));
 		if (n < 0 && errno == EINTR)
@@ -88,43 +99,12 @@ static int read_head(const struct sv_relabel_obj *o, uint8_t *buf,
 		     size_t size, size_t *len, uint64_t *file_size,
 		     struct stat *st, struct sv_error *err)
 {
-	return read_part(o, false, buf, size, len, file_size, st, err);
-}
-
-/* A VHD's parents are not followed yet: a differencing disk is refused
- * rather than half labelled.  Its footer is the last sector, with a copy in
- * the first for dynamic disks; either saying differencing is enough (tapdisk
- * falls back to the copy).  Anything that is no VHD is left to the backend,
- * which will not open it. */
-static int check_vhd(const struct sv_relabel_obj *top, struct sv_error *err)
-{
-	uint8_t buf[SV_VHD_FOOTER_LEN];
-	enum sv_vhd_type type;
-	uint64_t size;
-	struct stat st;
-	size_t len;
-	int r;
-
-	for (int tail = 1; tail >= 0; tail--) {
-		if ((r = read_part(top, tail, buf, sizeof(buf), &len, &size,
-				   &st, err)) < 0)
-			return r;
-		if ((r = sv_vhd_footer_parse(buf, len, &type, err)) < 0)
-			return sv_fail_prefix(err, -r, "image %.300s (%s)",
-					      top->path, tail ? "its footer" :
-					      "its footer's copy");
-		if (r == 1 && type == SV_VHD_DIFFERENCING)
-			return sv_fail(err, EOPNOTSUPP, "image %.300s is a VHD "
-				       "differencing disk; svirt-xen does not "
-				       "follow VHD parents yet, and will not "
-				       "label half a chain", top->path);
-	}
-	return 0;
+	return sv_chain__read(o, 0, false, buf, size, len, file_size, st, err);
 }
 
 /* Identity for the loop check: the device's number for a block node (two
  * nodes may name it), else the inode. */
-static int remember(struct seen *s, const struct stat *st)
+int sv_chain__remember(struct sv_chain_seen *s, const struct stat *st)
 {
 	dev_t dev = S_ISBLK(st->st_mode) ? st->st_rdev : st->st_dev;
 	ino_t ino = S_ISBLK(st->st_mode) ? 0 : st->st_ino;
@@ -203,7 +183,7 @@ static int format_of(const char *s, enum fmt *f)
 /* One step: obj (format qcow2, given to qemu as name) names its backing;
  * opens it into *next, its name into next_name, its format into *nf.
  * 1 if there is none. */
-static int step(struct walk *w, const struct sv_relabel_obj *obj,
+static int step(struct sv_chain_walk *w, const struct sv_relabel_obj *obj,
 		const char *name, struct sv_relabel_obj *next,
 		char next_name[static PATH_MAX], enum fmt *nf,
 		struct sv_error *err)
@@ -253,7 +233,7 @@ static int step(struct walk *w, const struct sv_relabel_obj *obj,
 				      "file \"%s\"", obj->path, q);
 	}
 	if ((r = read_head(next, buf, 4096, &len, &size, &st, err)) < 0 ||
-	    (r = remember(&w->seen, &st)) < 0) {
+	    (r = sv_chain__remember(&w->seen, &st)) < 0) {
 		sv_relabel_close(next);
 		if (r == -ELOOP)
 			return sv_fail(err, ELOOP, "image %.300s names backing "
@@ -277,21 +257,21 @@ int sv_image_chain(const struct sv_relabel_ctx *c, const char *name,
 		   const struct sv_relabel_obj *top, const char *format,
 		   sv_chain_fn fn, void *arg, struct sv_error *err)
 {
-	struct walk w = { .c = c };
+	struct sv_chain_walk w = { .c = c };
 	char cur_name[PATH_MAX], next_name[PATH_MAX];
 	const struct sv_relabel_obj *cur = top;
 	enum fmt f;
 	struct stat st;
 	int r = 0;
 
-	if (strcmp(format, "vhd") == 0)
-		return check_vhd(top, err);
+	if (strcmp(format, "vhd") == 0 || strcmp(format, "vpc") == 0)
+		return sv_image_chain__vhd(c, top, fn, arg, err);
 	if (strcmp(format, "qcow2") != 0)
 		return 0;
 	if (fstat(top->fd, &st) != 0)
 		return sv_fail(err, errno, "%.300s: %s", top->path,
 			       strerror(errno));
-	remember(&w.seen, &st);
+	sv_chain__remember(&w.seen, &st);
 	if (snprintf(cur_name, sizeof(cur_name), "%s", name) >= PATH_MAX)
 		return sv_fail(err, ENAMETOOLONG, "image name too long");
 	f = FMT_QCOW2;
@@ -314,15 +294,8 @@ int sv_image_chain(const struct sv_relabel_ctx *c, const char *name,
 		memcpy(cur_name, next_name, sizeof(cur_name));
 	}
 	if (r < 0) {
-		walk_close(&w);
+		sv_chain__close(&w);
 		return r;
 	}
-	for (size_t i = 0; i < w.nobjs && r == 0; i++) {
-		struct sv_relabel_obj o = w.objs[i];
-
-		w.objs[i].fd = -1;
-		r = fn(arg, &o, err);
-	}
-	walk_close(&w);
-	return r;
+	return sv_chain__deliver(&w, fn, arg, err);
 }

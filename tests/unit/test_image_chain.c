@@ -21,8 +21,6 @@
 #include "qcow2_image.h"
 #include "skip.h"
 #include "tmpfs.h"
-#include "vhd.h"
-#include "vhd_image.h"
 
 /* path (under the root, or anywhere for a full path) as a qcow2 image
  * naming backing (NULL: none) in fmt, with the label ORIG. */
@@ -432,76 +430,6 @@ static void raw_disk_holding_a_qcow2_header_is_not_followed(void **state)
 	assert_stored_objects(e, UUID1, 1);
 }
 
-/* ---- VHD: differencing disks refused until their parents are followed ---- */
-
-/* name under the root: a sector with head's footer (0: none), one of data,
- * a footer of type tail; labelled ORIG; a disk in format "vhd". */
-static char *vhd(struct env *e, const char *name, uint32_t head, uint32_t tail)
-{
-	static char path[PATH_MAX];
-	uint8_t f[512], zero[512] = { 0 };
-	FILE *o;
-
-	snprintf(path, sizeof(path), "%s/%s", e->images, name);
-	assert_non_null(o = fopen(path, "w"));
-	if (head)
-		vhd_footer(f, head);
-	assert_int_equal(fwrite(head ? f : zero, 1, 512, o), 512);
-	assert_int_equal(fwrite(zero, 1, 512, o), 512);
-	vhd_footer(f, tail);
-	assert_int_equal(fwrite(f, 1, 512, o), 512);
-	assert_int_equal(fclose(o), 0);
-	assert_int_equal(setxattr(path, "security.selinux", ORIG, sizeof(ORIG),
-				  0), 0);
-	return path;
-}
-
-static int label_vhd(struct env *e, struct sv_domain *d, char *path)
-{
-	struct fake f;
-	char *p[1] = { path };
-	struct sv_disks *k = disks(&f, 1, p, NULL);
-
-	memcpy(f.v[0].format, "vhd", 4);
-	return sv_domain_label(&e->t, d, k);
-}
-
-static void vhd_differencing_disk_is_refused(void **state)
-{
-	struct env *e = need_env(state);
-	char *p = vhd(e, "diff.vhd", 0, SV_VHD_DIFFERENCING);
-	struct sv_domain *d = bound(e, 3, UUID1);
-
-	assert_int_equal(label_vhd(e, d, p), -EOPNOTSUPP);
-	assert_reason(d, "VHD differencing disk");
-	assert_reason(d, p);
-	assert_nothing_relabelled(e, p, NULL);
-}
-
-static void vhd_footer_copy_saying_differencing_is_refused(void **state)
-{
-	struct env *e = need_env(state);
-	char *p = vhd(e, "diff.vhd", SV_VHD_DIFFERENCING, SV_VHD_DYNAMIC);
-	struct sv_domain *d = bound(e, 3, UUID1);
-
-	assert_int_equal(label_vhd(e, d, p), -EOPNOTSUPP);
-	assert_nothing_relabelled(e, p, NULL);
-}
-
-static void vhd_fixed_and_dynamic_disks_are_labelled(void **state)
-{
-	struct env *e = need_env(state);
-	char *fixed = strdup(vhd(e, "fixed.vhd", 0, SV_VHD_FIXED));
-	char *dyn = vhd(e, "dyn.vhd", SV_VHD_DYNAMIC, SV_VHD_DYNAMIC);
-	struct sv_domain *a = bound(e, 3, UUID1), *b = bound(e, 4, UUID2);
-
-	assert_int_equal(label_vhd(e, a, fixed), 0);
-	assert_label(fixed, a->labels.image);
-	assert_int_equal(label_vhd(e, b, dyn), 0);
-	assert_label(dyn, b->labels.image);
-	free(fixed);
-}
-
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -524,9 +452,6 @@ int main(void)
 		T(hostile_header_is_refused_naming_the_image),
 		T(another_guests_overlay_as_base_is_refused),
 		T(raw_disk_holding_a_qcow2_header_is_not_followed),
-		T(vhd_differencing_disk_is_refused),
-		T(vhd_footer_copy_saying_differencing_is_refused),
-		T(vhd_fixed_and_dynamic_disks_are_labelled),
 #undef T
 	};
 

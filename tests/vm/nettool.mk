@@ -18,12 +18,21 @@ $(MKQCOW2): $(BUILD)/tests/vm/mkqcow2.o $(BUILD)/tests/unit/qcow2_image.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 
-all: $(NETTOOL) $(MKQCOW2)
+# svirt-mkvhd: VHD overlays for the blktap2 stand-in's VHD chain scenario (no vhd-util there).
+MKVHD = $(BUILD)/vm/svirt-mkvhd
+
+$(MKVHD): $(BUILD)/tests/vm/mkvhd.o $(BUILD)/tests/unit/vhd_image.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+
+all: $(NETTOOL) $(MKQCOW2) $(MKVHD)
 
 .PHONY: install-vm-tests
-install-vm-tests: $(NETTOOL) $(MKQCOW2)
+install-vm-tests: $(NETTOOL) $(MKQCOW2) $(MKVHD)
 	install -d $(DESTDIR)$(LIBEXECDIR)/tests
 	install -m 0755 $(NETTOOL) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-nettool
 	install -m 0755 $(MKQCOW2) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-mkqcow2
+	install -m 0755 $(MKVHD) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-mkvhd
 
--include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d $(BUILD)/tests/vm/mkqcow2.d
+-include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d $(BUILD)/tests/vm/mkqcow2.d $(BUILD)/tests/vm/mkvhd.d

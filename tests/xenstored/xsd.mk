@@ -27,8 +27,8 @@ $(XSD_HOST_TESTS): $(BUILD)/check/%: $(BUILD)/tests/unit/%.o $(XSD_CLIENT_OBJS) 
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIB_LIBS) \
 		$(call pc_libs,xenstore $(PKGS_TEST))
 
-# svirtd given qcow2 overlays (issue 16 item 7) writes them with the unit tests' helper.
-$(BUILD)/check/test_xenstored_svirtd_chain: $(BUILD)/tests/unit/qcow2_image.o
+# svirtd given qcow2 and VHD overlays (issue 16 item 7) writes them with the unit tests' helpers.
+$(BUILD)/check/test_xenstored_svirtd_chain: $(BUILD)/tests/unit/qcow2_image.o $(BUILD)/tests/unit/vhd_image.o
 
 # The benchmarks that drive the real svirtd through libxenstore like its host
 # tests (tests/bench/bench_svirtd.c, and bench_interpose.c in interpose.mk, with
