@@ -42,11 +42,12 @@ FLASK_CONS_TABLE = $(FLASK_OUT)/flask-constraints.txt
 flask: $(FLASK_POLICY)
 
 # Where the Xen source is: asked each time (cheap once fetched), rewritten
-# only when it changed, so a new XEN_SRC rebuilds the policy.
+# only when it changed, so a new XEN_SRC rebuilds the policy.  The temporary
+# file is the shell's own: two makes of one tree may run this at once (.ci/run).
 $(FLASK_OUT)/xen-src.path: FORCE-FLASK-SRC
 	@mkdir -p $(FLASK_OUT)
-	@XEN_SRC=$(XEN_SRC) flask/xen-source $(FLASK_SRC_DIR) > $@.new
-	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+	@XEN_SRC=$(XEN_SRC) flask/xen-source $(FLASK_SRC_DIR) > $@.new.$$PPID && \
+	if cmp -s $@.new.$$PPID $@; then rm -f $@.new.$$PPID; else mv -f $@.new.$$PPID $@; fi
 
 # Xen's three lists, then the sensitivity and the categories c0..c1023, then
 # this project's rules (m4 expands their one macro).

@@ -116,10 +116,17 @@ $(VM_IMG)/xen.cpio.gz: $(VM_COMMON) $(VM_POLICY) $(VM_IMG)/guest.cpio.gz $(VM_IM
 
 # The project as `make install` lays it out, rebuilt every time (the archive
 # itself changes only when the installed files do). VM_PROJECT=none boots the
-# hosts without it, for work on the harness itself.
+# hosts without it, for work on the harness itself; VM_PROJECT=deb with what
+# the Debian packages `make deb` left in DEB_OUT install instead (.ci/run),
+# the scenarios' own tools beside them.
+DEB_OUT ?= build/deb
 vm-project: $(VM_STAMP)
 	@rm -rf $(VM_OUT)/install
-	@if [ -f Makefile ] && [ "$(VM_PROJECT)" != none ]; then \
+	@if [ "$(VM_PROJECT)" = deb ]; then \
+		$(VM_DIR)/unpack-debs $(DEB_OUT) $(VM_OUT)/install && \
+		$(MAKE) --no-print-directory -f Makefile install-vm-tests \
+			DESTDIR=$(abspath $(VM_OUT))/install PREFIX=/usr >/dev/null; \
+	elif [ -f Makefile ] && [ "$(VM_PROJECT)" != none ]; then \
 		$(MAKE) --no-print-directory -f Makefile install install-vm-tests \
 			DESTDIR=$(abspath $(VM_OUT))/install PREFIX=/usr >/dev/null; \
 	else mkdir -p $(VM_OUT)/install; fi
