@@ -68,6 +68,7 @@ struct sv_domain {
 	/* The caller's (issue 16 item 4): its target node is watched, so a
 	 * target libxl writes after the introduction is seen. */
 	bool target_watched;
+	bool target_due;		/* the caller's: its target node changed */
 };
 
 /* Everything the lifecycle needs; the table owns none of it but v. */

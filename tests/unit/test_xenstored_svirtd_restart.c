@@ -82,6 +82,38 @@ static void restart_asks_each_live_guest_once_and_writes_its_nodes_once(void **s
 	assert_int_equal(svirtd_requests(pid, "write"), 3 * 6);
 }
 
+/* Each live guest's target node is watched from its first pass after the
+ * restart, and each new watch fires once: that event has the node checked
+ * once, not every known guest's again.  A fixed list of 32 target events
+ * per batch fell back to all known guests (with the svirtd before: 2100
+ * get-perms here, 7 per guest; 11 per guest with 1000).  6 per guest: the
+ * vm node, /vm/<uuid>/uuid, the device directory, its params and mode, the
+ * target node. */
+static void restart_checks_each_target_node_once_however_many_guests(void **state)
+{
+	enum { N = 300 };
+	struct env *e = *state;
+	static char p[N][PATH_MAX + 8];
+	char name[32];
+	pid_t pid;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "many%d.img", i);
+		snprintf(p[i], sizeof(p[i]), "raw:%s", image(e, name, ORIG));
+		guest_create(e, 20 + i, &(struct disk){ p[i], "w" }, 1);
+	}
+	svirtd_start(e);
+	for (int i = 0; i < N; i++)
+		wait_labelled(e, 20 + i);
+	svirtd_kill(e);
+	svirtd_start(e);
+	for (int i = 0; i < N; i++)
+		wait_labelled(e, 20 + i);
+	pid = e->svirtd;
+	svirtd_stop(e);
+	assert_int_equal(svirtd_requests(pid, "get_perms"), N * 6);
+}
+
 /* ---- kill -9 during a storm ---- */
 
 struct storm {
@@ -211,6 +243,9 @@ int main(void)
 		T(restart_keeps_live_pairs_and_restores_the_dead),
 		cmocka_unit_test_setup_teardown(
 			restart_asks_each_live_guest_once_and_writes_its_nodes_once,
+			setup_counted, teardown),
+		cmocka_unit_test_setup_teardown(
+			restart_checks_each_target_node_once_however_many_guests,
 			setup_counted, teardown),
 		T(sigkill_during_a_storm_leaves_no_pair_twice_and_no_label_behind),
 #undef T

@@ -38,6 +38,7 @@ struct xsd_perms {
 
 struct xsd_node {
 	char *name; /* leaf name; "" for the root */
+	size_t namelen; /* strlen(name): a lookup compares lengths first */
 	unsigned char *value;
 	size_t len;
 	struct xsd_perms perms;
