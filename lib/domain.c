@@ -71,11 +71,13 @@ struct sv_domain *sv_domains_by_domid(const struct sv_domains *t, int domid)
 	return NULL;
 }
 
+/* A domain migrating in shares its uuid with the one it comes from, which
+ * owns the uuid's record: that one is the uuid's. */
 struct sv_domain *sv_domains_by_uuid(const struct sv_domains *t,
 				     const char *uuid)
 {
 	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i]->uuid, uuid) == 0)
+		if (!t->v[i]->from && strcmp(t->v[i]->uuid, uuid) == 0)
 			return t->v[i];
 	return NULL;
 }
@@ -251,15 +253,16 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 	return 0;
 }
 
-/* Who holds pair p: a guest or a reservation (never a stub, which holds
- * its guest's, nor a refused domain, which holds nothing). */
+/* Who holds pair p: a guest or a reservation (never a stub or a domain
+ * migrating in, which hold their guest's, nor a refused domain, which holds
+ * nothing). */
 static const struct sv_domain *holder_of(const struct sv_domains *t,
 					 struct sv_pair p)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct sv_domain *d = t->v[i];
 
-		if (!d->target && !d->unbound && d->pair.a == p.a &&
+		if (!d->target && !d->from && !d->unbound && d->pair.a == p.a &&
 		    d->pair.b == p.b)
 			return d;
 	}
@@ -309,8 +312,8 @@ int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 		return flask ? flask_taken(t, *flask, r, err) : r;
 	}
 	if (d->domid != SV_DOMID_NONE)
-		return sv_fail(err, EEXIST, "uuid %s belongs to domain %d",
-			       uuid, d->domid);
+		return sv_domains__bind_incoming(t, d, domid, name, flask, out,
+						 err);
 	if (!(copy = strdup(name)))
 		return sv_fail(err, ENOMEM, "out of memory");
 	d->rec.domid = domid;
@@ -377,8 +380,9 @@ int sv_domain_reap(struct sv_domains *t, struct sv_domain *d)
 	int q;
 
 	/* What runs in a stub's label is its guest's, and stays; so does
-	 * what runs in the label of a pair a refused domain asked for. */
-	if (!d->labels.process || d->target || d->unbound)
+	 * what runs in the label of a pair a refused domain asked for, or
+	 * a domain migrating in shares. */
+	if (!d->labels.process || d->target || d->from || d->unbound)
 		return 0;
 	q = sv_reap_label(t->reaper, d->labels.process, &r, &err);
 	for (size_t i = 0; i < r.n && i < SV_REAP_MAX; i++)
@@ -469,11 +473,16 @@ int sv_domain_release(struct sv_domains *t, struct sv_domain *d)
 
 	/* A stub holds nothing of its own: its objects are in its guest's
 	 * record, and what runs in its label is the guest's. */
-	if (d->target || d->unbound) {
+	if (d->target || d->from || d->unbound) {
 		if (d->target)
 			sv_log_dom(t->log, LOG_INFO, d->domid, d->name,
 				   "released (stub domain of domain %d)",
 				   d->target);
+		else if (d->from)
+			sv_log_dom(t->log, LOG_INFO, d->domid, d->name,
+				   "released (its migration from domain %d "
+				   "did not complete: that one keeps its pair "
+				   "and labels)", d->from);
 		else
 			sv_log_dom(t->log, LOG_INFO, d->domid, d->name,
 				   "released (refused: it held no pair)");

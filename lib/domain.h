@@ -45,6 +45,11 @@ struct sv_domain {
 	char reason[SV_REASON_MAX];	/* SV_STATE_ERROR only */
 	struct sv_domain_labels labels;
 	struct sv_record rec;
+	/* Migrating in (issue 17 item 2; domain_migrate.c): the domid of the
+	 * live domain of the same uuid it is built from, whose pair, labels
+	 * and record it shares until that one goes; 0 otherwise.  Like a
+	 * stub it has no record and no allocation of its own. */
+	int from;
 	/* Refused at bind (issue 17 item 3): its Flask label names a pair
 	 * another guest holds.  pair is that pair, shown, never held: no
 	 * record, no allocation, nothing labelled or reaped in its name. */
@@ -110,8 +115,11 @@ int sv_domains_unreserve(struct sv_domains *t, const char *uuid,
 			 struct sv_error *err);
 
 /* A new domain: takes uuid's reservation, else allocates a pair; the record
- * is durable before this returns, state SV_STATE_ALLOCATED.  -EEXIST if the
- * uuid already belongs to another live domain, -ENOSPC if no pair is free. */
+ * is durable before this returns, state SV_STATE_ALLOCATED.  A live domain
+ * of the same uuid is a migration to this host: the new domain migrates in
+ * (its from set), sharing that domain's pair and record, until
+ * sv_domain_hand_over.  -EEXIST if the uuid's domain is a stub, refused, or
+ * has one migrating in already, -ENOSPC if no pair is free. */
 int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 		    const char *name, struct sv_domain **out,
 		    struct sv_error *err);
@@ -119,8 +127,10 @@ int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 /* The same for a domain whose Flask label names a pair (flask NULL: it
  * names none, and the above is done).  The pair is honoured: taken from the
  * allocator if free, or the uuid's reservation if that is the same pair
- * (a reservation of another pair is bound and put in state error, logged).
- * -EEXIST if another guest or reservation holds it; -EINVAL if it is
+ * (a reservation of another pair is bound and put in state error, logged),
+ * or shared with the live domain of its uuid it migrates from if that one
+ * holds the same pair.  -EEXIST if another guest or reservation holds it,
+ * or the domain of its uuid holds another pair; -EINVAL if it is
  * outside the configured categories.  err names the holder. */
 int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 			  const char *name, const struct sv_pair *flask,
@@ -198,6 +208,23 @@ struct sv_domain *sv_domains_next_stub(const struct sv_domains *t,
  * own (its vifs). */
 void sv_domain_stub_follow(struct sv_domain *stub,
 			   const struct sv_domain *guest);
+
+/* ---- migration to the same host (domain_migrate.c) ---- */
+
+/* The domain migrating in to take over from src (same uuid), or NULL. */
+struct sv_domain *sv_domains_incoming(const struct sv_domains *t,
+				      const struct sv_domain *src);
+/* The next domain after *i (start with *i = 0) that shares g's pair and
+ * record and whose disks g's passes label: its stubs and the domain
+ * migrating in to it; or NULL. */
+struct sv_domain *sv_domains_next_sharer(const struct sv_domains *t,
+					 const struct sv_domain *g, size_t *i);
+/* src is gone and in (sv_domains_incoming's) has taken its place: in gets
+ * src's record (stored under its domid and name, now name), its pair and
+ * every object as labelled, none restored in between; src leaves the
+ * table.  On failure (the store) nothing changed and both stay. */
+int sv_domain_hand_over(struct sv_domains *t, struct sv_domain *src,
+			struct sv_domain *in, const char *name);
 
 /* The entry a control reply gives for d. */
 void sv_domain_entry(const struct sv_domain *d, struct sv_control_entry *e);

@@ -20,6 +20,14 @@ int sv_domain__store(struct sv_domains *t, struct sv_domain *d,
 /* Record removed, then pair freed, then d gone from the table and memory. */
 int sv_domain__forget(struct sv_domains *t, struct sv_domain *d);
 
+/* A new domain domid of the uuid of src, live: a migration to this host,
+ * sharing src's pair (which flask, if given, must name) until handed over
+ * (domain_migrate.c). */
+int sv_domains__bind_incoming(struct sv_domains *t, struct sv_domain *src,
+			      int domid, const char *name,
+			      const struct sv_pair *flask,
+			      struct sv_domain **out, struct sv_error *err);
+
 /* Opens a path from a record: under a root, or a whole block device. */
 int sv_domain__open_recorded(const struct sv_domains *t, const char *path,
 			     struct sv_relabel_obj *o, struct sv_error *err);

@@ -316,13 +316,43 @@ static bool gone(struct svirtd *s, struct sv_domain *d, bool *reused)
 	return false;
 }
 
+/* d is gone, and a domain migrated in to it: that one takes over its pair,
+ * record and labels (its new name read again: xl renames it from
+ * NAME--incoming).  True if it did; false leaves d to be released (no
+ * domain came in). */
+static bool hand_over(struct svirtd *s, struct sv_domain *d)
+{
+	struct sv_domain *in = sv_domains_incoming(&s->doms, d);
+	_cleanup_free_ char *name = NULL;
+	char uuid[SV_UUID_BUF];
+	int domid = d->domid;
+
+	if (!in)
+		return false;
+	/* Only the vifs are d's own: each domain has its own. */
+	svd_net_release(s, d);
+	svd_target_watch(s, d, false);
+	if (svd_read_identity(s, in->domid, uuid, &name) < 0 ||
+	    strcmp(uuid, in->uuid) != 0) {
+		free(name);
+		name = NULL;
+	}
+	/* Failed (logged): both stay, d holding the pair, until the next
+	 * scan of released domains tries again. */
+	if (sv_domain_hand_over(&s->doms, d, in, name ? name : in->name) < 0)
+		return true;
+	svd_unpublish(s, domid);
+	svd_publish(s, in);
+	return true;
+}
+
 /* Known domains (stubs, or guests) that are no longer introduced, or no
  * longer themselves. */
 static void release_gone(struct svirtd *s, bool stubs)
 {
 	for (size_t i = s->doms.n; i-- > 0;) {
-		struct sv_domain *d = s->doms.v[i];
-		int domid = d->domid;
+		struct sv_domain *d = s->doms.v[i], *g;
+		int domid = d->domid, from = d->from;
 		bool reused;
 
 		if (domid == SV_DOMID_NONE || (d->target != 0) != stubs ||
@@ -336,6 +366,11 @@ static void release_gone(struct svirtd *s, bool stubs)
 				   "and labels stay held until that ends");
 			continue;
 		}
+		/* Migrated: the domain that came in takes the pair and the
+		 * labels over as they are; nothing is reaped (what runs at
+		 * the pair is the new domain's now) or restored. */
+		if (!stubs && hand_over(s, d))
+			continue;
 		/* Nothing may hold the pair once it is freed: the guest's
 		 * leftover device models end first, or the pair stays. */
 		if (sv_domain_reap(&s->doms, d) < 0)
@@ -348,6 +383,8 @@ static void release_gone(struct svirtd *s, bool stubs)
 			continue;
 		}
 		svd_unpublish(s, domid);
+		if (from && (g = sv_domains_by_domid(&s->doms, from)))
+			g->dirty = true;	/* its disks no longer */
 		if (reused)
 			svd_bind_new(s, domid, false);
 	}
@@ -457,9 +494,11 @@ void svd_domain_refresh(struct svirtd *s, struct sv_domain *d)
 
 	svd_target_watch(s, d, true);
 
-	if (d->target) {
-		/* A stub's disks are labelled in its guest's pass. */
-		struct sv_domain *g = sv_domains_by_domid(&s->doms, d->target);
+	if (d->target || d->from) {
+		/* A stub's disks are labelled in its guest's pass, and so are
+		 * those of a domain migrating in. */
+		struct sv_domain *g = sv_domains_by_domid(&s->doms,
+					d->target ? d->target : d->from);
 
 		d->dirty = false;
 		if (g) {

@@ -97,10 +97,14 @@ int svd_stub_disks(struct svirtd *s, const struct sv_domain *g,
 	size_t i = 0;
 	int r;
 
-	while ((st = sv_domains_next_stub(&s->doms, g, &i)))
+	/* A domain migrating in to g uses g's disks through backends of
+	 * its own (a new loop device, say): labelled with g's, in g's
+	 * record, so that one holder per object covers both. */
+	while ((st = sv_domains_next_sharer(&s->doms, g, &i)))
 		if ((r = sv_discover_disks(s->xs, (unsigned)st->domid, out,
 					   err)) < 0)
-			return sv_fail_prefix(err, -r, "stub domain %d",
+			return sv_fail_prefix(err, -r, "%s domain %d",
+					      st->target ? "stub" : "incoming",
 					      st->domid);
 	return 0;
 }
@@ -110,7 +114,7 @@ void svd_stub_follow(struct svirtd *s, const struct sv_domain *g)
 	struct sv_domain *st;
 	size_t i = 0;
 
-	while ((st = sv_domains_next_stub(&s->doms, g, &i))) {
+	while ((st = sv_domains_next_sharer(&s->doms, g, &i))) {
 		st->dirty = false;
 		st->refreshed_ms = g->refreshed_ms;
 		sv_domain_stub_follow(st, g);

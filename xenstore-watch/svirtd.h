@@ -183,11 +183,12 @@ int svd_stub_bind(struct svirtd *s, int domid, const char *uuid,
 /* A stub waiting for its target, tried again by svd_stub_retry. */
 void svd_stub_wait(struct svirtd *s, int domid);
 void svd_stub_retry(struct svirtd *s);
-/* Appends the disks of g's stub domains to out (sv_discover_disks). */
+/* Appends the disks of g's stub domains, and of the domain migrating in to
+ * g, to out (sv_discover_disks). */
 int svd_stub_disks(struct svirtd *s, const struct sv_domain *g,
 		   struct sv_disks *out, struct sv_error *err);
-/* After g's pass: its stubs take its state, their vifs are labelled, and
- * they are published. */
+/* After g's pass: its stubs (and the domain migrating in to it) take its
+ * state, their vifs are labelled, and they are published. */
 void svd_stub_follow(struct svirtd *s, const struct sv_domain *g);
 bool svd_has_stub(struct svirtd *s, const struct sv_domain *g);
 /* Watches d's target node (once), or stops watching it. */

@@ -23,6 +23,7 @@
 #define BASELINE 7	/* 7 and 8: labelled with nothing else going on */
 #define FLAPPER 5	/* labelled; its backends' state nodes flap */
 #define FAILING 6	/* FLAPPER's uuid, so its bind fails; flaps too */
+#define INCOMING 10	/* FLAPPER's uuid first: migrating in to it (no disk) */
 #define NEWCOMER 9	/* introduced while the two flap */
 #define DISKS 4
 #define FLAP_MS 2000
@@ -162,8 +163,11 @@ static void flapping_guests_delay_no_newcomer_and_log_once(void **state)
 	late = create_and_time(e, BASELINE + 1, NULL);
 	base = late < base ? late : base;
 	create_and_time(e, FLAPPER, flapper_params);
-	/* FLAPPER's uuid: its bind fails (the uuid belongs to a live guest). */
+	/* FLAPPER's uuid: its bind fails (the uuid belongs to a live guest,
+	 * and a second domain of it, migrating in, is there already). */
 	uuid_of(FLAPPER, uuid, sizeof(uuid));
+	guest_create_as(e, INCOMING, uuid, NULL, 0);
+	wait_labelled(e, INCOMING);
 	snprintf(failing_params, sizeof(failing_params), "raw:/nonexistent/g%d.img",
 		 FAILING);
 	guest_create_as(e, FAILING, uuid, &(struct disk){ failing_params, "w" }, 1);

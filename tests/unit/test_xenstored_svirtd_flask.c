@@ -1,5 +1,5 @@
-/* test_xenstored_svirtd_flask.c: svirtd takes a guest's pair from its Flask label (issue 17 item 3):
- * a free pair is honoured, a pair a live guest holds is refused, a label without a pair falls back. */
+/* test_xenstored_svirtd_flask.c: svirtd takes a guest's pair from its Flask label (issue 17 items 3, 2):
+ * a free pair is honoured, one a live guest holds refused, one migrating in on this host handed over. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -228,6 +228,90 @@ static void failed_helper_binds_nothing(void **state)
 	svirtd_stop(e);
 }
 
+/* xl migrate to this host (issue 17 item 2): the incoming domain, of the
+ * same uuid and Flask label, shares the pair while both live and takes it
+ * over when the outgoing one goes; the disk never leaves the pair. */
+static void migration_to_this_host_hands_the_pair_over(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], uuid[40], *l, *st;
+
+	disk(e, "mig.img", p, sizeof(p));
+	uuid_of(60, uuid, sizeof(uuid));
+	svirtd_start(e);
+	flask_label(e, 60, DOMU "s0:c66,c666");
+	flask_label(e, 61, DOMU "s0:c66,c666");
+	guest_create_as(e, 60, uuid, &(struct disk){ p, "w" }, 1);
+	wait_labelled(e, 60);
+	l = image_label(e, 60);
+	assert_string_equal(l, IMAGE_TYPE ":c66,c666");
+	guest_create_as(e, 61, uuid, &(struct disk){ p, "w" }, 1);
+	st = wait_done(e, 61);
+	if (strcmp(st, "labelled") != 0) {
+		show_log(e);
+		fail_msg("the incoming domain 61: state %s", st);
+	}
+	free(st);
+	st = image_label(e, 61);
+	assert_string_equal(st, l);
+	free(st);
+	assert_label(p + 4, l);
+	assert_false(log_has(e, "refused"));
+	guest_destroy_as(e, 60, uuid);
+	wait_gone(e, 60);
+	assert_label(p + 4, l);
+	assert_true(state_is_one_of(e, 61, "labelled", NULL));
+	assert_true(log_has(e, "domain 61 (guest61): migrated in: holds "
+			    "c66,c666"));
+	/* Still the pair's only holder: another uuid is refused. */
+	flask_label(e, 62, DOMU "s0:c66,c666");
+	guest_create(e, 62, NULL, 0);
+	st = wait_done(e, 62);
+	assert_string_equal(st, "error");
+	free(st);
+	st = svirt_node(e, 62, "reason");
+	assert_non_null(st);
+	assert_non_null(strstr(st, "held by domain 61 (guest61"));
+	free(st);
+	guest_destroy(e, 62);
+	wait_gone(e, 62);
+	assert_label(p + 4, l);
+	guest_destroy_as(e, 61, uuid);
+	wait_gone(e, 61);
+	assert_label(p + 4, ORIG);
+	assert_false(has_xattr(p + 4, "trusted.svirt"));
+	free(l);
+	svirtd_stop(e);
+}
+
+/* The migration fails: the incoming domain is destroyed, the outgoing one
+ * resumes with its labels. */
+static void failed_migration_leaves_the_guest_labelled(void **state)
+{
+	struct env *e = *state;
+	char p[PATH_MAX + 8], uuid[40], *l;
+
+	disk(e, "back.img", p, sizeof(p));
+	uuid_of(63, uuid, sizeof(uuid));
+	svirtd_start(e);
+	flask_label(e, 63, DOMU "s0:c67,c667");
+	flask_label(e, 64, DOMU "s0:c67,c667");
+	guest_create_as(e, 63, uuid, &(struct disk){ p, "w" }, 1);
+	wait_labelled(e, 63);
+	l = image_label(e, 63);
+	guest_create_as(e, 64, uuid, &(struct disk){ p, "w" }, 1);
+	wait_labelled(e, 64);
+	guest_destroy_as(e, 64, uuid);
+	wait_gone(e, 64);
+	assert_true(state_is_one_of(e, 63, "labelled", NULL));
+	assert_label(p + 4, l);
+	guest_destroy_as(e, 63, uuid);
+	wait_gone(e, 63);
+	assert_label(p + 4, ORIG);
+	free(l);
+	svirtd_stop(e);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -238,6 +322,8 @@ int main(void)
 		T(reservation_and_flask_pair_that_agree_are_one_guest),
 		T(malformed_flask_label_binds_nothing),
 		T(failed_helper_binds_nothing),
+		T(migration_to_this_host_hands_the_pair_over),
+		T(failed_migration_leaves_the_guest_labelled),
 #undef T
 	};
 
