@@ -20,6 +20,8 @@ const char *const sv_cfg_key_names[K_COUNT] = {
 	"packet_context", "state_dir", "relabel_roots", "shared_images",
 	"log_level", "network", "network_dom0", "network_outside",
 	"network_default_peer", "network_outside_packet", "audit",
+	"guest_seclabel", "guest_relabel_no", "guest_shared_images",
+	"guest_network_off",
 	/* issue 19 item 3: translated labels (config_setrans.c) */
 	"setrans", "setrans_file", "setrans_admin", "setrans_reload",
 };
@@ -357,6 +359,11 @@ static int set_key(const struct sv_cfg_parse *p, enum sv_cfg_key k, struct sv_co
 	case K_NET_DEFAULT_PEER:
 	case K_NET_OUTSIDE_PACKET:
 		return sv_cfg_net_set(p, k, c);
+	case K_GUEST_SECLABEL:
+	case K_GUEST_RELABEL_NO:
+	case K_GUEST_SHARED:
+	case K_GUEST_NETWORK_OFF:
+		return sv_cfg_guest_set(p, k, c);
 	default:
 		return set_context(p, k, c);
 	}
@@ -494,6 +501,7 @@ void sv_config_free(struct sv_config *c)
 	sv_cfg_setrans_free(&c->setrans);
 	strv_free(c->relabel_roots, c->nroots);
 	strv_free(c->shared_images, c->nshared);
+	sv_cfg_guest_free(c);
 	*c = (struct sv_config){ .log_level = LOG_INFO };
 }
 
@@ -556,7 +564,9 @@ static int parse_into(struct sv_cfg_parse *p, const char *data, size_t len,
 	    (r = apply_keys(p, c)) < 0 ||
 	    (r = fallback_bases(c, src, p->err)) < 0)
 		return r;
-	return sv_cfg_net_check(p, c);
+	if ((r = sv_cfg_net_check(p, c)) < 0)
+		return r;
+	return sv_cfg_guest_check(p, c);
 }
 
 int sv_config_parse(const char *data, size_t len, const char *name,

@@ -24,6 +24,10 @@ enum sv_cfg_key {
 	K_NET_DEFAULT_PEER,	/* a context, or "" */
 	K_NET_OUTSIDE_PACKET,	/* a context */
 	K_AUDIT,	/* "on" / "off" */
+	K_GUEST_SECLABEL,	/* issue 17 item 4: config_guest.c */
+	K_GUEST_RELABEL_NO,
+	K_GUEST_SHARED,
+	K_GUEST_NETWORK_OFF,
 	/* issue 19 item 3: translated labels */
 	K_SETRANS,	/* "on" / "off" */
 	K_SETRANS_FILE,	/* a path */
@@ -55,6 +59,9 @@ int sv_cfg_fail_value(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 int sv_cfg_get_string(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 		      const char **v);
 
+/* NULL if path is absolute and normalised, else why not. */
+const char *sv_cfg_path_problem(const char *path);
+
 /* config_net.c: the network keys.  Defaults into n; one key set; and the
  * checks that need every key read (after the bases are known). */
 void sv_cfg_net_defaults(struct sv_config_net *n);
@@ -62,8 +69,12 @@ int sv_cfg_net_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
 		   struct sv_config *c);
 int sv_cfg_net_check(const struct sv_cfg_parse *p, const struct sv_config *c);
 
-/* NULL if path is absolute and normalised, else why not. */
-const char *sv_cfg_path_problem(const char *path);
+/* config_guest.c: the guest_* keys.  One key's list into c; the checks
+ * that need the categories, bases and roots (after every key); freeing. */
+int sv_cfg_guest_set(const struct sv_cfg_parse *p, enum sv_cfg_key k,
+		     struct sv_config *c);
+int sv_cfg_guest_check(const struct sv_cfg_parse *p, const struct sv_config *c);
+void sv_cfg_guest_free(struct sv_config *c);
 
 /* config_setrans.c: the setrans keys (issue 19 item 3). */
 int sv_cfg_setrans_defaults(struct sv_config_setrans *t);

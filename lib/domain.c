@@ -167,6 +167,29 @@ void sv_domain_fail(struct sv_domains *t, struct sv_domain *d, int errnum,
 			 reason);
 }
 
+/* A pair drawn at random that is no guest's static pair (guest_seclabel,
+ * issue 17 item 4): those stay free for their guests.  The static pairs
+ * skipped are held while drawing, so each is drawn at most once. */
+static int alloc_dynamic(struct sv_domains *t, struct sv_pair *out)
+{
+	struct sv_pair skipped[64];
+	size_t n = 0;
+	int r;
+
+	while ((r = sv_mcs_alloc(t->mcs, out)) == 0 &&
+	       sv_config_pair_static(t->cfg, *out)) {
+		if (n == sizeof(skipped) / sizeof(skipped[0])) {
+			sv_mcs_release(t->mcs, *out);
+			r = -ENOSPC;
+			break;
+		}
+		skipped[n++] = *out;
+	}
+	while (n > 0)
+		sv_mcs_release(t->mcs, skipped[--n]);
+	return r;
+}
+
 /* A new record for uuid with a pair (given or drawn), stored durably, in the
  * table.  The pair is given back on any failure. */
 static int create(struct sv_domains *t, int domid, const char *uuid,
@@ -190,7 +213,7 @@ static int create(struct sv_domains *t, int domid, const char *uuid,
 		if (r < 0)
 			return sv_fail(err, EINVAL, "pair c%u,c%u is outside "
 				       "the configured categories", p.a, p.b);
-	} else if ((r = sv_mcs_alloc(t->mcs, &p)) < 0)
+	} else if ((r = alloc_dynamic(t, &p)) < 0)
 		return sv_fail(err, -r, "no free category pair");
 	memcpy(rec.uuid, uuid, SV_UUID_BUF);
 	rec.pair = p;
@@ -214,11 +237,15 @@ static int create(struct sv_domains *t, int domid, const char *uuid,
 	return 0;
 }
 
+static const struct sv_domain *holder_of(const struct sv_domains *t,
+					 struct sv_pair p);
+
 int sv_domains_reserve(struct sv_domains *t, const char *uuid,
 		       const struct sv_pair *want, struct sv_domain **out,
 		       struct sv_error *err)
 {
 	struct sv_domain *d = sv_domains_by_uuid(t, uuid);
+	const struct sv_domain *h;
 
 	if (d && d->domid != SV_DOMID_NONE)
 		return sv_fail(err, EEXIST, "%s is domain %d already", uuid,
@@ -226,6 +253,10 @@ int sv_domains_reserve(struct sv_domains *t, const char *uuid,
 	if (d)
 		return sv_fail(err, EEXIST, "%s holds a reservation (c%u,c%u) "
 			       "already", uuid, d->pair.a, d->pair.b);
+	if (want && (h = holder_of(t, *want)) && h->domid != SV_DOMID_NONE)
+		return sv_fail(err, EEXIST, "pair c%u,c%u is held by domain %d "
+			       "(%s, uuid %s)", want->a, want->b, h->domid,
+			       h->name, h->uuid);
 	return create(t, SV_DOMID_NONE, uuid, "", want, out, err);
 }
 
@@ -270,23 +301,23 @@ static const struct sv_domain *holder_of(const struct sv_domains *t,
 }
 
 /* A pair that create() could not take: who has it, for the message. */
-static int flask_taken(const struct sv_domains *t, struct sv_pair p, int r,
-		       struct sv_error *err)
+static int flask_taken(const struct sv_domains *t, struct sv_pair p,
+		       const char *source, int r, struct sv_error *err)
 {
 	const struct sv_domain *h = holder_of(t, p);
 
 	if (r != -EEXIST)
 		return r;
 	if (h && h->domid == SV_DOMID_NONE)
-		return sv_fail(err, EEXIST, "the pair c%u,c%u of its Flask "
-			       "label is reserved for uuid %s", p.a, p.b,
+		return sv_fail(err, EEXIST, "the pair c%u,c%u of %s is "
+			       "reserved for uuid %s", p.a, p.b, source,
 			       h->uuid);
 	if (h)
-		return sv_fail(err, EEXIST, "the pair c%u,c%u of its Flask "
-			       "label is held by domain %d (%s, uuid %s)",
-			       p.a, p.b, h->domid, h->name, h->uuid);
-	return sv_fail(err, EEXIST, "the pair c%u,c%u of its Flask label is "
-		       "taken", p.a, p.b);
+		return sv_fail(err, EEXIST, "the pair c%u,c%u of %s is held "
+			       "by domain %d (%s, uuid %s)", p.a, p.b, source,
+			       h->domid, h->name, h->uuid);
+	return sv_fail(err, EEXIST, "the pair c%u,c%u of %s is taken", p.a,
+		       p.b, source);
 }
 
 int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
@@ -300,6 +331,15 @@ int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 			  const char *name, const struct sv_pair *flask,
 			  struct sv_domain **out, struct sv_error *err)
 {
+	return sv_domains_bind_static(t, domid, uuid, name, flask,
+				      "its Flask label", out, err);
+}
+
+int sv_domains_bind_static(struct sv_domains *t, int domid, const char *uuid,
+			   const char *name, const struct sv_pair *flask,
+			   const char *source, struct sv_domain **out,
+			   struct sv_error *err)
+{
 	struct sv_domain *d = sv_domains_by_uuid(t, uuid);
 	char *copy;
 	int r;
@@ -309,7 +349,7 @@ int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 		if (r == 0)
 			sv_audit_control(t->audit, SV_DOMAIN_AUDIT_VM(*out),
 					 "start", "booted");
-		return flask ? flask_taken(t, *flask, r, err) : r;
+		return flask ? flask_taken(t, *flask, source, r, err) : r;
 	}
 	if (d->domid != SV_DOMID_NONE)
 		return sv_domains__bind_incoming(t, d, domid, name, flask, out,
@@ -335,8 +375,8 @@ int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 	if (flask && (flask->a != d->pair.a || flask->b != d->pair.b)) {
 		char why[SV_REASON_MAX];
 
-		snprintf(why, sizeof(why), "its Flask label has the pair "
-			 "c%u,c%u, its uuid's reservation c%u,c%u", flask->a,
+		snprintf(why, sizeof(why), "%s has the pair c%u,c%u, its "
+			 "uuid's reservation c%u,c%u", source, flask->a,
 			 flask->b, d->pair.a, d->pair.b);
 		sv_domain_fail(t, d, EEXIST, why);
 	}

@@ -135,6 +135,12 @@ int sv_domains_bind(struct sv_domains *t, int domid, const char *uuid,
 int sv_domains_bind_flask(struct sv_domains *t, int domid, const char *uuid,
 			  const char *name, const struct sv_pair *flask,
 			  struct sv_domain **out, struct sv_error *err);
+/* The same for a pair fixed elsewhere (issue 17 item 4: guest_seclabel),
+ * source saying where in messages ("its Flask label", "its static label"). */
+int sv_domains_bind_static(struct sv_domains *t, int domid, const char *uuid,
+			   const char *name, const struct sv_pair *pair,
+			   const char *source, struct sv_domain **out,
+			   struct sv_error *err);
 /* A domain refused before it got a pair: in the table in state error with
  * reason (logged), unbound, showing pair; released like any other domain.
  * -ENOMEM, -EINVAL (name, or no labels for pair). */

@@ -5,10 +5,12 @@
 #include "image_chain.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #define LOOP_MAJOR 7
 
@@ -48,12 +50,43 @@ static const char *label_for(const struct sv_domains *t,
 {
 	if (k->readonly)
 		return d->labels.content;
-	if (is_shared(t->cfg, path))
+	if (is_shared(t->cfg, path) ||
+	    sv_config_guest_disk(t->cfg, SV_GOPT_SHARED, d->uuid, d->name, path) ||
+	    sv_config_guest_disk(t->cfg, SV_GOPT_SHARED, d->uuid, d->name, k->path))
 		return d->labels.shared;
 	return d->labels.image;
 }
 
-/* o (taken) with label, for disk number disk. */
+/* issue 17 item 4: an object of a disk left to the administrator
+ * (guest_relabel_no) is never set; it must already carry label, or for a
+ * writable disk the shared label (s0).  Anything else (another guest's
+ * pair, another type) is refused, and the object left as it is. */
+static int check_kept(const struct sv_domain *d, const char *label,
+		      struct sv_relabel_obj *o, struct sv_error *err)
+{
+	char p[32], now[SV_RELABEL_LABEL_MAX + 2];
+	ssize_t n;
+	int r = 0;
+
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", o->fd);
+	n = getxattr(p, "security.selinux", now, sizeof(now) - 1);
+	now[n > 0 ? n : 0] = '\0';
+	if (n > 0 && now[n - 1] == '\0')
+		n--;
+	if (n <= 0)
+		r = sv_fail(err, EACCES, "relabel off: %.300s has no label "
+			    "to check; svirtd leaves it as it is", o->path);
+	else if (strcmp(now, label) != 0 &&
+		 (label == d->labels.content || strcmp(now, d->labels.shared) != 0))
+		r = sv_fail(err, EACCES, "relabel off: %.300s is %.200s, not "
+			    "%.200s%s; svirtd leaves it as it is", o->path, now,
+			    label, label == d->labels.content ? "" :
+			    " nor the shared label");
+	sv_relabel_close(o);
+	return r;
+}
+
+/* o (taken) with label, for disk number disk; only checked if keep. */
 static int want_add_label(struct wants *w, size_t disk, const char *label,
 			  struct sv_relabel_obj *o, struct sv_error *err)
 {
@@ -83,9 +116,14 @@ static int want_add_label(struct wants *w, size_t disk, const char *label,
 
 static int want_add(struct wants *w, const struct sv_domains *t,
 		    const struct sv_domain *d, const struct sv_disk *k,
-		    size_t disk, struct sv_relabel_obj *o, struct sv_error *err)
+		    size_t disk, bool keep, struct sv_relabel_obj *o,
+		    struct sv_error *err)
 {
-	return want_add_label(w, disk, label_for(t, d, k, o->path), o, err);
+	const char *label = label_for(t, d, k, o->path);
+
+	if (keep)
+		return check_kept(d, label, o, err);
+	return want_add_label(w, disk, label, o, err);
 }
 
 /* A backing image is read by every guest whose overlay names it, and
@@ -94,6 +132,7 @@ struct chain_arg {
 	struct wants *w;
 	const struct sv_domain *d;
 	size_t disk;
+	bool keep;
 };
 
 static int want_backing(void *arg, struct sv_relabel_obj *o,
@@ -101,6 +140,8 @@ static int want_backing(void *arg, struct sv_relabel_obj *o,
 {
 	struct chain_arg *a = arg;
 
+	if (a->keep)
+		return check_kept(a->d, a->d->labels.content, o, err);
 	return want_add_label(a->w, a->disk, a->d->labels.content, o, err);
 }
 
@@ -130,8 +171,10 @@ static int open_block(const struct sv_domains *t, const struct sv_disk *k,
  * the images below a qcow2 overlay. */
 static int collect_disk(struct wants *w, const struct sv_domains *t,
 			const struct sv_domain *d, const struct sv_disk *k,
-			size_t disk, struct sv_error *err)
+			size_t disk, bool keep_all, struct sv_error *err)
 {
+	bool keep = keep_all || sv_config_guest_disk(t->cfg, SV_GOPT_RELABEL_NO,
+						     d->uuid, d->name, k->path);
 	_cleanup_free_ char *backing = NULL;
 	struct sv_relabel_obj o;
 	dev_t rdev;
@@ -144,14 +187,16 @@ static int collect_disk(struct wants *w, const struct sv_domains *t,
 	if (r < 0)
 		return r;
 	rdev = o.type == S_IFBLK ? o.rdev : 0;
+	keep = keep || sv_config_guest_disk(t->cfg, SV_GOPT_RELABEL_NO, d->uuid,
+					    d->name, o.path);
 	/* Before the top is handed on: o stays open only until want_add. */
 	r = sv_image_chain(t->rctx, k->path, &o, k->format, want_backing,
-			   &(struct chain_arg){ w, d, disk }, err);
+			   &(struct chain_arg){ w, d, disk, keep }, err);
 	if (r < 0) {
 		sv_relabel_close(&o);
 		return r;
 	}
-	if ((r = want_add(w, t, d, k, disk, &o, err)) < 0)
+	if ((r = want_add(w, t, d, k, disk, keep, &o, err)) < 0)
 		return r;
 	if (!rdev || major(rdev) != LOOP_MAJOR)
 		return 0;
@@ -159,7 +204,7 @@ static int collect_disk(struct wants *w, const struct sv_domains *t,
 					       err)) < 0 ||
 	    (r = sv_relabel_open(t->rctx, backing, &o, err)) < 0)
 		return sv_fail_prefix(err, -r, "loop device %.100s", k->path);
-	return want_add(w, t, d, k, disk, &o, err);
+	return want_add(w, t, d, k, disk, keep, &o, err);
 }
 
 /* Step 1: list the new objects in the record, durably, before any relabel. */
@@ -266,6 +311,7 @@ int sv_domain_label(struct sv_domains *t, struct sv_domain *d,
 		    const struct sv_disks *disks)
 {
 	struct wants w = { 0 };
+	struct sv_guest_opts opts;
 	struct sv_error err = { "" }, werr;
 	bool complete;
 	int r = 0;
@@ -275,8 +321,13 @@ int sv_domain_label(struct sv_domains *t, struct sv_domain *d,
 	 * release restores what it still holds. */
 	if (d->state == SV_STATE_ERROR)
 		return -ECANCELED;
+	if ((r = sv_config_guest_opts(t->cfg, d->uuid, d->name, &opts, &err)) < 0) {
+		sv_domain_fail(t, d, -r, err.msg);
+		return r;
+	}
 	for (size_t i = 0; i < disks->n && r == 0; i++)
-		if ((r = collect_disk(&w, t, d, &disks->v[i], i, &err)) < 0)
+		if ((r = collect_disk(&w, t, d, &disks->v[i], i,
+				      opts.relabel_no, &err)) < 0)
 			sv_fail_prefix(&err, -r, "%s %u", disks->v[i].backend,
 				       disks->v[i].devid);
 	complete = r == 0;

@@ -215,6 +215,7 @@ void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 	struct sv_domain *d;
 	struct sv_error err;
 	struct sv_pair flask;
+	struct sv_guest_opts go;
 	bool has;
 	int r, target;
 
@@ -249,11 +250,34 @@ void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 		}
 		return;
 	}
-	r = sv_domains_bind_flask(&s->doms, domid, uuid, name,
-				  has ? &flask : NULL, &d, &err);
-	/* Its Flask label fixes a pair it cannot have: refused, in the
-	 * table in state error (svirt-interpose starts no device model for
-	 * it, nothing is labelled), until it goes. */
+	/* issue 17 item 4: svirt.conf's static pair for it, which a Flask
+	 * label must agree with. */
+	if (sv_config_guest_opts(&s->cfg, uuid, name, &go, &err) < 0) {
+		snprintf(msg, sizeof(msg), "no label: %s", err.msg);
+		bind_failed(s, domid, name, msg);
+		return;
+	}
+	if (has && go.has_pair && (go.pair.a != flask.a || go.pair.b != flask.b))
+		r = sv_fail(&err, EEXIST, "its Flask label's pair c%u,c%u is "
+			    "not its static pair c%u,c%u (guest_seclabel)",
+			    flask.a, flask.b, go.pair.a, go.pair.b);
+	else if (!go.has_pair && has && sv_config_pair_static(&s->cfg, flask))
+		r = sv_fail(&err, EEXIST, "the pair c%u,c%u of its Flask label "
+			    "is another guest's static pair (guest_seclabel)",
+			    flask.a, flask.b);
+	else if (has || !go.has_pair)
+		r = sv_domains_bind_flask(&s->doms, domid, uuid, name,
+					  has ? &flask : NULL, &d, &err);
+	else {
+		flask = go.pair;
+		has = true;
+		r = sv_domains_bind_static(&s->doms, domid, uuid, name, &flask,
+					   "its static label (guest_seclabel)",
+					   &d, &err);
+	}
+	/* Its Flask label or static pair fixes a pair it cannot have:
+	 * refused, in the table in state error (svirt-interpose starts no
+	 * device model for it, nothing is labelled), until it goes. */
 	if (r < 0 && has && (r == -EEXIST || r == -EINVAL) &&
 	    sv_domains_refuse(&s->doms, domid, uuid, name, flask, -r,
 			      err.msg, &d) == 0) {
@@ -269,10 +293,19 @@ void svd_bind_new(struct svirtd *s, int domid, bool as_target)
 		return;
 	}
 	sv_log_limit_forget(&s->bind_log, domid);
+	/* A reservation (RESERVE with a pair) of another guest's static
+	 * pair: bound, and refused. */
+	if (!go.has_pair && d->state != SV_STATE_ERROR &&
+	    sv_config_pair_static(&s->cfg, d->pair)) {
+		snprintf(msg, sizeof(msg), "its pair c%u,c%u is another guest's "
+			 "static pair (guest_seclabel)", d->pair.a, d->pair.b);
+		sv_domain_fail(&s->doms, d, EEXIST, msg);
+	}
 	if (d->state != SV_STATE_ERROR)
 		sv_log_dom(&s->log, LOG_INFO, domid, name, "uuid %s: c%u,c%u%s",
 			   uuid, d->pair.a, d->pair.b,
-			   has ? " (its Flask label's)" : "");
+			   !has ? "" : go.has_pair ? " (its static label's)" :
+			   " (its Flask label's)");
 	/* Published by its first label pass, which is due now: nodes written
 	 * here would be written again a moment later (4 requests more per
 	 * guest), and the control socket answers from memory meanwhile. */

@@ -223,6 +223,36 @@ void svd_net_link(struct svirtd *s)
 	}
 }
 
+/* issue 17 item 4: a guest in guest_network_off has no vif at all.  One
+ * that has one is refused (state error: svirt-xl and the interposer stop,
+ * vif-svirt fails the hotplug) and its vifs get no label, so with network
+ * isolation on their frames are dropped as any unlabelled port's.  Whether
+ * svirtd labels networks at all does not matter. */
+static int network_off(struct svirtd *s, struct sv_domain *d,
+		       struct sv_error *err)
+{
+	struct sv_guest_opts o;
+	struct sv_vifs vifs;
+	char why[SV_REASON_MAX];
+	int r;
+
+	if (d->domid == SV_DOMID_NONE)
+		return 0;
+	if ((r = sv_config_guest_opts(&s->cfg, d->uuid, d->name, &o, err)) < 0)
+		return r;
+	if (!o.network_off)
+		return 0;
+	if ((r = sv_discover_vifs(s->xs, d->domid, &vifs, err)) < 0)
+		return r;
+	if (vifs.n == 0)
+		return 0;
+	snprintf(why, sizeof(why), "guest_network_off: it has vif %u, and a "
+		 "guest without network may have none", vifs.v[0].devid);
+	if (d->state != SV_STATE_ERROR)
+		sv_domain_fail(&s->doms, d, EACCES, why);
+	return sv_fail(err, EIO, "%s", why);
+}
+
 int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 {
 	struct sv_guest_labels *l = NULL;
@@ -232,6 +262,11 @@ int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 	size_t n = 0;
 	int r;
 
+	if (labelled_guest(d) && (r = network_off(s, d, &err)) < 0) {
+		if (d->state != SV_STATE_ERROR)
+			sv_domain_fail(&s->doms, d, -r, err.msg);
+		return r;
+	}
 	if (!s->net_on || !labelled_guest(d))
 		return 0;
 	svd_audit_ports_of(s, d->domid, &before);
@@ -265,6 +300,8 @@ int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,
 	struct sv_vifs vifs;
 	int r;
 
+	if ((r = network_off(s, d, err)) < 0)
+		return r;
 	if (!s->net_on)
 		return 0;
 	if ((r = sv_discover_vifs(s->xs, d->domid, &vifs, err)) < 0)

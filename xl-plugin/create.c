@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "xl_derive.h"
+#include "xl_guest.h"
 
 /* xl create's options that change nothing svirt-xl relies on; -c, -V, -F
  * and -n would block or skip the unpause, -f and -p are svirt-xl's. */
@@ -25,6 +26,7 @@ struct create {
 	bool has_pair;
 	struct sv_pair pair;	/* --pair's, then the one svirtd reserved */
 	struct sv_xlcfg cfg;
+	struct sv_xl_guest guest;	/* its svirt_* keys */
 	char uuid[SV_UUID_BUF];
 	char derived[PATH_MAX];
 	bool reserved;
@@ -100,6 +102,18 @@ static int read_cfg(struct create *c)
 	if (sv_xlcfg_parse(buf, len, c->cfg_path, c->a->vars, (size_t)c->a->nvars,
 			   &c->cfg, &err) < 0)
 		return fail("%s", err.msg);
+	/* issue 17 item 4: the guest's own svirt_* keys. */
+	if (sv_xl_guest_parse(&c->cfg, &c->guest, &err) < 0)
+		return fail("%s", err.msg);
+	if (c->guest.has_pair && c->has_pair &&
+	    (c->guest.pair.a != c->pair.a || c->guest.pair.b != c->pair.b))
+		return fail("--pair c%u,c%u and the config's svirt_seclabel "
+			    "c%u,c%u disagree", c->pair.a, c->pair.b,
+			    c->guest.pair.a, c->guest.pair.b);
+	if (c->guest.has_pair) {
+		c->has_pair = true;
+		c->pair = c->guest.pair;
+	}
 	return 0;
 }
 
@@ -200,6 +214,17 @@ static int reserve(struct create *c)
 		return fail("no label reserved for uuid %s: %s", c->uuid, err.msg);
 	c->pair = rep.entries[0].pair;
 	c->reserved = true;
+	/* A full svirt_seclabel is the device model's label exactly: svirtd's
+	 * base (type, user, role, level) at the pair, or the guest is not
+	 * made (undo gives the reservation back). */
+	if (c->guest.label[0] &&
+	    strcmp(rep.entries[0].process_label, c->guest.label) != 0) {
+		fail("%s: svirt_seclabel \"%s\" is not svirtd's label for "
+		     "its pair, %s", c->cfg_path, c->guest.label,
+		     rep.entries[0].process_label);
+		sv_control_reply_clear(&rep);
+		return -1;
+	}
 	sv_control_reply_clear(&rep);
 	return 0;
 }

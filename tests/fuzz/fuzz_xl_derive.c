@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xl_derive.h"
+#include "xl_guest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +49,23 @@ static void check_derived(const struct sv_xlcfg *c, const char *text, size_t len
 	fclose(null);
 }
 
+/* issue 17 item 4: the svirt_* keys; what is accepted is a valid pair, and
+ * no network with no vif. */
+static void check_guest(const struct sv_xlcfg *c)
+{
+	struct sv_xl_guest g;
+	struct sv_error err = { .msg = "" };
+
+	if (sv_xl_guest_parse(c, &g, &err) < 0) {
+		if (err.msg[0] == '\0')
+			abort();
+		return;
+	}
+	if ((g.has_pair && !sv_pair_valid(g.pair)) ||
+	    (!g.has_pair && g.label[0]) || (g.network_off && c->nvifs))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sv_xlcfg c;
@@ -61,6 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* every refusal says why */
 		return 0;
 	}
+	check_guest(&c);
 	if (sv_xlcfg_derive(&c, &params, &text, &len, &err) == 0) {
 		check_derived(&c, text, len);
 		free(text);
