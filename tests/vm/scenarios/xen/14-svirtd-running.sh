@@ -5,7 +5,14 @@
 set -euo pipefail
 . "$VM_LIB"
 
-UNIT=/usr/lib/systemd/system/svirtd.service
+# make install puts the unit in /usr/lib/systemd/system, the Debian package in Debian 12's /lib/systemd/system
+# (CI boots with the package's files): the one this host has, and only one.
+units=()
+for u in /usr/lib/systemd/system/svirtd.service /lib/systemd/system/svirtd.service; do
+	[ -e "$u" ] && units+=("$u")
+done
+[ ${#units[@]} -eq 1 ] || fail "want svirtd.service in one of /usr/lib/systemd/system and /lib/systemd/system, found ${#units[@]}"
+UNIT=${units[0]}
 INITD=/etc/init.d/svirtd
 need_installed /usr/sbin/svirtd "$UNIT" "$INITD" /etc/svirt/svirt.conf /etc/init.d/xen /etc/init.d/xendomains
 
