@@ -20,6 +20,15 @@ int sv_domain__store(struct sv_domains *t, struct sv_domain *d,
 /* Record removed, then pair freed, then d gone from the table and memory. */
 int sv_domain__forget(struct sv_domains *t, struct sv_domain *d);
 
+/* A new domain domid that follows leader (its stub domain, or the same guest
+ * migrating in): leader's pair, labels and state, a record never stored (its
+ * objects are in leader's), added to t.  The caller says how it follows
+ * (target or from). */
+int sv_domains__add_follower(struct sv_domains *t,
+			     const struct sv_domain *leader, int domid,
+			     const char *uuid, const char *name,
+			     struct sv_domain **out, struct sv_error *err);
+
 /* A new domain domid of the uuid of src, live: a migration to this host,
  * sharing src's pair (which flask, if given, must name) until handed over
  * (domain_migrate.c). */

@@ -22,7 +22,6 @@ int sv_domains__bind_incoming(struct sv_domains *t, struct sv_domain *src,
 			      const struct sv_pair *flask,
 			      struct sv_domain **out, struct sv_error *err)
 {
-	struct sv_record rec = { .domid = domid, .pair = src->pair };
 	struct sv_domain *d = NULL;
 	int r;
 
@@ -41,24 +40,10 @@ int sv_domains__bind_incoming(struct sv_domains *t, struct sv_domain *src,
 			       "c%u,c%u, domain %d (%s) of its uuid %s holds "
 			       "c%u,c%u", flask->a, flask->b, src->domid,
 			       src->name, src->uuid, src->pair.a, src->pair.b);
-	memcpy(rec.uuid, src->uuid, SV_UUID_BUF);
-	if ((r = sv_record_set_name(&rec, name)) < 0) {
-		sv_record_clear(&rec);
-		return sv_fail(err, EINVAL, "name too long");
-	}
-	if ((r = sv_domain__new(t, &rec, &d, err)) < 0) {
-		sv_record_clear(&rec);
+	if ((r = sv_domains__add_follower(t, src, domid, src->uuid, name, &d,
+					  err)) < 0)
 		return r;
-	}
-	/* Never stored: its objects are in src's record, and a restart
-	 * finds it again by its uuid while src lives. */
-	sv_record_clear(&d->rec);
 	d->from = src->domid;
-	sv_domain_stub_follow(d, src);
-	if (sv_domains__add(t, d) < 0) {
-		sv_domain__free(d);
-		return sv_fail(err, ENOMEM, "out of memory");
-	}
 	sv_audit_control(t->audit, SV_DOMAIN_AUDIT_VM(d), "start", "migrated");
 	*out = d;
 	return 0;

@@ -7,12 +7,43 @@
 #include <stdio.h>
 #include <string.h>
 
+int sv_domains__add_follower(struct sv_domains *t,
+			     const struct sv_domain *leader, int domid,
+			     const char *uuid, const char *name,
+			     struct sv_domain **out, struct sv_error *err)
+{
+	struct sv_record rec = { .domid = domid, .pair = leader->pair };
+	struct sv_domain *d = NULL;
+	int r;
+
+	memcpy(rec.uuid, uuid, SV_UUID_BUF);
+	if ((r = sv_record_set_name(&rec, name)) < 0) {
+		sv_record_clear(&rec);
+		return sv_fail(err, EINVAL, "name too long");
+	}
+	/* The labels are built from the pair again, as the leader's were:
+	 * the same strings. */
+	if ((r = sv_domain__new(t, &rec, &d, err)) < 0) {
+		sv_record_clear(&rec);
+		return r;
+	}
+	/* Never stored: after a restart a stub is found again by its target
+	 * node, an incoming domain by its uuid while the leader lives, and
+	 * their objects are in the leader's record. */
+	sv_record_clear(&d->rec);
+	sv_domain_stub_follow(d, leader);
+	if (sv_domains__add(t, d) < 0) {
+		sv_domain__free(d);
+		return sv_fail(err, ENOMEM, "out of memory");
+	}
+	*out = d;
+	return 0;
+}
+
 int sv_domains_bind_stub(struct sv_domains *t, int domid, const char *uuid,
 			 const char *name, struct sv_domain *guest,
 			 struct sv_domain **out, struct sv_error *err)
 {
-	struct sv_record rec = { .domid = domid, .pair = guest->pair };
-	struct sv_domain *d = NULL;
 	int r;
 
 	if (guest->domid == SV_DOMID_NONE || guest->target)
@@ -23,27 +54,10 @@ int sv_domains_bind_stub(struct sv_domains *t, int domid, const char *uuid,
 	if (sv_domains_by_uuid(t, uuid))
 		return sv_fail(err, EEXIST, "uuid %s belongs to another domain "
 			       "or reservation", uuid);
-	memcpy(rec.uuid, uuid, SV_UUID_BUF);
-	if ((r = sv_record_set_name(&rec, name)) < 0) {
-		sv_record_clear(&rec);
-		return sv_fail(err, EINVAL, "name too long");
-	}
-	/* The labels are built from the pair again, as the guest's were:
-	 * the same strings. */
-	if ((r = sv_domain__new(t, &rec, &d, err)) < 0) {
-		sv_record_clear(&rec);
+	if ((r = sv_domains__add_follower(t, guest, domid, uuid, name, out,
+					  err)) < 0)
 		return r;
-	}
-	/* Never stored: after a restart the stub is found again by its
-	 * target node, and its objects are in the guest's record. */
-	sv_record_clear(&d->rec);
-	d->target = guest->domid;
-	sv_domain_stub_follow(d, guest);
-	if (sv_domains__add(t, d) < 0) {
-		sv_domain__free(d);
-		return sv_fail(err, ENOMEM, "out of memory");
-	}
-	*out = d;
+	(*out)->target = guest->domid;
 	return 0;
 }
 
