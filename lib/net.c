@@ -550,7 +550,13 @@ int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
 	return remove_stale(n, n->peer_type, err);
 }
 
-/* p's NetLabel entries written again, then its frames let through. */
+/* p's NetLabel entries written again, then its frames let through.  An
+ * interface that is gone by then (a guest's tap deleted while svirtd acted
+ * on its last link event, an HVM guest's emulated NIC unplugged) stays held
+ * with its frames dropped, which for a gone interface means none: it is not
+ * the guest's fault, and the guest is not refused for it.  Should an
+ * interface of that name come back, its link event labels it; the guest's
+ * end removes it. */
 static int relabel_port(struct sv_net *n, struct sv_net_port *p,
 			struct sv_error *err)
 {
@@ -559,7 +565,13 @@ static int relabel_port(struct sv_net *n, struct sv_net_port *p,
 
 	if (!p->unlabelled && (r = set_unlabelled(n, p, true, err)) < 0)
 		return r;
-	if ((r = sv_nlbl_label_iface(n->nl, p->name, peer, err)) < 0)
+	if ((r = sv_nlbl_label_iface(n->nl, p->name, peer, err)) == -ENODEV) {
+		sv_log(n->log, LOG_NOTICE, "%s: gone before its peer label was put "
+		       "back: held with its frames dropped until it is back or its "
+		       "guest ends", p->name);
+		return 0;
+	}
+	if (r < 0)
 		return sv_fail_prefix(err, -r, "%s: its peer label", p->name);
 	if ((r = set_unlabelled(n, p, false, err)) < 0)
 		return r;

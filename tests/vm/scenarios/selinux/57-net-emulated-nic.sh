@@ -87,6 +87,21 @@ refute "B's former emulated NIC is out of the port map" held vif922.0-emu
 refute "and has no NetLabel entry" grep -q '^vif922.0-emu ' <<<"$(unlbl_entries)"
 check "B's vif stays held" held vif922.0
 
+# A's tap goes down and is gone before svirt labels it again: qemu ended while svirtd was busy, or an HVM
+# guest's PV drivers had its emulated NIC unplugged. Nothing is left to label, and it is not the guest's
+# doing: svirtd used to refuse the guest for it ("no such network interface", seen in the Xen host).
+nt watch
+ip link set vif921.0-emu down
+nt links
+ip link del vif921.0-emu
+nt_reply add vif921.0-emu 921 c1,c2
+echo "svirt-nettool: $reply"
+check "labelling A's emulated NIC again once it is gone is no error" test "$reply" = ok
+check "it stays held, its frames dropped, until its guest ends" held vif921.0-emu
+check "A's vif is still held" held vif921.0
+check "and still carries A's peer label" grep -qx \
+	'vif921.0 0.0.0.0/0 "system_u:system_r:svirt_xen_t:s0:c1,c2"' <<<"$(unlbl_entries)"
+
 # With the guest.
 nt release 921
 refute "guest A's emulated NIC is out of the port map" held vif921.0-emu
