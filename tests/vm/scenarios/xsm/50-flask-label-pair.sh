@@ -37,7 +37,8 @@ check_eq "gf sees its disk through blkback" xvda "$(xenstore-read "/local/domain
 guest_config gh 10.77.0.52 "" | sed '/^disk/d;/^vif/d' >gh.cfg
 out=$(svirt-xl create --pair c77,c777 gh.cfg 2>&1) && fail "svirt-xl create --pair c77,c777 gh succeeded: $out"
 echo "$out"
-check "svirtd's RESERVE refuses c77,c777 to svirt-xl create: gf holds it" grep -q "pair c77,c777 is taken" <<<"$out"
+check "svirtd's RESERVE refuses c77,c777 to svirt-xl create, naming gf as its holder" \
+	grep -q "pair c77,c777 is held by domain $f (gf, uuid " <<<"$out"
 check "no domain gh was made" not xl domid gh
 
 # Flask cannot refuse a second domain at a live pair (30); svirtd refuses to label it.
