@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../unit/vhd_image.h"
+#include "image_file.h"
 
 /* The parent's unique id from its footer, as vhd-util takes it; zeros
  * (a raw parent, as vhd-util snapshot -m) if the parent is no VHD.
@@ -49,9 +50,8 @@ int main(int argc, char **argv)
 				  { VHD_MACX, parent, 0 } };
 	uint8_t *img, pid[16], id[16];
 	unsigned long mib;
-	size_t n, done = 0;
+	size_t n;
 	char *end;
-	int fd;
 
 	if (argc < 3 || argc > 4) {
 		fprintf(stderr, "usage: svirt-mkvhd FILE SIZE_MIB [PARENT]\n");
@@ -85,29 +85,8 @@ int main(int argc, char **argv)
 	memcpy(img + VHD_OFF_UUID, id, 16);
 	vhd_footer_sum(img);
 	memcpy(img + n - 512, img, 512);
-	if ((fd = open(argv[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		       0600)) < 0) {
-		fprintf(stderr, "svirt-mkvhd: %s: %s\n", argv[1],
-			strerror(errno));
+	if (image_write_new("svirt-mkvhd", argv[1], img, n) != 0)
 		return 1;
-	}
-	while (done < n) {
-		ssize_t w = write(fd, img + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			fprintf(stderr, "svirt-mkvhd: %s: %s\n", argv[1],
-				strerror(errno));
-			return 1;
-		}
-		done += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fprintf(stderr, "svirt-mkvhd: %s: %s\n", argv[1],
-			strerror(errno));
-		return 1;
-	}
 	free(img);
 	return 0;
 }

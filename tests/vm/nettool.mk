@@ -13,7 +13,7 @@ $(NETTOOL): $(BUILD)/tests/vm/nettool.o $(BUILD)/tests/vm/frame_io.o $(BUILD)/te
 # svirt-mkqcow2: qcow2 overlays for the Xen host's image-chain scenario (no qemu-img there).
 MKQCOW2 = $(BUILD)/vm/svirt-mkqcow2
 
-$(MKQCOW2): $(BUILD)/tests/vm/mkqcow2.o $(BUILD)/tests/unit/qcow2_image.o
+$(MKQCOW2): $(BUILD)/tests/vm/mkqcow2.o $(BUILD)/tests/vm/image_file.o $(BUILD)/tests/unit/qcow2_image.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
@@ -21,7 +21,7 @@ $(MKQCOW2): $(BUILD)/tests/vm/mkqcow2.o $(BUILD)/tests/unit/qcow2_image.o
 # svirt-mkvhd: VHD overlays for the blktap2 stand-in's VHD chain scenario (no vhd-util there).
 MKVHD = $(BUILD)/vm/svirt-mkvhd
 
-$(MKVHD): $(BUILD)/tests/vm/mkvhd.o $(BUILD)/tests/unit/vhd_image.o
+$(MKVHD): $(BUILD)/tests/vm/mkvhd.o $(BUILD)/tests/vm/image_file.o $(BUILD)/tests/unit/vhd_image.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
@@ -35,4 +35,4 @@ install-vm-tests: $(NETTOOL) $(MKQCOW2) $(MKVHD)
 	install -m 0755 $(MKQCOW2) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-mkqcow2
 	install -m 0755 $(MKVHD) $(DESTDIR)$(LIBEXECDIR)/tests/svirt-mkvhd
 
--include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d $(BUILD)/tests/vm/mkqcow2.d $(BUILD)/tests/vm/mkvhd.d
+-include $(BUILD)/tests/vm/nettool.d $(BUILD)/tests/vm/frame_io.d $(BUILD)/tests/vm/mkqcow2.d $(BUILD)/tests/vm/mkvhd.d $(BUILD)/tests/vm/image_file.d
