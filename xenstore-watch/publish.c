@@ -60,18 +60,15 @@ int svd_publish_init(struct svirtd *s)
 static bool write_all(struct svirtd *s, xs_transaction_t t,
 		      const struct sv_domain *d)
 {
-	char dir[64], count[24];
+	char count[24];
 
-	snprintf(dir, sizeof(dir), SVIRT_DIR "/%d", d->domid);
-	/* The first write makes the directory (inheriting SVIRT_DIR's
-	 * dom0-only permissions), which are then set on it all the same:
-	 * one request fewer than a mkdir first, and nothing is seen before
-	 * the commit. */
+	/* The first write makes the directory, nothing is seen before the
+	 * commit, and xenstored gives a node dom0 makes its parent's
+	 * permissions: SVIRT_DIR's dom0-only ones, set by svd_publish_init
+	 * before any guest is published (a set-permissions of each guest's
+	 * directory cost a request per guest and set the same). */
 	if (!d->published &&
 	    (!put(s, t, d->domid, "uuid", d->uuid) ||
-	     !xs_set_permissions(s->xs, t, dir,
-				 (struct xs_permissions *)dom0_only,
-				 ARRAY_SIZE(dom0_only)) ||
 	     !put(s, t, d->domid, "name", d->name) ||
 	     !put(s, t, d->domid, "label", d->labels.process) ||
 	     !put(s, t, d->domid, "imagelabel", d->labels.image)))

@@ -94,24 +94,36 @@ static void release_restores_exact_labels_and_removes_the_nodes(void **state)
 	svirtd_stop(e);
 }
 
-static void published_nodes_are_dom0s_alone(void **state)
+/* path: dom0's, no access for any other domain. */
+static void assert_dom0_alone(struct env *e, const char *path)
 {
-	struct env *e = *state;
-	struct xs_handle *guest;
-	char path[64];
-	unsigned n = 0, len;
-	struct xs_permissions *p;
+	unsigned n = 0;
+	struct xs_permissions *p = xs_get_permissions(e->xs, XBT_NULL, path, &n);
 
-	svirtd_start(e);
-	guest_create(e, 11, NULL, 0);
-	wait_labelled(e, 11);
-	snprintf(path, sizeof(path), SVIRT "/11/label");
-	p = xs_get_permissions(e->xs, XBT_NULL, path, &n);
 	assert_non_null(p);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].id, 0);
 	assert_int_equal(p[0].perms, XS_PERM_NONE);
 	free(p);
+}
+
+/* The guest's directory and nodes too: they get SVIRT's permissions as
+ * svirtd makes them (no set-permissions of their own). */
+static void published_nodes_are_dom0s_alone(void **state)
+{
+	struct env *e = *state;
+	struct xs_handle *guest;
+	char path[64];
+	unsigned len;
+
+	svirtd_start(e);
+	guest_create(e, 11, NULL, 0);
+	wait_labelled(e, 11);
+	assert_dom0_alone(e, SVIRT);
+	assert_dom0_alone(e, SVIRT "/11");
+	assert_dom0_alone(e, SVIRT "/11/state");
+	snprintf(path, sizeof(path), SVIRT "/11/label");
+	assert_dom0_alone(e, path);
 	guest = xsd_open_domain(11);
 	assert_null(xs_read(guest, XBT_NULL, path, &len));
 	assert_int_equal(errno, EACCES);

@@ -80,15 +80,19 @@ static void restart_asks_each_live_guest_once_and_writes_its_nodes_once(void **s
 	/* uuid, name, label, imagelabel, objects, state: 6 per guest. */
 	assert_int_equal(svirtd_requests(pid, "is_introduced"), 3);
 	assert_int_equal(svirtd_requests(pid, "write"), 3 * 6);
+	/* /local/domain/0/svirt's, once: each guest's directory gets its
+	 * permissions as it is made (issue 15; the svirtd before set them
+	 * again on each, 4 here). */
+	assert_int_equal(svirtd_requests(pid, "set_perms"), 1);
 }
 
 /* Each live guest's target node is watched from its first pass after the
  * restart, and each new watch fires once: that event has the node checked
  * once, not every known guest's again.  A fixed list of 32 target events
  * per batch fell back to all known guests (with the svirtd before: 2100
- * get-perms here, 7 per guest; 11 per guest with 1000).  6 per guest: the
- * vm node, /vm/<uuid>/uuid, the device directory, its params and mode, the
- * target node. */
+ * get-perms here, 7 per guest; 11 per guest with 1000).  5 per guest: the
+ * vm node, the device directory, its params and mode, the target node
+ * (libxl's copy in /vm/<uuid>/uuid is not read: issue 15). */
 static void restart_checks_each_target_node_once_however_many_guests(void **state)
 {
 	enum { N = 300 };
@@ -111,7 +115,7 @@ static void restart_checks_each_target_node_once_however_many_guests(void **stat
 		wait_labelled(e, 20 + i);
 	pid = e->svirtd;
 	svirtd_stop(e);
-	assert_int_equal(svirtd_requests(pid, "get_perms"), N * 6);
+	assert_int_equal(svirtd_requests(pid, "get_perms"), N * 5);
 }
 
 /* ---- kill -9 during a storm ---- */
