@@ -238,6 +238,97 @@ static bool spec_has(const char *spec, const char *key)
 	}
 }
 
+/*
+ * Whether libxl 4.17 gives a disk spec to qemu's qdisk backend: asked for
+ * (backendtype=qdisk), or left to libxl with a format its phy backend does
+ * not take (qcow, qcow2, vhd, qed: blktap is gone from 4.17, so qdisk is
+ * all that is left).  A disk served from another domain (backend=) is not
+ * this guest's qemu's.  A spec libxlutil cannot read is left to xl, which
+ * refuses it when it creates the guest.
+ */
+static int disk_is_qdisk(const char *spec, bool *qdisk, struct sv_error *err)
+{
+	_cleanup_free_ char *report_buf = NULL;
+	size_t report_len = 0;
+	const char *specs[] = { spec };
+	libxl_device_disk disk;
+	XLU_Config *xlu = NULL;
+	FILE *report;
+
+	*qdisk = false;
+	if (!(report = open_memstream(&report_buf, &report_len)))
+		return sv_fail(err, ENOMEM, "out of memory");
+	if (!(xlu = xlu_cfg_init(report, "disk"))) {
+		fclose(report);
+		return sv_fail(err, ENOMEM, "out of memory");
+	}
+	libxl_device_disk_init(&disk);
+	if (xlu_disk_parse(xlu, 1, specs, &disk) == 0 && !disk.backend_domname)
+		*qdisk = disk.backend == LIBXL_DISK_BACKEND_QDISK ||
+			 (disk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
+			  disk.format != LIBXL_DISK_FORMAT_RAW &&
+			  disk.format != LIBXL_DISK_FORMAT_EMPTY);
+	libxl_device_disk_dispose(&disk);
+	xlu_cfg_destroy(xlu);
+	fclose(report);
+	return 0;
+}
+
+static int find_qdisk(struct sv_xlcfg *c, const struct sv_xlcfg_stmt *s,
+		      struct sv_error *err)
+{
+	bool qdisk;
+	int r;
+
+	c->qdisk = -1;
+	for (size_t i = 0; i < s->n; i++) {
+		if ((r = disk_is_qdisk(s->values[i], &qdisk, err)) < 0)
+			return r;
+		if (qdisk) {
+			c->qdisk = (long)i;
+			c->disk_stmt = s;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Xen 4.17 with QEMU 7.2: once a restricted qemu is built it has lost its
+ * xenstore connections (-xen-domid-restrict: libxenstore's part of
+ * xentoolcore_restrict_all puts /dev/null in their place) and sits in an
+ * empty chroot.  An HVM guest's qemu opened its disks before; a PV (or PVH)
+ * guest's qemu serves its backends only through xenstore, after, so under
+ * dm_restrict a qdisk disk never connects and the guest boots without it
+ * once blkfront gives up.  That guest's qemu runs unrestricted (still at
+ * the guest's pair, through svirt-interpose); every other one restricted.
+ */
+static int check_dm_restrict(struct sv_xlcfg *c, struct sv_error *err)
+{
+	const struct sv_xlcfg_stmt *s = find(c, "dm_restrict");
+	char why[SV_ERROR_MAX];
+
+	c->dm_restrict = c->hvm || c->qdisk < 0;
+	if (!s)
+		return 0;
+	if (c->dm_restrict) {
+		if (strcmp(s->values[0], "1") == 0)
+			return 0;
+		return stmt_fail(s, c->hvm ?
+				 "svirt-xl runs every HVM device model with dm_restrict = 1" :
+				 "svirt-xl runs the device model of a PV guest without qdisk "
+				 "disks with dm_restrict = 1", err);
+	}
+	if (strcmp(s->values[0], "0") == 0)
+		return 0;
+	snprintf(why, sizeof(why),
+		 "disk %ld (%s:%u) is a qdisk disk, which a PV guest's qemu cannot "
+		 "serve under dm_restrict (Xen 4.17, QEMU 7.2: it loses xenstore); "
+		 "remove dm_restrict or give the guest phy: disks",
+		 c->qdisk, c->disk_stmt->src, c->disk_stmt->line);
+	return stmt_fail(s, why, err);
+}
+
 static int check_stmt(struct sv_xlcfg *c, struct sv_xlcfg_stmt *s,
 		      struct sv_error *err)
 {
@@ -268,8 +359,8 @@ static int check_stmt(struct sv_xlcfg *c, struct sv_xlcfg_stmt *s,
 			   strcmp(s->key, "device_model_stubdomain_override") == 0 ||
 			   strcmp(s->key, "device_model_version") == 0))
 		return stmt_fail(s, "expected a single value, not a list", err);
-	if (strcmp(s->key, "dm_restrict") == 0 && strcmp(s->values[0], "1") != 0)
-		return stmt_fail(s, "svirt-xl runs every device model with dm_restrict = 1", err);
+	if (strcmp(s->key, "disk") == 0 && s->is_list)
+		return find_qdisk(c, s, err);
 	if (strcmp(s->key, "device_model_version") == 0 &&
 	    strcmp(s->values[0], "qemu-xen") != 0)
 		return stmt_fail(s, "only \"qemu-xen\" runs through svirt-interpose", err);
@@ -322,9 +413,12 @@ int sv_xlcfg_parse(const char *data, size_t len, const char *name,
 				      err)) < 0)
 			return r;
 	}
+	c.qdisk = -1;
 	for (size_t i = 0; i < c.n; i++)
 		if ((r = check_stmt(&c, &c.stmts[i], err)) < 0)
 			return r;
+	if ((r = check_dm_restrict(&c, err)) < 0)
+		return r;
 	if (c.stubdom && !c.hvm) {
 		const struct sv_xlcfg_stmt *s = find(&c, "device_model_stubdomain_override");
 
@@ -480,7 +574,7 @@ int sv_xlcfg_derive(const struct sv_xlcfg *c, const struct sv_xlcfg_derive *d,
 	put_string(f, "device_model_override", d->interposer);
 	if (!find(c, "device_model_version"))
 		put_string(f, "device_model_version", "qemu-xen");
-	put_string(f, "dm_restrict", "1");
+	put_string(f, "dm_restrict", c->dm_restrict ? "1" : "0");
 	if (fclose(f) != 0) {
 		free(buf);
 		return sv_fail(err, ENOMEM, "out of memory");

@@ -40,6 +40,13 @@ struct sv_xlcfg {
 	 * whose binding to the guest svirt-xl create waits for too. */
 	bool hvm;
 	bool stubdom;
+	/* The first disk libxl gives to qemu's qdisk backend (an index into the
+	 * `disk` list, disk_stmt), -1 if none; and whether the device model
+	 * runs with dm_restrict = 1: every one but a qdisk PV (or PVH) guest's,
+	 * whose qemu serves no backend once restricted (xl_derive.c says why). */
+	long qdisk;
+	const struct sv_xlcfg_stmt *disk_stmt;	/* in stmts, when qdisk >= 0 */
+	bool dm_restrict;
 };
 
 /* Parse the guest config data (named name in messages: "name:line: ...")
@@ -48,8 +55,9 @@ struct sv_xlcfg {
  * what the strict scanner refuses (config_scan.h), a key given twice, a
  * value with a control byte, the keys svirt-xl owns (seclabel,
  * init_seclabel, device_model_stubdomain_seclabel, device_model_override,
- * a vif's script=), dm_restrict other than 1, a device_model_version other
- * than qemu-xen, a bad or nil uuid, a device_model_stubdomain_override
+ * a vif's script=), dm_restrict other than 1 (other than 0 for a guest that
+ * is not HVM and has a qdisk disk), a device_model_version other than
+ * qemu-xen, a bad or nil uuid, a device_model_stubdomain_override
  * that is not 0 or 1 or that is on for a guest that is not HVM.  On success *out (which must own
  * nothing) is filled; sv_xlcfg_free it. */
 int sv_xlcfg_parse(const char *data, size_t len, const char *name,
@@ -69,7 +77,8 @@ struct sv_xlcfg_derive {
 /* The derived config's text (malloc'd, NUL-terminated; *len excludes the
  * NUL): every statement of c, then uuid (if c has none), seclabel and
  * device_model_stubdomain_seclabel (with Flask), device_model_override,
- * device_model_version (if absent) and dm_restrict = 1; each vif gets
+ * device_model_version (if absent) and dm_restrict (1, or 0 when
+ * !c->dm_restrict); each vif gets
  * script=.  Values are written quoted (numbers bare) so libxlutil reads
  * back exactly c's values.  -EINVAL (err says why) or -ENOMEM; outputs
  * untouched on failure. */

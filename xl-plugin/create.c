@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "../interpose/interpose.h"
 #include "control.h"
 #include "xl_derive.h"
 #include "xl_guest.h"
@@ -153,6 +154,34 @@ static int check_vif_script(struct create *c)
 	return 0;
 }
 
+/*
+ * A PV (or PVH) guest with a qdisk disk gets its qemu without dm_restrict
+ * (xl_derive.c says why), which svirt-interpose refuses unless the host
+ * has said require_dm_restrict = 0 in its interpose.conf.  Asked here,
+ * before anything is reserved or built, so the refusal says what to do.
+ */
+static int check_unrestricted(const struct create *c)
+{
+	const struct sv_xlcfg_stmt *s = c->cfg.disk_stmt;
+	struct sv_interpose_conf ic;
+	struct sv_error err = { .msg = "" };
+
+	if (c->cfg.dm_restrict)
+		return 0;
+	if (sv_interpose_conf_load(SV_INTERPOSE_CONF, &ic, &err) < 0)
+		return fail("%s", err.msg);
+	if (ic.require_restrict)
+		return fail("%s:%u: disk: disk %ld is a qdisk disk, which a PV guest's qemu "
+			    "serves only without dm_restrict (Xen 4.17, QEMU 7.2), and "
+			    "svirt-interpose requires dm_restrict (%s): give the guest "
+			    "phy: disks, or set require_dm_restrict = 0 there",
+			    s->src, s->line, c->cfg.qdisk, SV_INTERPOSE_CONF);
+	fprintf(stderr, "svirt-xl create: notice: %s:%u: disk %ld is a qdisk disk: "
+		"this PV guest's qemu runs without dm_restrict, at the guest's pair\n",
+		s->src, s->line, c->cfg.qdisk);
+	return 0;
+}
+
 static int write_derived(struct create *c, const struct sv_xlcfg_derive *d)
 {
 	_cleanup_free_ char *text = NULL;
@@ -286,6 +315,8 @@ static int create(struct create *c)
 	char pair[SV_PAIR_STRMAX];
 	int flask, r, stub;
 
+	if (check_unrestricted(c) < 0)
+		return -1;
 	if (c->cfg.has_uuid)
 		memcpy(c->uuid, c->cfg.uuid, sizeof(c->uuid));
 	else if (new_uuid(c->uuid) < 0)

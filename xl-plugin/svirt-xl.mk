@@ -3,7 +3,9 @@
 
 SVIRT_XL = $(BUILD)/svirt-xl
 SVIRT_XL_SRCS = $(wildcard xl-plugin/*.c)
-SVIRT_XL_OBJS = $(SVIRT_XL_SRCS:%.c=$(BUILD)/%.o)
+# interpose.conf's reader too: create asks whether svirt-interpose will
+# start a PV guest's qemu without dm_restrict before it builds the guest.
+SVIRT_XL_OBJS = $(SVIRT_XL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/interpose/conf.o
 
 $(SVIRT_XL): $(SVIRT_XL_OBJS) $(LIBSVIRT)
 	@mkdir -p $(dir $@)

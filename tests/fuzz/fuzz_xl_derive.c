@@ -45,6 +45,11 @@ static void check_derived(const struct sv_xlcfg *c, const char *text, size_t len
 			abort();
 		}
 	}
+	/* Only a qdisk PV guest's device model runs without dm_restrict. */
+	if (xlu_cfg_get_string(xlu, "dm_restrict", &v, 1) != 0 ||
+	    strcmp(v, c->dm_restrict ? "1" : "0") != 0 ||
+	    (!c->dm_restrict && (c->hvm || c->qdisk < 0 || !c->disk_stmt)))
+		abort();
 	xlu_cfg_destroy(xlu);
 	fclose(null);
 }

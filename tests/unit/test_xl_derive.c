@@ -201,6 +201,12 @@ static void dm_restrict_may_only_be_one(void **state)
 
 	(void)state;
 	assert_refused("dm_restrict = 0\n", "g.cfg:1: dm_restrict: svirt-xl runs");
+	assert_refused("type = \"hvm\"\ndisk = [ 'format=qcow2,vdev=xvda,target=/i/h.qcow2' ]\n"
+		       "dm_restrict = 0\n",
+		       "g.cfg:3: dm_restrict: svirt-xl runs every HVM device model with dm_restrict = 1");
+	assert_refused("disk = [ '/i/p.img,raw,xvda,w' ]\ndm_restrict = 0\n",
+		       "g.cfg:2: dm_restrict: svirt-xl runs the device model of a PV guest "
+		       "without qdisk disks with dm_restrict = 1");
 	assert_refused("dm_restrict = \"yes\"\n", "g.cfg:1: dm_restrict:");
 	xlu = derive("dm_restrict = 1\n", NULL, 0, &flask_on, &out);
 	assert_value(xlu, "dm_restrict", "1");
@@ -209,6 +215,66 @@ static void dm_restrict_may_only_be_one(void **state)
 	assert_null(strstr(strstr(out, "dm_restrict") + 1, "dm_restrict"));
 	xlu_cfg_destroy(xlu);
 	free(out);
+}
+
+/* The derived config's dm_restrict, read back with libxlutil. */
+static void assert_dm_restrict(const char *text, const char *want)
+{
+	char *out = NULL;
+	XLU_Config *xlu = derive(text, NULL, 0, &flask_on, &out);
+
+	assert_value(xlu, "dm_restrict", want);
+	xlu_cfg_destroy(xlu);
+	free(out);
+}
+
+/* Xen 4.17 and QEMU 7.2: a restricted PV qemu has lost xenstore before it
+ * would serve a qdisk, so such a guest's qemu runs without dm_restrict. */
+static void a_pv_guests_qdisk_disk_takes_dm_restrict_off(void **state)
+{
+	(void)state;
+	assert_dm_restrict("disk = [ 'format=qcow2,vdev=xvda,target=/i/a.qcow2' ]\n", "0");
+	assert_dm_restrict("disk = [ '/i/a.img,raw,xvda,w', 'qcow2:/i/b.qcow2,xvdb,w' ]\n", "0");
+	assert_dm_restrict("disk = [ 'vdev=xvda,backendtype=qdisk,target=/i/a.img' ]\n", "0");
+	assert_dm_restrict("type = \"pvh\"\ndisk = [ '/i/a.vhd,vhd,xvda,w' ]\n", "0");
+	assert_dm_restrict("type = \"pv\"\ndisk = [ '/i/a.qed,qed,xvda,w' ]\ndm_restrict = 0\n", "0");
+	/* phy (blkback, no qemu), an empty cdrom, another domain's backend */
+	assert_dm_restrict("disk = [ '/i/a.img,raw,xvda,w', 'phy:/dev/loop0,xvdb,w' ]\n", "1");
+	assert_dm_restrict("disk = [ 'vdev=xvdc,devtype=cdrom,format=empty' ]\n", "1");
+	assert_dm_restrict("disk = [ 'backend=dd,/i/a.qcow2,qcow2,xvda,w' ]\n", "1");
+	assert_dm_restrict("disk = []\n", "1");
+	assert_dm_restrict("name = \"nodisk\"\n", "1");
+	/* HVM device models stay restricted: they open their disks first */
+	assert_dm_restrict("type = \"hvm\"\ndisk = [ '/i/a.qcow2,qcow2,hda,w' ]\n", "1");
+	assert_dm_restrict("builder = \"hvm\"\ndisk = [ '/i/a.qcow2,qcow2,hda,w' ]\n", "1");
+}
+
+static void dm_restrict_with_a_pv_guests_qdisk_disk_is_refused(void **state)
+{
+	char *args[] = { "dm_restrict=1" };
+	struct sv_xlcfg c;
+	struct sv_error err = { .msg = "" };
+
+	(void)state;
+	assert_refused("name = \"k\"\ndisk = [ '/i/a.img,raw,xvda,w', '/i/b.qcow2,qcow2,xvdb,w' ]\n"
+		       "dm_restrict = 1\n",
+		       "g.cfg:3: dm_restrict: disk 1 (g.cfg:2) is a qdisk disk, which a PV "
+		       "guest's qemu cannot serve under dm_restrict");
+	assert_refused("dm_restrict = 1\ntype = \"pvh\"\n"
+		       "disk = [ 'vdev=xvda,backendtype=qdisk,target=/i/a.img' ]\n",
+		       "g.cfg:1: dm_restrict: disk 0 (g.cfg:3) is a qdisk disk");
+	assert_refused("disk = [ '/i/a.qcow2,qcow2,xvda,w' ]\ndm_restrict = \"yes\"\n",
+		       "g.cfg:2: dm_restrict: disk 0 (g.cfg:1) is a qdisk disk");
+	/* asked for on xl's command line: the argument is named */
+	assert_int_equal(parse("disk = [ '/i/a.qcow2,qcow2,xvda,w' ]\n", args, 1, &c, &err),
+			 -EINVAL);
+	if (!strstr(err.msg, "argument 1:1: dm_restrict: disk 0 (g.cfg:1) is a qdisk disk"))
+		fail_msg("message \"%s\"", err.msg);
+	/* a disk given on the command line decides too */
+	args[0] = "disk=['/i/a.qcow2,qcow2,xvda,w']";
+	assert_int_equal(parse("dm_restrict = 1\n", args, 1, &c, &err), -EINVAL);
+	if (!strstr(err.msg, "g.cfg:1: dm_restrict: disk 0 (argument 1:1) is a qdisk disk"))
+		fail_msg("message \"%s\"", err.msg);
 }
 
 static void only_qemu_xen_is_accepted_as_device_model(void **state)
@@ -361,6 +427,8 @@ int main(void)
 		cmocka_unit_test(a_guest_setting_its_own_script_is_refused),
 		cmocka_unit_test(keys_svirt_xl_owns_are_refused_with_their_line),
 		cmocka_unit_test(dm_restrict_may_only_be_one),
+		cmocka_unit_test(a_pv_guests_qdisk_disk_takes_dm_restrict_off),
+		cmocka_unit_test(dm_restrict_with_a_pv_guests_qdisk_disk_is_refused),
 		cmocka_unit_test(only_qemu_xen_is_accepted_as_device_model),
 		cmocka_unit_test(a_key_given_twice_is_refused),
 		cmocka_unit_test(arguments_override_the_files_keys),

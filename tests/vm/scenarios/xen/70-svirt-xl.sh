@@ -1,6 +1,8 @@
 #!/bin/bash
 # Scenario: svirt-xl create of two guests (distinct pairs, disks and qemus labelled, unpaused, list --json shows them),
-# refusals that leave no domain and no reservation (svirtd stopped, xl failing, vif script missing, hostile config), verify's drift.
+# each PV guest seeing its qdisk disk from inside (its qemu without dm_restrict, under which it would serve none),
+# refusals that leave no domain and no reservation (svirtd stopped, xl failing, vif script missing, hostile config,
+# dm_restrict asked for a qdisk PV guest, an interposer that requires dm_restrict), verify's drift.
 set -euo pipefail
 . "$VM_LIB"
 # qemu looks into the directory xl ran from (this scenario's scratch directory,
@@ -10,13 +12,18 @@ expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_
 command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
 GUESTS="s1 s2 s3 s4"
+interpose_conf_save
 cleanup() {
 	local g
 	running svirtd || restart_svirtd || true
 	for g in $GUESTS; do xl destroy "$g" 2>/dev/null || true; done
 	for g in $GUESTS; do rm -f "$IMAGES/$g.img"; done
+	interpose_conf_restore
 }
 trap cleanup EXIT
+# A PV guest's qdisk qemu runs without dm_restrict (Xen 4.17, QEMU 7.2: under it
+# that qemu loses xenstore and serves no disk), which the host allows here.
+interpose_without_dm_restrict
 # xl list's state column: "p" third means paused.
 unpaused() { xl list "$1" | awk 'NR == 2 { exit substr($5, 3, 1) == "p" }'; }
 no_domain() { not xl domid "$1"; }
@@ -51,7 +58,14 @@ q1=$(dm_pid "$d1") || fail "no qemu for s1"
 q2=$(dm_pid "$d2") || fail "no qemu for s2"
 check_eq "s1's qemu runs in s1's label" "$(svirt_node "$d1" label)" "$(tr -d '\0' <"/proc/$q1/attr/current")"
 check_eq "s2's qemu runs in s2's label" "$(svirt_node "$d2" label)" "$(tr -d '\0' <"/proc/$q2/attr/current")"
-check "s1's qemu was started with -xen-domid-restrict (dm_restrict=1)" grep -qa -- -xen-domid-restrict "/proc/$q1/cmdline"
+# From inside: blkfront waits 270 s for a backend that never connects; the
+# guest kit writes data/ready once blkfront has its disks (or has given up).
+wait_until 240 "s1 writes data/ready=1" guest_ready "$d1"
+wait_until 240 "s2 writes data/ready=1" guest_ready "$d2"
+check_qdisk_served s1 "$d1"
+check_qdisk_served s2 "$d2"
+refute "s1's qemu was started with -xen-domid-restrict (svirt-xl forced dm_restrict on a qdisk PV guest)" \
+	grep -qa -- -xen-domid-restrict "/proc/$q1/cmdline"
 check "no derived config is left behind" test -z "$(ls -A /run/svirt/xl)"
 check_eq "/run/svirt/xl is root's alone" "700 root" "$(stat -c '%a %U' /run/svirt/xl)"
 
@@ -125,6 +139,27 @@ cat vif.err
 check "the refusal names the missing script" grep -q '/etc/xen/scripts/vif-svirt-not-installed is not installed' vif.err
 check "no domain s3 is left" no_domain s3
 refute "svirtd holds a label for s3's uuid" svirtd_knows "$U3"
+
+# dm_restrict asked for a qdisk PV guest: refused before anything is reserved.
+{ qdisk_config s3; echo "uuid = \"$U3\""; echo 'dm_restrict = 1'; } >restrict.cfg
+refute "svirt-xl create of a qdisk PV guest with dm_restrict = 1" svirt-xl create restrict.cfg 2>restrict.err
+cat restrict.err
+check "the refusal names file, line and key, and the qdisk disk" grep -q \
+	"restrict.cfg:$(grep -n '^dm_restrict' restrict.cfg | cut -d: -f1): dm_restrict: disk 0 (restrict.cfg:$(grep -n '^disk' restrict.cfg | cut -d: -f1)) is a qdisk disk" restrict.err
+check "no domain s3 is left" no_domain s3
+refute "svirtd holds a label for s3's uuid" svirtd_knows "$U3"
+# An interposer that requires dm_restrict (interpose.conf's default) would refuse
+# the qemu: svirt-xl refuses first, saying what to do.
+printf 'require_dm_restrict = 1\nwait = 120\n' >"$INTERPOSE_CONF"
+{ qdisk_config s3; echo "uuid = \"$U3\""; } >strict.cfg
+refute "svirt-xl create of a qdisk PV guest while the interposer requires dm_restrict" \
+	svirt-xl create strict.cfg 2>strict.err
+cat strict.err
+check "the refusal names the disk and require_dm_restrict" grep -q \
+	"strict.cfg:$(grep -n '^disk' strict.cfg | cut -d: -f1): disk: disk 0 is a qdisk disk.*require_dm_restrict = 0" strict.err
+check "no domain s3 is left" no_domain s3
+refute "svirtd holds a label for s3's uuid" svirtd_knows "$U3"
+printf 'require_dm_restrict = 0\nwait = 120\n' >"$INTERPOSE_CONF"
 
 # svirtd stopped: no label, no domain.
 pid=$(pidof svirtd)

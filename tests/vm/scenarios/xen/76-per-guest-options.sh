@@ -1,10 +1,10 @@
 #!/bin/bash
 # Scenario (issue 17 item 4): per-guest options on booted PV guests, judged from each guest's side. svirt-xl create
 # with svirt_seclabel (a full label): the guest runs at that pair and uses its disk; a bare pair puts a qdisk guest's
-# qemu at it; another guest asking for a pair in use is refused naming its holder. svirt.conf's guest_* keys for
-# plain xl create: a static pair, a disk shared by two guests at s0, a disk left to the administrator (kept as
-# labelled; refused when it carries another guest's pair), and a guest without network, which reaches nothing (and
-# one with a vif, refused).
+# qemu at it, and the guest sees that disk; another guest asking for a pair in use is refused naming its holder.
+# svirt.conf's guest_* keys for plain xl create: a static pair, a disk shared by two guests at s0, a disk left to the
+# administrator (kept as labelled; refused when it carries another guest's pair), and a guest without network, which
+# reaches nothing (and one with a vif, refused).
 set -euo pipefail
 . "$VM_LIB"
 # svirt-xl's qdisk guest's qemu looks into the directory xl ran from (as in scenario 70).
@@ -42,8 +42,13 @@ cleanup() {
 	if [ -n "${loop:-}" ]; then losetup -d "$loop" || true; fi
 	for g in $GUESTS; do rm -f "$IMAGES/$g.img"; done
 	rm -f "$SHARED"
+	interpose_conf_restore
 }
+interpose_conf_save
 trap cleanup EXIT
+# svirt-xl runs a qdisk PV guest's qemu without dm_restrict (under it, with Xen 4.17
+# and QEMU 7.2, that qemu serves no disk), which the host allows here.
+interpose_without_dm_restrict
 has_record() { getfattr -n trusted.svirt "$1" >/dev/null 2>&1; }
 no_domain() { not xl domid "$1"; }
 disk() { printf 'format=raw,vdev=%s,access=rw,backendtype=qdisk,target=%s' "$1" "$2"; }
@@ -81,10 +86,9 @@ orig_q=$(label_of "$IMAGES/g76q.img")
 orig_shared=$(label_of "$SHARED")
 
 # --- svirt-xl create with svirt_seclabel, a full label: the pair is reserved and the guest runs at it.
-# svirt-xl always sets dm_restrict = 1, under which a PV guest's qemu serves no qdisk backend (Xen 4.17, QEMU 7.2:
-# README, interpose/README.md; the first run of this scenario gave g76x a qdisk, and its blkfront waited out 222 s
-# for a backend qemu never connected, state 1, no image open). So g76x's disk is a phy: loop device of its image
-# (blkback, as the README recommends), and g76q's qdisk shows a device model at a static pair.
+# g76x's disk is a phy: loop device of its image (blkback, no qemu); g76q's qdisk shows a device model at a static
+# pair. (When svirt-xl still set dm_restrict = 1 for every guest, a qdisk g76x's blkfront waited out 222 s for a
+# backend its restricted qemu never connected, state 1, no image open.)
 loop=$(losetup -f --show "$IMAGES/g76x.img")
 guest_config g76x 10.77.0.76 "phy:$loop,xvda,w" | sed '/^vif = /d' >g76x.cfg
 echo 'svirt_seclabel = "system_u:system_r:svirt_xen_t:s0:c76,c776"' >>g76x.cfg
@@ -94,14 +98,15 @@ check_eq "svirtd labels g76x at its static label" "system_u:system_r:svirt_xen_t
 check_eq "g76x's disk carries its static label" "$IMG:c76,c776" "$(label_of "$IMAGES/g76x.img")"
 ls -Z "$loop" "$IMAGES/g76x.img"
 
-# svirt_seclabel, a bare pair, on a qdisk guest: its qemu runs at the pair. It cannot serve the disk (above), so
-# the guest goes as soon as that is shown.
+# svirt_seclabel, a bare pair, on a qdisk guest: its qemu runs at the pair, unrestricted, and serves the disk the
+# guest sees (blkfront would wait 270 s for a backend that never connects: the bound is below that).
 guest_config g76q 10.77.0.82 "$(disk xvda "$IMAGES/g76q.img")" | sed '/^vif = /d' >g76q.cfg
 echo 'svirt_seclabel = "c78,c778"' >>g76q.cfg
 check "svirt-xl create g76q (svirt_seclabel c78,c778)" timed svirt-xl create g76q.cfg
 dq=$(domid_of g76q) || fail "no domain g76q"
 check_eq "g76q's disk carries its static pair" "$IMG:c78,c778" "$(label_of "$IMAGES/g76q.img")"
-check_qemu_label g76q "$dq"
+wait_until 240 "g76q writes data/ready=1" guest_ready "$dq"
+check_qdisk_served g76q "$dq"
 check "xl destroy g76q" xl destroy g76q
 dm_gone_after_destroy g76q "$q"
 

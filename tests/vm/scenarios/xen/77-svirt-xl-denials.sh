@@ -1,30 +1,40 @@
 #!/bin/bash
 # Scenario (issue 19 item 2): a process in guest web's label is refused guest db's disk, and `svirt-xl denials` names
 # both guests by name, uuid and domain, the disk by its path; after web has ended, and svirtd was killed and
-# restarted, the same denial still names web, from svirtd's history.
+# restarted, the same denial still names web, from svirtd's history. Both guests are svirt-xl's, on qdisk disks,
+# and each sees its disk from inside (their qemus without dm_restrict, under which they would serve none).
 set -euo pipefail
 . "$VM_LIB"
 
 command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
+interpose_conf_save
 cleanup() {
 	running svirtd || restart_svirtd "after a failure" || true
 	xl destroy web 2>/dev/null || true
 	xl destroy db 2>/dev/null || true
 	rm -f "$IMAGES/web.img" "$IMAGES/db.img"
+	interpose_conf_restore
 }
 trap cleanup EXIT
+interpose_without_dm_restrict
 
 for g in web db; do
 	truncate -s 16M "$IMAGES/$g.img"
 	guest_config "$g" 10.77.0.77 "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=$IMAGES/$g.img" |
 		sed '/^vif = /d' >"$g.cfg"
-	check "xl create -p $g" timed xl create -p "$g.cfg"
+	check "svirt-xl create $g" timed svirt-xl create "$g.cfg"
 done
 dw=$(domid_of web)
 dd=$(domid_of db)
-wait_until 60 "svirtd labelled web" svirt_labelled "$dw"
-wait_until 60 "svirtd labelled db" svirt_labelled "$dd"
+check "svirtd labelled web" svirt_labelled "$dw"
+check "svirtd labelled db" svirt_labelled "$dd"
+# From inside: blkfront waits 270 s for a backend that never connects; the
+# guest kit writes data/ready once blkfront has its disks (or has given up).
+wait_until 240 "web writes data/ready=1" guest_ready "$dw"
+wait_until 240 "db writes data/ready=1" guest_ready "$dd"
+check_qdisk_served web "$dw"
+check_qdisk_served db "$dd"
 uw=$(svirt_node "$dw" uuid)
 ud=$(svirt_node "$dd" uuid)
 label_web=$(svirt_node "$dw" label)
