@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "link.h"
 #include "net.h"
 
 int sv_net_open(struct sv_net *n, const struct sv_net_opts *opts,
@@ -367,7 +368,20 @@ fail:
 	return r;
 }
 
-int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
+/* Port name given up: ending says its interface goes with it (its guest
+ * ended, its device is removed), so it is set down before its static
+ * entries are removed.  The kernel removes an interface's entries itself
+ * at NETDEV_DOWN, and Linux (6.1 at least) does not check, when a static
+ * remove takes the interface's last entry, whether that handler has taken
+ * the interface off its list meanwhile: removing while the interface goes
+ * down can unlink it twice (__list_del_entry_valid, an oops in
+ * netlbl_unlhsh_remove).  Down first, the handler has run when the kernel
+ * answers, and no second one comes without an up; the removes then find
+ * nothing (ENOENT) or no interface (ENODEV), which sv_nlbl_unlabel_iface
+ * takes as removed.  A port changing hands keeps its interface up: the
+ * interface is in use. */
+static int port_del(struct sv_net *n, const char *name, bool ending,
+		    struct sv_error *err)
 {
 	struct sv_net_port *p = port_get(n, name);
 	_cleanup_free_ char *cmds = NULL;
@@ -392,6 +406,15 @@ int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
 	 * is forgotten, so a later attempt starts over. */
 	if (!p->unlabelled && (r = set_unlabelled(n, p, true, err)) < 0)
 		return r;
+	/* Not down, not removed: held, frames dropped, a static remove
+	 * not risked; a later attempt (or a rebuild) starts over. */
+	if (ending && (r = sv_link_set_down(name, err)) < 0 && r != -ENODEV)
+		return sv_fail_prefix(err, -r, "%s: kept with its frames dropped, "
+				      "not set down before its peer label is removed",
+				      name);
+	if (ending && r == 0)
+		sv_log(n->log, LOG_INFO, "%s: set down as it ends, before its "
+		       "peer label is removed", name);
 	if ((r = sv_nlbl_unlabel_iface(n->nl, name, err)) < 0)
 		return r;
 	if ((r = sv_secmark_run(n->sm, cmds, err)) < 0)
@@ -402,7 +425,21 @@ int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
 	return 0;
 }
 
-int sv_net_domain_del(struct sv_net *n, int domid, struct sv_error *err)
+int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err)
+{
+	return port_del(n, name, false, err);
+}
+
+static bool listed(const char (*names)[IFNAMSIZ], size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+int sv_net_domain_del(struct sv_net *n, int domid, bool ending,
+		      struct sv_error *err)
 {
 	int first = 0;
 
@@ -413,14 +450,15 @@ int sv_net_domain_del(struct sv_net *n, int domid, struct sv_error *err)
 		if (i >= n->nports || n->ports[i].domid != domid)
 			continue;
 		strcpy(name, n->ports[i].name);
-		if ((r = sv_net_vif_del(n, name, first ? NULL : err)) < 0 && !first)
+		if ((r = port_del(n, name, ending, first ? NULL : err)) < 0 && !first)
 			first = r;
 	}
 	return first;
 }
 
 int sv_net_domain_sync(struct sv_net *n, int domid, const struct sv_net_vif *want,
-		       size_t nwant, struct sv_error *err)
+		       size_t nwant, const char (*live)[IFNAMSIZ], size_t nlive,
+		       struct sv_error *err)
 {
 	int first = 0, r;
 
@@ -435,7 +473,8 @@ int sv_net_domain_sync(struct sv_net *n, int domid, const struct sv_net_vif *wan
 		if (keep)
 			continue;
 		strcpy(name, n->ports[i].name);
-		if ((r = sv_net_vif_del(n, name, first ? NULL : err)) < 0 && !first)
+		if ((r = port_del(n, name, !listed(live, nlive, name),
+				  first ? NULL : err)) < 0 && !first)
 			first = r;
 	}
 	for (size_t j = 0; j < nwant; j++)

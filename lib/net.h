@@ -91,15 +91,27 @@ int sv_net_rebuild(struct sv_net *n, const struct sv_net_vif *v, size_t nv,
  * left from another domain is removed first. */
 int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 		   struct sv_error *err);
-/* A vif gone: its entries and map element (and the guest's object after
- * its last vif).  -ENOENT if svirt does not hold it. */
+/* A vif given up, its interface left as it is (up, when it changes hands):
+ * its entries and map element (and the guest's object after its last vif).
+ * -ENOENT if svirt does not hold it. */
 int sv_net_vif_del(struct sv_net *n, const char *name, struct sv_error *err);
-/* Every vif of domid (the domain died). */
-int sv_net_domain_del(struct sv_net *n, int domid, struct sv_error *err);
+/* Every vif of domid.  ending: the domain is gone for good and its vifs end
+ * with it: each is set down (sv_link_set_down) before its static entries
+ * are removed, so that the kernel's own removal at link down cannot race
+ * with svirt's (net.c says how that race ends); a vif that cannot be set
+ * down stays held, its frames dropped, and is an error.  Not ending (a stub
+ * domain that turns out to be a guest, a domain id another guest took
+ * over): the interfaces stay as they are. */
+int sv_net_domain_del(struct sv_net *n, int domid, bool ending,
+		      struct sv_error *err);
 
-/* domid's vifs brought in line with want (those not listed are removed). */
+/* domid's vifs brought in line with want: those not listed are removed,
+ * and those whose name is not in live either (nlive of them: the vifs the
+ * backend tree still has, connected or not) end as sv_net_domain_del's
+ * ending ones do: their device is going away. */
 int sv_net_domain_sync(struct sv_net *n, int domid, const struct sv_net_vif *want,
-		       size_t nwant, struct sv_error *err);
+		       size_t nwant, const char (*live)[IFNAMSIZ], size_t nlive,
+		       struct sv_error *err);
 
 /* A link event for interface name (RTNLGRP_LINK): the kernel drops an
  * interface's NetLabel entries when it goes down.  A held vif going down is

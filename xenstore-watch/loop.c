@@ -362,8 +362,9 @@ static bool hand_over(struct svirtd *s, struct sv_domain *d)
 
 	if (!in)
 		return false;
-	/* Only the vifs are d's own: each domain has its own. */
-	svd_net_release(s, d);
+	/* Only the vifs are d's own: each domain has its own, and d's end
+	 * with it. */
+	svd_net_release(s, d, true);
 	svd_target_watch(s, d, false);
 	if (svd_read_identity(s, in->domid, uuid, &name) < 0 ||
 	    strcmp(uuid, in->uuid) != 0) {
@@ -408,8 +409,10 @@ static void release_gone(struct svirtd *s, bool stubs)
 		 * leftover device models end first, or the pair stays. */
 		if (sv_domain_reap(&s->doms, d) < 0)
 			continue;
-		/* Network labels first: the pair is freed last. */
-		svd_net_release(s, d);
+		/* Network labels first: the pair is freed last.  A domain
+		 * id another guest has taken over may name that guest's
+		 * vifs already: those stay up. */
+		svd_net_release(s, d, !reused);
 		svd_target_watch(s, d, false);
 		if (sv_domain_release(&s->doms, d) < 0) {
 			svd_publish(s, d);
@@ -463,7 +466,8 @@ static void rebind_as_stub(struct svirtd *s, struct sv_domain *d, int target)
 		svd_publish(s, d);
 		return;
 	}
-	svd_net_release(s, d);
+	/* Its interfaces stay in use: it runs on, as a stub. */
+	svd_net_release(s, d, false);
 	svd_target_watch(s, d, false);
 	if (sv_domain_release(&s->doms, d) < 0) {
 		svd_publish(s, d);

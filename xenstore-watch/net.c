@@ -30,16 +30,23 @@ static int guest_labels(struct svirtd *s, const struct sv_domain *d,
 	return 0;
 }
 
-/* The connected vifs of d as lib/net.c wants them, appended to *want. */
+/* The connected vifs of d as lib/net.c wants them, appended to *want; with
+ * live, the names of all its vifs in the backend tree, connected or not
+ * (*nlive of them, at most SV_VIFS_MAX). */
 static int wanted(struct svirtd *s, const struct sv_domain *d,
 		  const struct sv_guest_labels *l, struct sv_net_vif **want,
-		  size_t *n, struct sv_error *err)
+		  size_t *n, char (*live)[IFNAMSIZ], size_t *nlive,
+		  struct sv_error *err)
 {
 	struct sv_vifs vifs;
 	int r = sv_discover_vifs(s->xs, d->domid, &vifs, err);
 
 	if (r < 0)
 		return r;
+	for (size_t i = 0; live && i < vifs.n; i++)
+		strcpy(live[i], vifs.v[i].name);
+	if (live)
+		*nlive = vifs.n;
 	for (size_t i = 0; i < vifs.n; i++) {
 		char ports[2][IFNAMSIZ];
 		size_t np = sv_vif_ports(&vifs.v[i], NULL, ports);
@@ -120,7 +127,8 @@ int svd_net_start(struct svirtd *s)
 		if (!labelled_guest(d))
 			continue;
 		if ((r = guest_labels(s, d, &labels[i], &err)) < 0 ||
-		    (r = wanted(s, d, labels[i], &want, &n, &err)) < 0) {
+		    (r = wanted(s, d, labels[i], &want, &n, NULL, NULL,
+				 &err)) < 0) {
 			sv_domain_fail(&s->doms, d, -r, err.msg);
 			svd_publish(s, d);
 		}
@@ -257,9 +265,10 @@ int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 {
 	struct sv_guest_labels *l = NULL;
 	struct sv_net_vif *want = NULL;
+	char live[SV_VIFS_MAX][IFNAMSIZ];
 	struct svd_audit_ports before;
 	struct sv_error err;
-	size_t n = 0;
+	size_t n = 0, nlive = 0;
 	int r;
 
 	if (labelled_guest(d) && (r = network_off(s, d, &err)) < 0) {
@@ -271,8 +280,9 @@ int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 		return 0;
 	svd_audit_ports_of(s, d->domid, &before);
 	if ((r = guest_labels(s, d, &l, &err)) == 0 &&
-	    (r = wanted(s, d, l, &want, &n, &err)) == 0)
-		r = sv_net_domain_sync(&s->net, d->domid, want, n, &err);
+	    (r = wanted(s, d, l, &want, &n, live, &nlive, &err)) == 0)
+		r = sv_net_domain_sync(&s->net, d->domid, want, n,
+				       (const char (*)[IFNAMSIZ])live, nlive, &err);
 	svd_audit_ports(s, d, &before);
 	if (r < 0)
 		sv_domain_fail(&s->doms, d, -r, err.msg);
@@ -281,14 +291,14 @@ int svd_net_refresh(struct svirtd *s, struct sv_domain *d)
 	return r;
 }
 
-void svd_net_release(struct svirtd *s, struct sv_domain *d)
+void svd_net_release(struct svirtd *s, struct sv_domain *d, bool ending)
 {
 	struct svd_audit_ports before;
 	struct sv_error err;
 
 	svd_audit_ports_of(s, d->domid, &before);
 	if (s->net_on && d->domid != SV_DOMID_NONE &&
-	    sv_net_domain_del(&s->net, d->domid, &err) < 0)
+	    sv_net_domain_del(&s->net, d->domid, ending, &err) < 0)
 		sv_log_dom(&s->log, LOG_ERR, d->domid, d->name,
 			   "removing its network labels: %s", err.msg);
 	svd_audit_ports(s, d, &before);

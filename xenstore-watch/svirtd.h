@@ -229,8 +229,11 @@ void svd_net_stop(struct svirtd *s);
 int svd_net_refresh(struct svirtd *s, struct sv_domain *d);
 /* Link events (a down vif loses its NetLabel entries): read and acted on. */
 void svd_net_link(struct svirtd *s);
-/* Before d's pair is freed. */
-void svd_net_release(struct svirtd *s, struct sv_domain *d);
+/* Before d's pair is freed.  ending: d is gone for good, and its vifs
+ * with it (set down before their peer labels are removed: lib/net.c);
+ * false for a domain whose interfaces stay in use (a stub domain bound as
+ * a guest by mistake, a domain id another guest has taken over). */
+void svd_net_release(struct svirtd *s, struct sv_domain *d, bool ending);
 /* The VIF request: vif devid of d is labelled now.  -ENOENT no such vif,
  * -EAGAIN not connected yet, -EIO labelling failed (err says why). */
 int svd_net_vif(struct svirtd *s, struct sv_domain *d, unsigned devid,

@@ -35,7 +35,10 @@
  *                                                 NAME-emu once it exists), the
  *                                                 guest's ports synced to those
  *   del <port>                                    unplug
- *   release <domid>                               the guest died
+ *   release <domid>                               the guest died: its vifs are set
+ *                                                 down, then their labels removed
+ *   unbind <domid>                                its labels removed, its vifs left
+ *                                                 up (a stub bound as a guest)
  *   list                                          NetLabel's entries, one
  *                                                 "entry IFACE FAMILY CTX" line each,
  *                                                 IFACE "DEFAULT" for default ones
@@ -102,7 +105,9 @@ static int cmd_vif(struct sv_net *n, struct sv_bases *b, const char *args,
 						       .peer = l->peer };
 			memcpy(want[i].name, ports[i], sizeof(want[i].name));
 		}
-		r = sv_net_domain_sync(n, domid, want, np, err);
+		/* The backend tree has this one vif, connected or not. */
+		r = sv_net_domain_sync(n, domid, want, np,
+				       (const char (*)[IFNAMSIZ])&v.name, 1, err);
 	}
 	free(l);
 	return r;
@@ -230,7 +235,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(line, "links") == 0) {
 			r = cmd_links(&net, link_fd, &err);
 		} else if (strcmp(line, "release") == 0) {
-			r = sv_net_domain_del(&net, atoi(args), &err);
+			r = sv_net_domain_del(&net, atoi(args), true, &err);
+		} else if (strcmp(line, "unbind") == 0) {
+			r = sv_net_domain_del(&net, atoi(args), false, &err);
 		} else {
 			r = sv_fail(&err, EINVAL, "unknown command \"%s\"", line);
 		}

@@ -37,6 +37,14 @@ refute "vif921.0-emu is in the port map (labelled by the vif's name only)" held 
 check "so A's emulated NIC reaches B's, as traffic of no guest" ip netns exec gAe ping -c 1 -W 2 10.89.0.22
 nt release 921
 nt release 922
+# Their end set the guests' ports down (lib/net.c: before their peer labels go); the next guests' hotplug
+# brings them up again, as vif-bridge does. The emulated NICs were no port of theirs: they stay up.
+link_up() { ip -o link show "$1" | has -E '[<,]UP[,>]'; }
+for port in vif921.0 vif922.0; do
+	refute "$port is up after its guest's end" link_up "$port"
+	ip link set "$port" up
+done
+check "vif921.0-emu, no port of the guest that ended, is still up" link_up vif921.0-emu
 
 # Now: a guest's ports are what lib/vif.c makes of its backend vif. The tap exists before the vif's hotplug
 # script has finished (libxl adds qemu's tap to the bridge first): it is labelled already.
@@ -104,6 +112,7 @@ check "and still carries A's peer label" grep -qx \
 
 # With the guest.
 nt release 921
+refute "guest A's vif is up after its end" link_up vif921.0
 refute "guest A's emulated NIC is out of the port map" held vif921.0-emu
 refute "and its NetLabel entries are gone" grep -q '^vif921' <<<"$(unlbl_entries)"
 refute "guest A's secmark object is gone" sh -c 'nft list table bridge svirt | grep -q svirt_c1_c2'

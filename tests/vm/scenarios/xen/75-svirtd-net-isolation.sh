@@ -179,4 +179,7 @@ no_elements() { ! nft list table bridge svirt | has -E "vif($da|$db)\\.0|svirt_c
 wait_until 60 "their map elements and secmark objects are gone" no_elements
 check "svirtd labelled $A's vif on vif-svirt's request" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'domain $da ($A): vif vif$da.0 labelled (VIF request)'"
 refute "svirtd logged no error removing them" sh -c "tail -n +$((log0 + 1)) $LOG | grep -q 'removing its network labels'"
+# Each vif was set down before svirtd removed its entries, unless netback had removed it by then (lib/net.c).
+echo "svirtd on the vifs' end:"
+our_log | grep -E "vif($da|$db)\.0: set down as it ends" | sed 's/^/  log | /' || echo "  | (both were gone already)"
 check_eq "the default entries stay for dom0's own traffic" 2 "$(default_entries)"
