@@ -1,5 +1,5 @@
-/* guest.c: what svirt-xl create and restore share: run xl on a paused guest, find the
- * domain, and wait until svirtd has labelled it and every one of its disks. */
+/* guest.c: what svirt-xl create, restore and migrate share: run xl on a paused guest, find
+ * the domain, and wait until svirtd has labelled it and every one of its disks. */
 #include "svirt-xl.h"
 
 #include <errno.h>
@@ -43,8 +43,8 @@ int sv_xl_run(const char *cmd, const char *const argv[])
 			return -1;
 		}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "svirt-xl %s: `%s %s -p` failed (%s %d)\n", cmd, argv[0],
-			argv[1], WIFEXITED(status) ? "exit status" : "signal",
+		fprintf(stderr, "svirt-xl %s: `%s %s %s` failed (%s %d)\n", cmd, argv[0],
+			argv[1], argv[2], WIFEXITED(status) ? "exit status" : "signal",
 			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		return -1;
 	}
@@ -80,8 +80,7 @@ int sv_xl_wait_labelled(struct sv_xl *x, const char *cmd, int domid,
 	};
 	struct sv_control_reply rep = { .n = 0 };
 	struct sv_error err = { .msg = "" };
-	const struct sv_control_entry *e;
-	char q[SV_QUOTE_BUF];
+	char why[SV_QUOTE_BUF + 128];
 	int r;
 
 	r = sv_control_call(x->conf.socket, &req,
@@ -91,18 +90,11 @@ int sv_xl_wait_labelled(struct sv_xl *x, const char *cmd, int domid,
 			err.msg);
 		return -1;
 	}
-	e = &rep.entries[0];
-	r = -1;
-	if (want && (e->pair.a != want->a || e->pair.b != want->b))
-		fprintf(stderr, "svirt-xl %s: domain %d: svirtd gave it another pair "
-			"than the one reserved\n", cmd, domid);
-	else if (e->state != SV_STATE_LABELLED)
-		fprintf(stderr, "svirt-xl %s: domain %d: svirtd refused to label it: %s\n",
-			cmd, domid, sv_quote(q, sizeof(q), e->reason, strlen(e->reason)));
-	else
-		r = 0;
-	if (r == 0 && got)
-		*got = e->pair;
+	r = sv_xl_labelled_verdict(&rep.entries[0], want, why, sizeof(why));
+	if (r < 0)
+		fprintf(stderr, "svirt-xl %s: domain %d: %s\n", cmd, domid, why);
+	else if (got)
+		*got = rep.entries[0].pair;
 	sv_control_reply_clear(&rep);
 	return r;
 }

@@ -125,33 +125,6 @@ static int find_new(struct restore *c, const int *before, int nbefore)
 	return 0;
 }
 
-/* With Flask, the label Xen gives the restored domain is the one saved with
- * it: it must carry the pair svirtd labels the dom0 side with.  svirtd takes
- * the pair from that label (issue 17 item 3), so a difference means another
- * type than the configured base, or a svirtd that does not read Flask. */
-static int flask_check(struct restore *c, struct sv_pair pair)
-{
-	_cleanup_free_ char *got = NULL;
-	struct sv_error err = { .msg = "" };
-	char want[SV_CONTEXT_MAX];
-	int f = c->x->conf.flask == SV_XL_FLASK_OFF ? 0 : sv_xl_flask_enabled(c->x);
-
-	if (f < 0)
-		return fail("cannot tell whether Xen runs Flask: %s", strerror(-f));
-	if (f == 0)
-		return 0;
-	if (sv_xl_flask_label(&c->x->conf.flask_guest, pair, want, sizeof(want), &err) < 0)
-		return fail("%s", err.msg);
-	if (sv_xl_domid_of_uuid(c->x, c->uuid, &got) != c->domid)
-		return fail("domain %d is gone", c->domid);
-	if (!got || strcmp(got, want) != 0)
-		return fail("domain %d: Xen labels it %s, and svirtd gave it c%u,c%u (%s): "
-			    "the restored guest's Flask label is not what svirtd labels "
-			    "it with", c->domid, got ? got : "(none)",
-			    pair.a, pair.b, want);
-	return 0;
-}
-
 static int restore(struct restore *c)
 {
 	const char *argv[MAX_XL_OPTIONS + 5];
@@ -177,12 +150,11 @@ static int restore(struct restore *c)
 		c->domid = -1;
 		return -1;
 	}
-	if (sv_xl_wait_labelled(c->x, "restore", c->domid, NULL, &pair) < 0 ||
-	    sv_xl_wait_disks(c->x, "restore", c->domid, c->uuid) < 0 ||
-	    flask_check(c, pair) < 0)
+	/* With Flask, the label Xen gives the restored domain is the one saved
+	 * with it: svirtd takes the pair from it (issue 17 item 3), and it
+	 * must be the configured base at that pair. */
+	if (sv_xl_unpause_labelled(c->x, "restore", c->domid, c->uuid, &pair) < 0)
 		return -1;
-	if (libxl_domain_unpause(c->x->ctx, (uint32_t)c->domid, NULL) != 0)
-		return fail("domain %d: cannot unpause", c->domid);
 	sv_pair_format(pair, p, sizeof(p));
 	printf("svirt-xl: domain %d (uuid %s) restored with pair %s, labelled, unpaused\n",
 	       c->domid, c->uuid, p);

@@ -1,5 +1,5 @@
-/* svirt-xl.c: entry point of svirt-xl (create, restore, list, show, verify, denials): reads its
- * arguments and xl.conf, then opens libxl and runs the command. */
+/* svirt-xl.c: entry point of svirt-xl (create, restore, migrate, unpause, list, show, verify,
+ * denials): reads its arguments and xl.conf, then opens libxl and runs the command. */
 #include "svirt-xl.h"
 
 #include <getopt.h>
@@ -41,6 +41,8 @@ static int usage(FILE *f, int rc)
 	fprintf(f, "usage: svirt-xl [-c CONF] create [--pair cA,cB] [-q] [-d] [-e] "
 		"[--ignore-global-affinity-masks] CFG [key=value...]\n"
 		"       svirt-xl [-c CONF] restore [-d] [-e] [--ignore-global-affinity-masks] SAVEFILE\n"
+		"       svirt-xl [-c CONF] migrate [-s SSHCOMMAND] [-e] [-D] [--debug] DOMAIN HOST\n"
+		"       svirt-xl [-c CONF] unpause DOMAIN\n"
 		"       svirt-xl [-c CONF] list [--json]\n"
 		"       svirt-xl [-c CONF] show [--json] GUEST\n"
 		"       svirt-xl [-c CONF] verify\n"
@@ -58,6 +60,8 @@ static const struct command {
 } commands[] = {
 	{ "create", sv_xl_parse_create, sv_xl_cmd_create },
 	{ "restore", sv_xl_parse_restore, sv_xl_cmd_restore },
+	{ "migrate", sv_xl_parse_migrate, sv_xl_cmd_migrate },
+	{ "unpause", sv_xl_parse_unpause, sv_xl_cmd_unpause },
 	{ "list", sv_xl_parse_list, sv_xl_cmd_list },
 	{ "show", sv_xl_parse_show, sv_xl_cmd_show },
 	{ "verify", sv_xl_parse_verify, sv_xl_cmd_verify },

@@ -8,7 +8,9 @@
 #include <stdbool.h>
 
 #include "store.h"
+#include "uuid.h"
 #include "xl_conf.h"
+#include "xl_migrate.h"
 #include "xl_report.h"
 
 /* Shared by every command: settings and one libxl context. */
@@ -76,6 +78,7 @@ struct sv_xl_args {
 	const char *since;
 	const char *guest;
 	bool flask;
+	struct sv_xl_migrate migrate;	/* migrate's (issue 17 item 2) */
 };
 
 /* Each command's parser (argv[0] is the command's name): 0, or -1 with the
@@ -92,5 +95,23 @@ int sv_xl_cmd_list(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_show(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_verify(struct sv_xl *x, const struct sv_xl_args *a);
 int sv_xl_cmd_denials(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_parse_migrate(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_parse_unpause(int argc, char **argv, struct sv_xl_args *a);
+int sv_xl_cmd_migrate(struct sv_xl *x, const struct sv_xl_args *a);
+int sv_xl_cmd_unpause(struct sv_xl *x, const struct sv_xl_args *a);
+
+/* unpause.c: what restore, migrate and unpause share.  The paused domain
+ * domid (uuid) runs only once svirtd reports it labelled, every disk
+ * carries its label, with Flask its label in Xen is at the pair svirtd
+ * gave it, and a stub domain libxl made for it is bound to it; *pair
+ * (unless NULL) receives the pair.  Else it stays paused: -1, why printed
+ * as "svirt-xl CMD: domain N: ...". */
+int sv_xl_unpause_labelled(struct sv_xl *x, const char *cmd, int domid,
+			   const char *uuid, struct sv_pair *pair);
+/* The domain key names, as xl takes it: a domid, a uuid, else a name (one
+ * two domains share is refused); dom0 is refused.  Its domid, its uuid in
+ * uuid and its name (malloc'd, NULL if none) in *name; -1, why printed. */
+int sv_xl_find_domain(struct sv_xl *x, const char *cmd, const char *key,
+		      char uuid[SV_UUID_BUF], char **name);
 
 #endif

@@ -235,6 +235,12 @@ static void svirt_xl_usage_errors_exit_2_without_libxl(void **state)
 		{ "svirt-xl", "show", NULL },
 		{ "svirt-xl", "show", "a", "b", NULL },
 		{ "svirt-xl", "verify", "now", NULL },
+		{ "svirt-xl", "migrate", "web", NULL },
+		{ "svirt-xl", "migrate", "-p", "web", "dst" },
+		{ "svirt-xl", "migrate", "-C", "web.cfg", "web" },
+		{ "svirt-xl", "migrate", "web", "dst;reboot", NULL },
+		{ "svirt-xl", "unpause", NULL },
+		{ "svirt-xl", "unpause", "a", "b", NULL },
 	};
 	struct run r;
 

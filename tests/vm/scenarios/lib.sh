@@ -321,6 +321,27 @@ restart_svirtd() {
 
 domid_of() { xl domid "$1" 2>/dev/null; }
 guest_ready() { xs_is "/local/domain/$1/data/ready" 1; }
+# destroy_migrating NAME: destroys the guest NAME and the names a migration to this host gives its two domains
+# for a while (NAME--incoming, NAME--migratedaway), for a scenario's cleanup.
+destroy_migrating() {
+	local n
+	for n in "$1" "$1--incoming" "$1--migratedaway"; do
+		if domid_of "$n" >/dev/null; then xl destroy "$n" || true; fi
+	done
+}
+# disk_ask DOMID REQUEST: the guest's answer to a data/disk-request (init-domu's serve_disk).
+disk_ask() {
+	local d=$1 n=$RANDOM$RANDOM i=0 got
+	shift
+	xenstore-write "/local/domain/$d/data/disk-request" "$n $*"
+	while [ $i -lt 60 ]; do
+		got=$(xenstore-read "/local/domain/$d/data/disk-result" 2>/dev/null || true)
+		case $got in "$n "*) echo "${got#"$n "}"; return 0 ;; esac
+		i=$((i + 1))
+		sleep 1
+	done
+	fail "domain $d did not answer the disk request '$*'"
+}
 
 # svirtd's view of a domain, published under /local/domain/0/svirt/<domid>/.
 svirt_node() { xenstore-read "/local/domain/0/svirt/$1/$2"; }

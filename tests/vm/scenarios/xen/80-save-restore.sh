@@ -24,19 +24,6 @@ has_record() { getfattr -n trusted.svirt "$1" >/dev/null 2>&1; }
 svirtd_knows() { svirt-xl list --json | has "\"uuid\": \"$1\""; }
 # xl list's state column: "p" third means paused.
 unpaused() { xl list "$1" | awk 'NR == 2 { exit substr($5, 3, 1) == "p" }'; }
-# disk_ask DOMID REQUEST: the guest's answer to a data/disk-request (init-domu's serve_disk).
-disk_ask() {
-	local d=$1 n=$RANDOM$RANDOM i=0 got
-	shift
-	xenstore-write "/local/domain/$d/data/disk-request" "$n $*"
-	while [ $i -lt 60 ]; do
-		got=$(xenstore-read "/local/domain/$d/data/disk-result" 2>/dev/null || true)
-		case $got in "$n "*) echo "${got#"$n "}"; return 0 ;; esac
-		i=$((i + 1))
-		sleep 1
-	done
-	fail "domain $d did not answer the disk request '$*'"
-}
 # The image's first bytes as dom0 reads them (what the guest wrote there).
 image_head() { dd if="$IMG" bs=64 count=1 2>/dev/null | tr -d '\0 '; }
 

@@ -11,27 +11,12 @@ loop=
 sampler=
 cleanup() {
 	[ -z "$sampler" ] || kill "$sampler" 2>/dev/null || true
-	for n in "$G" "$G--incoming" "$G--migratedaway"; do
-		if domid_of "$n" >/dev/null; then xl destroy "$n" || true; fi
-	done
+	destroy_migrating "$G"
 	[ -z "$loop" ] || losetup -d "$loop" 2>/dev/null || true
 }
 trap cleanup EXIT
 command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
-# disk_ask DOMID REQUEST: the guest's answer to a data/disk-request (init-domu's serve_disk).
-disk_ask() {
-	local d=$1 n=$RANDOM$RANDOM i=0 got
-	shift
-	xenstore-write "/local/domain/$d/data/disk-request" "$n $*"
-	while [ $i -lt 60 ]; do
-		got=$(xenstore-read "/local/domain/$d/data/disk-result" 2>/dev/null || true)
-		case $got in "$n "*) echo "${got#"$n "}"; return 0 ;; esac
-		i=$((i + 1))
-		sleep 1
-	done
-	fail "domain $d did not answer the disk request '$*'"
-}
 # published: each domain svirtd publishes, as "DOMID:IMAGELABEL", on one line (one whose nodes
 # went between the list and the read is left out).
 published() {
