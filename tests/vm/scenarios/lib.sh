@@ -186,6 +186,87 @@ on_crash = "destroy"
 CFG
 }
 
+# --- the guest kit as an HVM guest (scenarios 82, 83): hvmloader, SeaBIOS, then the kit's kernel and initrd by
+# direct kernel boot. qemu opens those itself, in its guest's label, so the guest boots copies in the directory
+# the policy's file contexts make read-only content every pair may read (svirt_xen_content_t at s0; README,
+# "Starting qemu in the guest's label"); the kit's own files are the toolstack's (xend_var_lib_t), which no
+# device model opens.
+HVM_BOOT=/var/lib/xen/boot
+HVM_KERNEL=$HVM_BOOT/hvm-kit-vmlinuz
+HVM_INITRD=$HVM_BOOT/hvm-kit-initrd.img
+hvm_kit_install() {
+	mkdir -p "$HVM_BOOT"
+	cp "$GUEST_KERNEL" "$HVM_KERNEL"
+	cp "$GUEST_INITRD" "$HVM_INITRD"
+	restorecon -R "$HVM_BOOT"
+	check_eq "restorecon labels the direct-boot kernel as shared read-only content" \
+		svirt_xen_content_t:s0 "$(label_of "$HVM_KERNEL" | cut -d: -f3-)"
+}
+hvm_kit_remove() { rm -f "$HVM_KERNEL" "$HVM_INITRD"; rmdir "$HVM_BOOT" 2>/dev/null || true; }
+# hvm_kit_config NAME N DM [CMDLINE [VIFOPT]]: an HVM guest of the kit, address 10.77.0.N, with a 16M disk of
+# its own, a vif on xenbr0 (VIFOPT added), its serial console on a pty, deprivileged (dm_restrict), device model
+# DM (device_model_override). CMDLINE is added to the kernel's.
+hvm_kit_config() {
+	truncate -s 16M "$IMAGES/$1.img"
+	cat <<CFG
+name = "$1"
+type = "hvm"
+kernel = "$HVM_KERNEL"
+ramdisk = "$HVM_INITRD"
+cmdline = "earlyprintk=ttyS0 console=ttyS0 svirt.ip=10.77.0.$2/24${4:+ $4}"
+memory = 128
+vcpus = 1
+disk = [ 'format=raw,vdev=xvda,access=rw,target=$IMAGES/$1.img' ]
+vif = [ 'bridge=xenbr0,mac=00:16:3e:77:00:$2${5:+,$5}' ]
+serial = 'pty'
+vnc = 0
+dm_restrict = 1
+device_model_version = "qemu-xen"
+device_model_override = "$3"
+on_crash = "destroy"
+on_reboot = "destroy"
+CFG
+}
+# hvm_kit_start NAME CFG: creates the guest paused, follows its serial console into NAME.serial, unpauses it.
+# (Paused first: qemu's pty drops what the guest writes before a reader opens it.) The reader's pid goes to
+# the array catpids, for the caller's clean-up.
+hvm_kit_start() {
+	local rc=0 d pty
+	timed xl create -p "$2" >"$1.out" 2>&1 || rc=$?
+	cat "$1.out"
+	[ "$rc" = 0 ] || { tail -n 20 "/var/log/xen/qemu-dm-$1.log" 2>/dev/null; fail "xl create -p $1 (HVM)"; }
+	d=$(domid_of "$1") || fail "no domain $1"
+	pty=$(xenstore-read "/local/domain/$d/serial/0/tty") || fail "$1 has no serial pty"
+	cat "$pty" >"$1.serial" 2>/dev/null &
+	catpids+=($!)
+	check "xl unpause $1" xl unpause "$1"
+}
+# hvm_kit_report NAME: what a failed scenario shows of NAME: xl list, its serial console, its device model's log.
+hvm_kit_report() {
+	xl list "$1" 2>/dev/null | sed 's/^/      xl | /' || true
+	echo "    $1's serial console (last lines):"
+	tr -d '\r' <"$1.serial" 2>/dev/null | tail -n 40 | sed 's/^/      | /'
+	tail -n 10 "/var/log/xen/qemu-dm-$1.log" 2>/dev/null | sed 's/^/      dm | /'
+}
+# ready_or_gone DOMID: the guest wrote data/ready, or its domain ended (a crash or a reset destroys it): what to
+# wait for.
+ready_or_gone() { guest_ready "$1" || ! xl list "$1" >/dev/null 2>&1; }
+# disk_ask DOMID REQUEST: the guest's answer to a data/disk-request (init-domu's serve_disk).
+disk_ask() {
+	local d=$1 n=$RANDOM$RANDOM i=0 got
+	shift
+	xenstore-write "/local/domain/$d/data/disk-request" "$n $*"
+	while [ $i -lt 60 ]; do
+		got=$(xenstore-read "/local/domain/$d/data/disk-result" 2>/dev/null || true)
+		case $got in "$n "*) echo "${got#"$n "}"; return 0 ;; esac
+		i=$((i + 1))
+		sleep 1
+	done
+	fail "domain $d did not answer the disk request '$*'"
+}
+# image_word NAME: the word at the start of $IMAGES/NAME.img, as dom0 reads it.
+image_word() { dd if="$IMAGES/$1.img" bs=64 count=1 2>/dev/null | tr -d '\0 '; }
+
 # dm_pid D: the pid of the device model libxl started for domain D, a process
 # with "-xen-domid D" in its argv. Pure bash, so a missing tool cannot pass for
 # "no such process".
