@@ -264,6 +264,18 @@ disk_ask() {
 	done
 	fail "domain $d did not answer the disk request '$*'"
 }
+# guest_ping DOMID ADDR: the guest pings ADDR (init-domu's ping probe); succeeds when it got replies.
+guest_ping() {
+	local d=$1 want="$2 $RANDOM" i=0 got
+	xenstore-write "/local/domain/$d/data/ping" "$want"
+	while [ $i -lt 30 ]; do
+		got=$(xenstore-read "/local/domain/$d/data/pong" 2>/dev/null || true)
+		case $got in "$want ok") return 0 ;; "$want fail") return 1 ;; esac
+		i=$((i + 1))
+		sleep 1
+	done
+	fail "domain $d never answered the ping request for $2"
+}
 # image_word NAME: the word at the start of $IMAGES/NAME.img, as dom0 reads it.
 image_word() { dd if="$IMAGES/$1.img" bs=64 count=1 2>/dev/null | tr -d '\0 '; }
 
@@ -409,19 +421,6 @@ destroy_migrating() {
 	for n in "$1" "$1--incoming" "$1--migratedaway"; do
 		if domid_of "$n" >/dev/null; then xl destroy "$n" || true; fi
 	done
-}
-# disk_ask DOMID REQUEST: the guest's answer to a data/disk-request (init-domu's serve_disk).
-disk_ask() {
-	local d=$1 n=$RANDOM$RANDOM i=0 got
-	shift
-	xenstore-write "/local/domain/$d/data/disk-request" "$n $*"
-	while [ $i -lt 60 ]; do
-		got=$(xenstore-read "/local/domain/$d/data/disk-result" 2>/dev/null || true)
-		case $got in "$n "*) echo "${got#"$n "}"; return 0 ;; esac
-		i=$((i + 1))
-		sleep 1
-	done
-	fail "domain $d did not answer the disk request '$*'"
 }
 
 # svirtd's view of a domain, published under /local/domain/0/svirt/<domid>/.

@@ -64,18 +64,6 @@ disk_use() {
 	done
 	return 1
 }
-# guest_ping DOMID ADDR: the guest pings ADDR (init-domu's ping probe); succeeds when it got replies.
-guest_ping() {
-	local d=$1 want="$2 $RANDOM" i=0 got
-	xenstore-write "/local/domain/$d/data/ping" "$want"
-	while [ $i -lt 30 ]; do
-		got=$(xenstore-read "/local/domain/$d/data/pong" 2>/dev/null || true)
-		case $got in "$want ok") return 0 ;; "$want fail") return 1 ;; esac
-		i=$((i + 1))
-		sleep 1
-	done
-	fail "domain $d never answered the ping request for $2"
-}
 state_error() { xs_is "/local/domain/0/svirt/$1/state" error; }
 
 for g in $GUESTS; do truncate -s 16M "$IMAGES/$g.img"; done

@@ -81,17 +81,6 @@ check_eq "$B brought its emulated NIC up" 10.77.0.84/24 "$(xenstore-read "/local
 check "$A's eth0 is the e1000 (its kernel says so)" grep -q 'e1000 .*eth0' $A.serial
 check "$B's eth0 is the e1000" grep -q 'e1000 .*eth0' $B.serial
 
-guest_ping() {
-	local d=$1 want="$2 $RANDOM" i=0 got
-	xenstore-write "/local/domain/$d/data/ping" "$want"
-	while [ $i -lt 30 ]; do
-		got=$(xenstore-read "/local/domain/$d/data/pong" 2>/dev/null || true)
-		case $got in "$want ok") return 0 ;; "$want fail") return 1 ;; esac
-		i=$((i + 1))
-		sleep 1
-	done
-	fail "domain $d never answered the ping request for $2"
-}
 # The guests' frames leave by the taps: a tap counts what qemu writes to it (the guest's sends) as received.
 emu_rx() { cat "/sys/class/net/vif$1.0-emu/statistics/rx_packets"; }
 rx_a=$(emu_rx "$da")
