@@ -248,6 +248,16 @@ hvm_kit_report() {
 	tr -d '\r' <"$1.serial" 2>/dev/null | tail -n 40 | sed 's/^/      | /'
 	tail -n 10 "/var/log/xen/qemu-dm-$1.log" 2>/dev/null | sed 's/^/      dm | /'
 }
+# expect_dm_runas_avcs: the denials every device model run from a scenario meets, declared. qemu looks into
+# the directory xl ran from (the scenario's scratch directory, user_tmp_t), and on xl destroy's SIGTERM names the
+# sender from its /proc entry: a device model may do neither. With -runas UID:GID (HVM under dm_restrict) it first
+# asks for a user of that name (getpwnam: nsswitch.conf, passwd), which it may not read, and then takes the numbers
+# as they are.
+expect_dm_runas_avcs() {
+	expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
+	expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
+	expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
+}
 # ready_or_gone DOMID: the guest wrote data/ready, or its domain ended (a crash or a reset destroys it): what to
 # wait for.
 ready_or_gone() { guest_ready "$1" || ! xl list "$1" >/dev/null 2>&1; }

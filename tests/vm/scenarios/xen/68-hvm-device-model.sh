@@ -25,15 +25,7 @@ undo() {
 	interpose_conf_restore
 }
 trap undo EXIT
-# qemu looks into the directory xl ran from (this scenario's scratch directory,
-# user_tmp_t), and on xl destroy's SIGTERM names the sender from its /proc
-# entry: a device model may do neither (60, 61).
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
-# With -runas UID:GID, qemu first asks for a user of that name (getpwnam),
-# which reads nsswitch.conf and passwd: a device model may not, and qemu
-# then takes the numbers as they are.
-expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
+expect_dm_runas_avcs
 printf 'wait = 120\n' >"$INTERPOSE_CONF"
 
 # hvm_config NAME N [VIFOPT]: a paused-only HVM guest (no OS: libxl starts its

@@ -21,11 +21,7 @@ cleanup() {
 	rm -f "$IMAGES/h71a.img" "$OUTSIDE"
 }
 trap cleanup EXIT
-# As in 68: qemu looks into xl's scratch directory (user_tmp_t), and with -runas asks
-# for a user of that name first (nsswitch.conf, passwd); a device model may do neither.
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
-expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
+expect_dm_runas_avcs
 
 # hvm_config NAME DISK: an HVM guest without an OS (its firmware runs and finds nothing to boot), no NIC.
 hvm_config() {

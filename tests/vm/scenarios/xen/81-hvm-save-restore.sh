@@ -21,11 +21,7 @@ undo() {
 	interpose_conf_restore
 }
 trap undo EXIT
-# As in 68: qemu looks into xl's scratch directory (user_tmp_t), and with -runas asks
-# for a user of that name first (nsswitch.conf, passwd); a device model may do neither.
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
-expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
+expect_dm_runas_avcs
 # A's qemu runs without dm_restrict: restored with it, qemu (chrooted, no longer
 # root) is told to resume and opens its image by name again, which its chroot
 # refuses, with or without svirt-xen (README, "Guest lifecycle"). B keeps dm_restrict.

@@ -25,11 +25,7 @@ cleanup() {
 	interpose_conf_restore
 }
 trap cleanup EXIT
-# As in 68: qemu looks into xl's scratch directory and names xl destroy's sender from /proc; with -runas it asks
-# for a user of that name first.
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=dir'
-expect_avc 'denied  \{ search \} for .*comm="xen-qemu-system" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dir'
-expect_avc 'denied  \{ [a-z ]+ \} for .*comm="xen-qemu-system" (name|path)="[^"]*(nsswitch\.conf|passwd)" .*scontext=system_u:system_r:svirt_xen_t:s0:c[0-9]+,c[0-9]+ tcontext=system_u:object_r:(etc_t|passwd_file_t):s0 tclass=file'
+expect_dm_runas_avcs
 printf 'wait = 120\n' >"$INTERPOSE_CONF"
 
 hvm_kit_install
