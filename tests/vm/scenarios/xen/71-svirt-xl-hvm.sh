@@ -80,6 +80,7 @@ restored() { [ "$(label_of "$IMAGES/h71a.img")" = "$orig" ]; }
 wait_until 60 "svirtd gave h71a's disk its label back" restored
 
 # --- refused: an HVM guest whose disk is outside the relabel roots
+mkdir -p "$(dirname "$OUTSIDE")"
 truncate -s 16M "$OUTSIDE"
 { hvm_config h71b "$OUTSIDE"; echo "uuid = \"$U2\""; } >h71b.cfg
 rc=0
