@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config_scan.h"
+#include "xl_qdev.h"
 
 /* Keys svirt-xl sets and a guest config may not. */
 static const char *const owned_keys[] = {
@@ -210,83 +211,22 @@ out:
 	return r;
 }
 
-/* The name of a vif spec's `key=value` item, blanks trimmed, as xl reads it. */
-static bool item_is(const char *item, size_t len, const char *key)
+static int find_qdev(struct sv_xlcfg *c, const struct sv_xlcfg_stmt *s,
+		     struct sv_error *err)
 {
-	const char *eq = memchr(item, '=', len);
-	size_t n = eq ? (size_t)(eq - item) : len;
-
-	while (n && (*item == ' ' || *item == '\t')) {
-		item++;
-		n--;
-	}
-	while (n && (item[n - 1] == ' ' || item[n - 1] == '\t'))
-		n--;
-	return n == strlen(key) && memcmp(item, key, n) == 0;
-}
-
-static bool spec_has(const char *spec, const char *key)
-{
-	for (const char *p = spec;; p++) {
-		const char *end = strchrnul(p, ',');
-
-		if (item_is(p, (size_t)(end - p), key))
-			return true;
-		if (!*end)
-			return false;
-		p = end;
-	}
-}
-
-/*
- * Whether libxl 4.17 gives a disk spec to qemu's qdisk backend: asked for
- * (backendtype=qdisk), or left to libxl with a format its phy backend does
- * not take (qcow, qcow2, vhd, qed: blktap is gone from 4.17, so qdisk is
- * all that is left).  A disk served from another domain (backend=) is not
- * this guest's qemu's.  A spec libxlutil cannot read is left to xl, which
- * refuses it when it creates the guest.
- */
-static int disk_is_qdisk(const char *spec, bool *qdisk, struct sv_error *err)
-{
-	_cleanup_free_ char *report_buf = NULL;
-	size_t report_len = 0;
-	const char *specs[] = { spec };
-	libxl_device_disk disk;
-	XLU_Config *xlu = NULL;
-	FILE *report;
-
-	*qdisk = false;
-	if (!(report = open_memstream(&report_buf, &report_len)))
-		return sv_fail(err, ENOMEM, "out of memory");
-	if (!(xlu = xlu_cfg_init(report, "disk"))) {
-		fclose(report);
-		return sv_fail(err, ENOMEM, "out of memory");
-	}
-	libxl_device_disk_init(&disk);
-	if (xlu_disk_parse(xlu, 1, specs, &disk) == 0 && !disk.backend_domname)
-		*qdisk = disk.backend == LIBXL_DISK_BACKEND_QDISK ||
-			 (disk.backend == LIBXL_DISK_BACKEND_UNKNOWN &&
-			  disk.format != LIBXL_DISK_FORMAT_RAW &&
-			  disk.format != LIBXL_DISK_FORMAT_EMPTY);
-	libxl_device_disk_dispose(&disk);
-	xlu_cfg_destroy(xlu);
-	fclose(report);
-	return 0;
-}
-
-static int find_qdisk(struct sv_xlcfg *c, const struct sv_xlcfg_stmt *s,
-		      struct sv_error *err)
-{
-	bool qdisk;
+	const struct sv_xlcfg_qdev *q = NULL;
+	bool served;
 	int r;
 
-	c->qdisk = -1;
+	if (!s->is_list || c->qdev || !(q = sv_xl_qdev_kind(s->key)))
+		return 0;
 	for (size_t i = 0; i < s->n; i++) {
-		if ((r = disk_is_qdisk(s->values[i], &qdisk, err)) < 0)
+		if ((r = sv_xl_qdev_served(q, s->values[i], &served, err)) < 0)
 			return r;
-		if (qdisk) {
-			c->qdisk = (long)i;
-			c->disk_stmt = s;
+		if (served) {
+			c->qdev = q;
+			c->qdev_index = (long)i;
+			c->qdev_stmt = s;
 			return 0;
 		}
 	}
@@ -298,17 +238,21 @@ static int find_qdisk(struct sv_xlcfg *c, const struct sv_xlcfg_stmt *s,
  * xenstore connections (-xen-domid-restrict: libxenstore's part of
  * xentoolcore_restrict_all puts /dev/null in their place) and sits in an
  * empty chroot.  An HVM guest's qemu opened its disks before; a PV (or PVH)
- * guest's qemu serves its backends only through xenstore, after, so under
+ * guest's qemu serves its backends only through xenstore, after: under
  * dm_restrict a qdisk disk never connects and the guest boots without it
- * once blkfront gives up.  That guest's qemu runs unrestricted (still at
- * the guest's pair, through svirt-interpose); every other one restricted.
+ * once blkfront gives up, and a vfb or vkbd backend, though it reaches
+ * InitWait from qemu's first look at xenstore, never sees its frontend
+ * again (scenario xen/79 shows it from dom0).  A channel's console and a
+ * p9 share are served by the same xenstore-driven code, so they count too.
+ * That guest's qemu runs unrestricted (still at the guest's pair, through
+ * svirt-interpose); every other one restricted.
  */
 static int check_dm_restrict(struct sv_xlcfg *c, struct sv_error *err)
 {
 	const struct sv_xlcfg_stmt *s = find(c, "dm_restrict");
 	char why[SV_ERROR_MAX];
 
-	c->dm_restrict = c->hvm || c->qdisk < 0;
+	c->dm_restrict = c->hvm || !c->qdev;
 	if (!s)
 		return 0;
 	if (c->dm_restrict) {
@@ -317,15 +261,17 @@ static int check_dm_restrict(struct sv_xlcfg *c, struct sv_error *err)
 		return stmt_fail(s, c->hvm ?
 				 "svirt-xl runs every HVM device model with dm_restrict = 1" :
 				 "svirt-xl runs the device model of a PV guest without qdisk "
-				 "disks with dm_restrict = 1", err);
+				 "disks, vfbs, qemu vkbs, channels or p9 shares with "
+				 "dm_restrict = 1", err);
 	}
 	if (strcmp(s->values[0], "0") == 0)
 		return 0;
 	snprintf(why, sizeof(why),
-		 "disk %ld (%s:%u) is a qdisk disk, which a PV guest's qemu cannot "
+		 "%s %ld (%s:%u) is %s, which a PV guest's qemu cannot "
 		 "serve under dm_restrict (Xen 4.17, QEMU 7.2: it loses xenstore); "
-		 "remove dm_restrict or give the guest phy: disks",
-		 c->qdisk, c->disk_stmt->src, c->disk_stmt->line);
+		 "remove dm_restrict or %s",
+		 c->qdev->key, c->qdev_index, c->qdev_stmt->src, c->qdev_stmt->line,
+		 c->qdev->what, c->qdev->instead);
 	return stmt_fail(s, why, err);
 }
 
@@ -342,7 +288,7 @@ static int check_stmt(struct sv_xlcfg *c, struct sv_xlcfg_stmt *s,
 		if (!s->is_list)
 			return stmt_fail(s, "expected a list of vif specs", err);
 		for (size_t i = 0; i < s->n; i++)
-			if (spec_has(s->values[i], "script")) {
+			if (sv_xl_spec_has(s->values[i], "script")) {
 				snprintf(why, sizeof(why),
 					 "vif %zu sets script=; svirt-xl sets every vif's script itself",
 					 i);
@@ -359,8 +305,8 @@ static int check_stmt(struct sv_xlcfg *c, struct sv_xlcfg_stmt *s,
 			   strcmp(s->key, "device_model_stubdomain_override") == 0 ||
 			   strcmp(s->key, "device_model_version") == 0))
 		return stmt_fail(s, "expected a single value, not a list", err);
-	if (strcmp(s->key, "disk") == 0 && s->is_list)
-		return find_qdisk(c, s, err);
+	if ((r = find_qdev(c, s, err)) < 0)
+		return r;
 	if (strcmp(s->key, "device_model_version") == 0 &&
 	    strcmp(s->values[0], "qemu-xen") != 0)
 		return stmt_fail(s, "only \"qemu-xen\" runs through svirt-interpose", err);
@@ -413,7 +359,6 @@ int sv_xlcfg_parse(const char *data, size_t len, const char *name,
 				      err)) < 0)
 			return r;
 	}
-	c.qdisk = -1;
 	for (size_t i = 0; i < c.n; i++)
 		if ((r = check_stmt(&c, &c.stmts[i], err)) < 0)
 			return r;

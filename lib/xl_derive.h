@@ -23,6 +23,15 @@ struct sv_xlcfg_stmt {
 	unsigned line;
 };
 
+/* A kind of device a PV guest's qemu serves through xenstore: its config
+ * key (disk, vfb, vkb, channel, p9), what such a device is ("a qdisk
+ * disk") and what to do instead of it ("give the guest phy: disks"). */
+struct sv_xlcfg_qdev {
+	const char *key;
+	const char *what;
+	const char *instead;
+};
+
 /* A parsed guest config: the file's statements in order, each `key=value`
  * argument replacing the file's statement for its key. */
 struct sv_xlcfg {
@@ -40,12 +49,14 @@ struct sv_xlcfg {
 	 * whose binding to the guest svirt-xl create waits for too. */
 	bool hvm;
 	bool stubdom;
-	/* The first disk libxl gives to qemu's qdisk backend (an index into the
-	 * `disk` list, disk_stmt), -1 if none; and whether the device model
-	 * runs with dm_restrict = 1: every one but a qdisk PV (or PVH) guest's,
-	 * whose qemu serves no backend once restricted (xl_derive.c says why). */
-	long qdisk;
-	const struct sv_xlcfg_stmt *disk_stmt;	/* in stmts, when qdisk >= 0 */
+	/* The first device that the guest's own qemu would serve through
+	 * xenstore (qdev, an index into its statement's list, qdev_stmt), NULL
+	 * if none; and whether the device model runs with dm_restrict = 1:
+	 * every one but such a PV (or PVH) guest's, whose qemu serves no
+	 * backend once restricted (xl_derive.c says why). */
+	const struct sv_xlcfg_qdev *qdev;
+	long qdev_index;
+	const struct sv_xlcfg_stmt *qdev_stmt;	/* in stmts, when qdev */
 	bool dm_restrict;
 };
 
@@ -56,7 +67,8 @@ struct sv_xlcfg {
  * value with a control byte, the keys svirt-xl owns (seclabel,
  * init_seclabel, device_model_stubdomain_seclabel, device_model_override,
  * a vif's script=), dm_restrict other than 1 (other than 0 for a guest that
- * is not HVM and has a qdisk disk), a device_model_version other than
+ * is not HVM and has a device its qemu serves: a qdisk disk, a vfb, a
+ * qemu vkb, a channel, a p9 share), a device_model_version other than
  * qemu-xen, a bad or nil uuid, a device_model_stubdomain_override
  * that is not 0 or 1 or that is on for a guest that is not HVM.  On success *out (which must own
  * nothing) is filled; sv_xlcfg_free it. */

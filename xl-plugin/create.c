@@ -155,14 +155,16 @@ static int check_vif_script(struct create *c)
 }
 
 /*
- * A PV (or PVH) guest with a qdisk disk gets its qemu without dm_restrict
- * (xl_derive.c says why), which svirt-interpose refuses unless the host
- * has said require_dm_restrict = 0 in its interpose.conf.  Asked here,
- * before anything is reserved or built, so the refusal says what to do.
+ * A PV (or PVH) guest with a device its qemu serves (a qdisk disk, a vfb,
+ * a channel...) gets its qemu without dm_restrict (xl_derive.c says why),
+ * which svirt-interpose refuses unless the host has said
+ * require_dm_restrict = 0 in its interpose.conf.  Asked here, before
+ * anything is reserved or built, so the refusal says what to do.
  */
 static int check_unrestricted(const struct create *c)
 {
-	const struct sv_xlcfg_stmt *s = c->cfg.disk_stmt;
+	const struct sv_xlcfg_stmt *s = c->cfg.qdev_stmt;
+	const struct sv_xlcfg_qdev *q = c->cfg.qdev;
 	struct sv_interpose_conf ic;
 	struct sv_error err = { .msg = "" };
 
@@ -171,14 +173,15 @@ static int check_unrestricted(const struct create *c)
 	if (sv_interpose_conf_load(SV_INTERPOSE_CONF, &ic, &err) < 0)
 		return fail("%s", err.msg);
 	if (ic.require_restrict)
-		return fail("%s:%u: disk: disk %ld is a qdisk disk, which a PV guest's qemu "
+		return fail("%s:%u: %s: %s %ld is %s, which a PV guest's qemu "
 			    "serves only without dm_restrict (Xen 4.17, QEMU 7.2), and "
-			    "svirt-interpose requires dm_restrict (%s): give the guest "
-			    "phy: disks, or set require_dm_restrict = 0 there",
-			    s->src, s->line, c->cfg.qdisk, SV_INTERPOSE_CONF);
-	fprintf(stderr, "svirt-xl create: notice: %s:%u: disk %ld is a qdisk disk: "
+			    "svirt-interpose requires dm_restrict (%s): %s, "
+			    "or set require_dm_restrict = 0 there",
+			    s->src, s->line, q->key, q->key, c->cfg.qdev_index, q->what,
+			    SV_INTERPOSE_CONF, q->instead);
+	fprintf(stderr, "svirt-xl create: notice: %s:%u: %s %ld is %s: "
 		"this PV guest's qemu runs without dm_restrict, at the guest's pair\n",
-		s->src, s->line, c->cfg.qdisk);
+		s->src, s->line, q->key, c->cfg.qdev_index, q->what);
 	return 0;
 }
 

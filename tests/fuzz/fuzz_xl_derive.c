@@ -45,10 +45,13 @@ static void check_derived(const struct sv_xlcfg *c, const char *text, size_t len
 			abort();
 		}
 	}
-	/* Only a qdisk PV guest's device model runs without dm_restrict. */
+	/* Only the device model of a PV guest with a device its qemu serves
+	 * (a qdisk disk, a vfb...) runs without dm_restrict. */
 	if (xlu_cfg_get_string(xlu, "dm_restrict", &v, 1) != 0 ||
 	    strcmp(v, c->dm_restrict ? "1" : "0") != 0 ||
-	    (!c->dm_restrict && (c->hvm || c->qdisk < 0 || !c->disk_stmt)))
+	    (!c->dm_restrict && (c->hvm || !c->qdev || !c->qdev_stmt ||
+				 strcmp(c->qdev_stmt->key, c->qdev->key) != 0 ||
+				 c->qdev_index < 0 || (size_t)c->qdev_index >= c->qdev_stmt->n)))
 		abort();
 	xlu_cfg_destroy(xlu);
 	fclose(null);

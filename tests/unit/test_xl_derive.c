@@ -206,7 +206,8 @@ static void dm_restrict_may_only_be_one(void **state)
 		       "g.cfg:3: dm_restrict: svirt-xl runs every HVM device model with dm_restrict = 1");
 	assert_refused("disk = [ '/i/p.img,raw,xvda,w' ]\ndm_restrict = 0\n",
 		       "g.cfg:2: dm_restrict: svirt-xl runs the device model of a PV guest "
-		       "without qdisk disks with dm_restrict = 1");
+		       "without qdisk disks, vfbs, qemu vkbs, channels or p9 shares with "
+		       "dm_restrict = 1");
 	assert_refused("dm_restrict = \"yes\"\n", "g.cfg:1: dm_restrict:");
 	xlu = derive("dm_restrict = 1\n", NULL, 0, &flask_on, &out);
 	assert_value(xlu, "dm_restrict", "1");
@@ -275,6 +276,54 @@ static void dm_restrict_with_a_pv_guests_qdisk_disk_is_refused(void **state)
 	assert_int_equal(parse("dm_restrict = 1\n", args, 1, &c, &err), -EINVAL);
 	if (!strstr(err.msg, "g.cfg:1: dm_restrict: disk 0 (argument 1:1) is a qdisk disk"))
 		fail_msg("message \"%s\"", err.msg);
+}
+
+/* The same for the legacy backends of a PV guest's qemu: under dm_restrict
+ * a vfb's, vkbd's or console's backend reaches InitWait but never sees its
+ * frontend again (scenario xen/79), so they take dm_restrict off too. */
+static void a_pv_guests_vfb_vkb_channel_or_p9_takes_dm_restrict_off(void **state)
+{
+	(void)state;
+	assert_dm_restrict("vfb = [ 'vnc=1' ]\n", "0");
+	assert_dm_restrict("type = \"pvh\"\nvfb = [ 'sdl=0,vnc=1,vnclisten=127.0.0.1' ]\n", "0");
+	assert_dm_restrict("vkb = [ 'backend-type=qemu' ]\n", "0");
+	assert_dm_restrict("vkb = [ 'backend-type = linux', ' backend-type=qemu ' ]\n", "0");
+	assert_dm_restrict("channel = [ 'name=org.a,connection=pty' ]\n", "0");
+	assert_dm_restrict("p9 = [ 'tag=t,security_model=none,path=/srv/t' ]\n", "0");
+	assert_dm_restrict("disk = [ 'phy:/dev/loop0,xvda,w' ]\nvfb = [ 'vnc=1' ]\n", "0");
+	/* kernel backends, another domain's backends, empty lists */
+	assert_dm_restrict("vkb = [ 'backend-type=linux' ]\n", "1");
+	assert_dm_restrict("vkb = [ ' backend-type = linux ,unique-id=k' ]\n", "1");
+	assert_dm_restrict("vfb = [ 'backend=dd,vnc=1' ]\n", "1");
+	assert_dm_restrict("channel = [ 'backend=dd,name=org.a,connection=pty' ]\n", "1");
+	assert_dm_restrict("p9 = [ 'backend=dd,tag=t,path=/srv/t' ]\n", "1");
+	assert_dm_restrict("vfb = []\nchannel = []\n", "1");
+	/* not a list: xl reads no device from it */
+	assert_dm_restrict("vfb = \"vnc=1\"\n", "1");
+	/* HVM: its vfb key is ignored, its qemu stays restricted */
+	assert_dm_restrict("type = \"hvm\"\nvfb = [ 'vnc=1' ]\nchannel = [ 'name=a' ]\n", "1");
+}
+
+static void dm_restrict_with_a_pv_guests_vfb_vkb_channel_or_p9_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("vfb = [ 'vnc=1' ]\ndm_restrict = 1\n",
+		       "g.cfg:2: dm_restrict: vfb 0 (g.cfg:1) is a framebuffer (with its keyboard) "
+		       "that qemu serves, which a PV guest's qemu cannot serve under dm_restrict "
+		       "(Xen 4.17, QEMU 7.2: it loses xenstore); remove dm_restrict or remove the vfb");
+	assert_refused("vkb = [ 'backend-type=linux', 'backend-type=qemu' ]\ndm_restrict = 1\n",
+		       "g.cfg:2: dm_restrict: vkb 1 (g.cfg:1) is a keyboard that qemu serves");
+	assert_refused("dm_restrict = 1\nchannel = [ 'backend=dd,name=a', 'name=b' ]\n",
+		       "g.cfg:1: dm_restrict: channel 1 (g.cfg:2) is a channel that qemu serves as a console");
+	assert_refused("p9 = [ 'tag=t,path=/srv/t' ]\ndm_restrict = 1\n",
+		       "g.cfg:2: dm_restrict: p9 0 (g.cfg:1) is a 9pfs share that qemu serves");
+	/* the first such device, in the config's order, is named */
+	assert_refused("vfb = [ 'vnc=1' ]\ndisk = [ '/i/a.qcow2,qcow2,xvda,w' ]\ndm_restrict = 1\n",
+		       "g.cfg:3: dm_restrict: vfb 0 (g.cfg:1) is a framebuffer");
+	assert_refused("disk = [ '/i/a.qcow2,qcow2,xvda,w' ]\nvfb = [ 'vnc=1' ]\ndm_restrict = 1\n",
+		       "g.cfg:3: dm_restrict: disk 0 (g.cfg:1) is a qdisk disk");
+	assert_refused("disk = [ 'phy:/dev/loop0,xvda,w' ]\nvfb = [ 'vnc=1' ]\ndm_restrict = 1\n",
+		       "g.cfg:3: dm_restrict: vfb 0 (g.cfg:2) is a framebuffer");
 }
 
 static void only_qemu_xen_is_accepted_as_device_model(void **state)
@@ -429,6 +478,8 @@ int main(void)
 		cmocka_unit_test(dm_restrict_may_only_be_one),
 		cmocka_unit_test(a_pv_guests_qdisk_disk_takes_dm_restrict_off),
 		cmocka_unit_test(dm_restrict_with_a_pv_guests_qdisk_disk_is_refused),
+		cmocka_unit_test(a_pv_guests_vfb_vkb_channel_or_p9_takes_dm_restrict_off),
+		cmocka_unit_test(dm_restrict_with_a_pv_guests_vfb_vkb_channel_or_p9_is_refused),
 		cmocka_unit_test(only_qemu_xen_is_accepted_as_device_model),
 		cmocka_unit_test(a_key_given_twice_is_refused),
 		cmocka_unit_test(arguments_override_the_files_keys),
