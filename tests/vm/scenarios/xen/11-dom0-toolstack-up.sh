@@ -14,4 +14,5 @@ check "the qdisk device model is installed" test -x /usr/libexec/xen-qemu-system
 check "the vif-bridge hotplug script is installed" test -x /etc/xen/scripts/vif-bridge
 check "the block hotplug script is installed" test -x /etc/xen/scripts/block
 check "the guest kernel is in place" test -s "$GUEST_KERNEL"
+check "and unpacked, for PV guests (an ELF file)" test "$(od -An -tx1 -N4 "$GUEST_VMLINUX" | tr -d ' ')" = 7f454c46
 check "the guest initrd is in place" test -s "$GUEST_INITRD"

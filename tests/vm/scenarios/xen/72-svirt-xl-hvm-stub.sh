@@ -19,7 +19,7 @@ set -euo pipefail
 
 command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
-need_installed /usr/lib/xen-4.17/boot/hvmloader "$GUEST_KERNEL" "$GUEST_INITRD"
+need_installed /usr/lib/xen-4.17/boot/hvmloader "$GUEST_VMLINUX" "$GUEST_INITRD"
 U=5b5c0d3e-7272-4a72-8a72-000000000001
 interpose_conf_save
 cleanup() {
@@ -48,7 +48,7 @@ vcpus = 1
 disk = [ 'phy:$loop,hda,w' ]
 vnc = 0
 device_model_stubdomain_override = 1
-stubdomain_kernel = "$GUEST_KERNEL"
+stubdomain_kernel = "$GUEST_VMLINUX"
 stubdomain_ramdisk = "$GUEST_INITRD"
 stubdomain_memory = 128
 on_crash = "preserve"

@@ -46,7 +46,7 @@ pvh_config() {
 	cat <<CFG
 name = "$1"
 type = "pvh"
-kernel = "$GUEST_KERNEL"
+kernel = "$GUEST_VMLINUX"
 extra = "console=hvc0 quiet"
 memory = 128
 vcpus = 1
