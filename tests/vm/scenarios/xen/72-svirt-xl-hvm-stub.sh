@@ -53,11 +53,35 @@ stubdomain_ramdisk = "$GUEST_INITRD"
 stubdomain_memory = 128
 on_crash = "preserve"
 CFG
-# dom0 plays the stub's qemu saying "running", once libxl has made the stub.
+# qmp_proxy_pid G: the vchan-socket-proxy libxl started in dom0 for guest G's stub (its QMP socket qmp-libxl-G).
+qmp_proxy_pid() {
+	local p args
+	for p in /proc/[0-9]*; do
+		mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
+		[[ ${args[0]:-} == *vchan-socket-proxy && " ${args[*]} " == *"/qmp-libxl-$1 "* ]] &&
+			{ echo "${p#/proc/}"; return 0; }
+	done
+	return 1
+}
+# dom0 plays the stub's qemu saying "running", once libxl has made the stub. Then, once svirtd bound the stub
+# to the guest and xl create has returned (svirt-xl removes the config it derived for xl), svirt-xl is on its
+# way to the unpause: dom0 ends the stub's QMP proxy. No QMP server will ever answer in the stand-in, and the
+# proxy would hold libxl's "cont" until libxl's 60 s QMP timeout; without it the unpause fails at once, on the
+# same path.
 (
 	for ((i = 0; i < 240; i++)); do
 		if s=$(xl domid h72-dm 2>/dev/null) && g=$(xl domid h72 2>/dev/null); then
-			xenstore-write "/local/domain/$s/device-model/$g/state" running && exit 0
+			xenstore-write "/local/domain/$s/device-model/$g/state" running && break
+		fi
+		sleep 0.25
+	done
+	[ -n "${g:-}" ] || exit 0
+	for ((i = 0; i < 480; i++)); do
+		if grep -q "domain $s (h72-dm): uuid .*: stub domain of domain $g (h72)" "$LOG" &&
+			[ ! -e "/run/svirt/xl/$U.cfg" ] && p=$(qmp_proxy_pid "$g"); then
+			echo "    (the stub's QMP proxy, pid $p, ended by the stand-in after $((i / 4)) s)"
+			kill "$p"
+			exit 0
 		fi
 		sleep 0.25
 	done
@@ -66,7 +90,8 @@ writer=$!
 rc=0
 timed svirt-xl create h72.cfg >create.out 2>&1 || rc=$?
 cat create.out
-wait "$writer" || true
+kill "$writer" 2>/dev/null || true
+wait "$writer" 2>/dev/null || true
 writer=
 xl list
 tail -n 15 /var/log/xen/qemu-dm-h72.log 2>/dev/null | sed 's/^/    dm log | /' || true
