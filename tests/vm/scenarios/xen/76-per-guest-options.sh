@@ -56,11 +56,11 @@ disk() { printf 'format=raw,vdev=%s,access=rw,backendtype=qdisk,target=%s' "$1" 
 disk_use() {
 	local d=$1 nonce=$RANDOM i=0 got
 	xenstore-write "/local/domain/$d/data/disk-request" "$nonce write $2"
-	while [ $i -lt 60 ]; do
+	while [ $i -lt 240 ]; do
 		got=$(xenstore-read "/local/domain/$d/data/disk-result" 2>/dev/null || true)
 		case $got in "$nonce ok $2") return 0 ;; "$nonce "*) return 1 ;; esac
 		i=$((i + 1))
-		sleep 1
+		sleep 0.25
 	done
 	return 1
 }
