@@ -207,7 +207,8 @@ hvm_kit_remove() { rm -f "$HVM_KERNEL" "$HVM_INITRD"; rmdir "$HVM_BOOT" 2>/dev/n
 # its own, a vif on xenbr0 (VIFOPT added), deprivileged (dm_restrict), device model DM (device_model_override).
 # CMDLINE is added to the kernel's. The kernel's console is the PV console (hvc0, xenconsoled's ring), not the
 # emulated UART: under TCG every byte written to the UART is a trap to Xen and an ioreq to qemu in dom0, and with
-# its boot log there the kernel reached init after ~50 s. The serial port stays, on a pty. No VGA: its BIOS and
+# its boot log there the kernel reached init after ~50 s. quiet: only the kernel's warnings and errors, the ring
+# drained by xenconsoled in dom0 (a few seconds less to init). The serial port stays, on a pty. No VGA: its BIOS and
 # text screen are emulated I/O too, and the guest has no display.
 hvm_kit_config() {
 	truncate -s 16M "$IMAGES/$1.img"
@@ -216,7 +217,7 @@ name = "$1"
 type = "hvm"
 kernel = "$HVM_KERNEL"
 ramdisk = "$HVM_INITRD"
-cmdline = "console=hvc0 svirt.ip=10.77.0.$2/24${4:+ $4}"
+cmdline = "console=hvc0 quiet svirt.ip=10.77.0.$2/24${4:+ $4}"
 memory = 128
 vcpus = 1
 disk = [ 'format=raw,vdev=xvda,access=rw,target=$IMAGES/$1.img' ]

@@ -61,9 +61,9 @@ echo "    $A and $B: data/ready $((SECONDS - t0)) s after the first xl create be
 for g in $A $B; do
 	d=${dom[$g]}
 	check "$g (HVM) wrote data/ready=1" guest_ready "$d"
-	echo "    $g's console, the kernel's first and the kit's lines:"
-	tr -d '\r' <$g.console | grep -E 'Linux version|^guest:' | sed 's/^/      | /' || true
-	check "$g's console shows the kit's kernel booting" grep -q 'Linux version' $g.console
+	echo "    $g's console, the kit's lines:"
+	tr -d '\r' <$g.console | grep '^guest:' | sed 's/^/      | /' || true
+	check "$g's console shows the kit's kernel booting to its init" grep -q '^guest: init after [0-9.]* s (Linux ' $g.console
 	check_eq "$g sees one disk, its own (xvda, PV-on-HVM)" xvda "$(xenstore-read "/local/domain/$d/data/disks")"
 done
 check_eq "$A writes a word to its disk and reads it back" "ok word-of-$A" "$(disk_ask "$da" write "word-of-$A")"
