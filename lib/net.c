@@ -162,6 +162,19 @@ static int pair_peers(const struct sv_net *n, const char *obj, const char *skip,
 	return 0;
 }
 
+/* How many held ports map to object obj: those of every guest of its pair.
+ * While a guest migrates to this host its outgoing and incoming domains
+ * are two guests of one pair; the object goes with the last port of both. */
+static size_t obj_ports(const struct sv_net *n, const char *obj)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n->nguests; i++)
+		if (strcmp(n->guests[i].obj, obj) == 0)
+			k += n->guests[i].nports;
+	return k;
+}
+
 /* The commands that put port name in or out of set same_pair with its
  * pair's other ports, and in or out of set unlabelled, appended to *cmds. */
 static int pair_and_unlabelled(const struct sv_net *n, const char *obj,
@@ -316,7 +329,7 @@ int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 	char *tail = NULL;
 	struct sv_secmark_guest sg;
 	struct sv_net_port *pv;
-	bool created;
+	bool created, new_obj;
 	size_t gi;
 	int r;
 
@@ -331,12 +344,13 @@ int sv_net_vif_add(struct sv_net *n, const struct sv_net_vif *v,
 	if ((r = guest_get(n, v, &gi, &created, err)) < 0)
 		return r;
 	sg = sm_guest(&n->guests[gi]);
+	new_obj = obj_ports(n, sg.obj) == 0;
 	/* In set unlabelled from the first moment: its frames are dropped
 	 * until its NetLabel entries are in place. */
-	if ((r = sv_secmark_cmd_port_add(&sg, created, v->name, &cmds, err)) < 0 ||
+	if ((r = sv_secmark_cmd_port_add(&sg, new_obj, v->name, &cmds, err)) < 0 ||
 	    (r = pair_and_unlabelled(n, sg.obj, v->name, true, &cmds, err)) < 0 ||
 	    (r = pair_and_unlabelled(n, sg.obj, v->name, false, &undo, err)) < 0 ||
-	    (r = sv_secmark_cmd_port_del(&sg, created, v->name, &tail, err)) < 0 ||
+	    (r = sv_secmark_cmd_port_del(&sg, new_obj, v->name, &tail, err)) < 0 ||
 	    (r = join(&undo, tail, err)) < 0)
 		goto fail;
 	pv = reallocarray(n->ports, n->nports + 1, sizeof(*pv));
@@ -398,7 +412,8 @@ static int port_del(struct sv_net *n, const char *name, bool ending,
 	g = &n->guests[gi];
 	sg = sm_guest(g);
 	if ((r = pair_and_unlabelled(n, sg.obj, name, false, &cmds, err)) < 0 ||
-	    (r = sv_secmark_cmd_port_del(&sg, g->nports == 1, name, &tail, err)) < 0 ||
+	    (r = sv_secmark_cmd_port_del(&sg, obj_ports(n, sg.obj) == 1, name,
+					  &tail, err)) < 0 ||
 	    (r = join(&cmds, tail, err)) < 0)
 		return r;
 	/* Its frames dropped while its peer label goes, so none passes as
