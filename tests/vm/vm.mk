@@ -47,8 +47,8 @@ check-vm: $(VM_DEPS) vm-qemu
 	+@$(VM_LOCKED_MAKE) vm-image-selinux
 	@VM_IMAGES_READY=1 $(VM_ENV) $(VM_DIR)/check-suite selinux
 
-# Two boots side by side: the Xen host on Debian's hypervisor and on the Flask
-# one (scenarios/xsm); check-suite ends with the total of both.
+# Two boots: the Xen host on Debian's hypervisor, then on the Flask one
+# (scenarios/xsm; VM_PARALLEL=1: both at once); check-suite ends with the total of both.
 check-xen: $(VM_DEPS) vm-qemu
 	+@$(VM_LOCKED_MAKE) vm-image-xsm
 	@VM_IMAGES_READY=1 $(VM_ENV) $(VM_DIR)/check-suite xen xsm
