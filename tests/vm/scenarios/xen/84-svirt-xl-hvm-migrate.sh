@@ -3,14 +3,20 @@
 # boot, its qemu-dm svirt-xl's: the interposer, dm_restrict = 1), judged from inside; then svirt-xl migrate of it
 # to this host (Debian's hypervisor migrates an HVM guest with the emulated CPU's nested paging), judged from
 # inside again: the same guest, a new domain, runs on at the same pair, its new device model in the same label,
-# svirtd's record and every label handed over, the outgoing domain's objects gone; xl destroy restores its disk.
-# Its disk is xvde, which libxl gives qemu no emulated twin of (only the first four are): a restored or migrated
-# qemu under dm_restrict opens an emulated disk again by name at the resume, chrooted and no longer root, and
-# fails (Xen 4.17, QEMU 7.2; README, "Guest lifecycle"). A PV disk is served by blkback alone.
+# svirtd's record and every label handed over, the outgoing domain's objects gone. Then xl save of the running
+# guest to /var/lib/xen/save (as xendomains does): the domain and its qemu gone, its disk back to its own label,
+# its pair released, nothing kept for its uuid; and svirt-xl restore, judged from inside a third time: the same
+# guest as a new domain at a pair svirtd drew anew (no Flask here to carry the old one), its new device model
+# (-incoming fd:N, dm_restrict) and its disk at that pair, the saved domain's objects gone. xl destroy restores
+# its disk. Its disk is xvde, which libxl gives qemu no emulated twin of (only the first four are): a restored or
+# migrated qemu under dm_restrict opens an emulated disk again by name at the resume, chrooted and no longer
+# root, and fails (Xen 4.17, QEMU 7.2; README, "Guest lifecycle"). A PV disk is served by blkback alone.
 set -euo pipefail
 . "$VM_LIB"
 
 G=h84
+SAVEDIR=/var/lib/xen/save	# where Debian's xendomains saves guests
+SAVE=$SAVEDIR/$G.save
 need_installed /usr/lib/xen-4.17/boot/hvmloader /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
 command -v svirt-xl >/dev/null || fail "svirt-xl is not installed"
 running svirtd || fail "svirtd is not running in dom0"
@@ -21,7 +27,7 @@ cleanup() {
 	[ "$rc" = 0 ] || hvm_kit_report $G
 	destroy_migrating $G
 	for p in "${catpids[@]}"; do kill "$p" 2>/dev/null || true; done
-	rm -f "$IMAGES/$G.img"
+	rm -f "$IMAGES/$G.img" "$SAVE"
 	hvm_kit_remove
 	interpose_conf_restore
 }
@@ -33,6 +39,8 @@ printf 'wait = 120\n' >"$INTERPOSE_CONF"
 run_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 paused() { [[ $(run_state "$1") == *p* ]]; }
 vif_labels_of() { unlbl_entries | has -E "^vif$1\\.[0-9]+ "; }
+# svirtd's LIST knows the uuid (as a domain or a reservation).
+svirtd_knows() { svirt-xl list --json | has "\"uuid\": \"$1\""; }
 # follow_serial DOMID: the guest's serial pty (a new one for each device model) into $G.serial, for the report.
 follow_serial() {
 	local pty
@@ -125,10 +133,71 @@ check_eq "the migrated guest writes a new word" "ok two-of-$G" "$(disk_ask "$d2"
 check_eq "dom0 finds the new word in $G's image" "two-of-$G" "$(image_word $G)"
 check_eq "the new device model still runs at $pair" "$label" "$(context_of_pid "$q2")"
 
+# --- xl save (to where Debian's xendomains saves guests): libxl stops the device model, which writes its state
+# through the descriptor libxl hands it, and ends the domain: svirtd ends its record, restores its disk, frees its pair.
+mkdir -p "$SAVEDIR"
+rc=0
+timed xl save $G "$SAVE" >save.out 2>&1 || rc=$?
+cat save.out
+[ "$rc" = 0 ] || { tail -n 20 "/var/log/xen/qemu-dm-$G.log" 2>/dev/null; fail "xl save $G (HVM, dm_restrict)"; }
+echo "    $(ls -lZ "$SAVE")"
+check "$G is gone after the save" not domid_of $G
+refute "domain $d2 is left" xl list "$d2"
+dm_gone_after_destroy "$G (saved)" "$q2"
+check "libxl removed the device state it copied (qemu-save.$d2)" test ! -e "/var/lib/xen/qemu-save.$d2"
+wait_until 60 "the saved domain's svirt nodes are gone" xs_gone "/local/domain/0/svirt/$d2"
+restored() { [ "$(label_of "$IMAGES/$G.img")" = "$orig" ]; }
+wait_until 60 "svirtd gave $G's disk its label back ($orig) at the save" restored
+wait_until 30 "svirtd logged $pair released" grep -qF "domain $d2 ($G): released $pair" "$LOG"
+# No reservation outlives the save (README, "Guest lifecycle"): the restore binds the uuid to a pair drawn anew.
+refute "svirtd holds anything for uuid $uuid" svirtd_knows "$uuid"
+wait_until 30 "the saved domain's vif has no NetLabel entries left" not vif_labels_of "$d2"
+
+# --- svirt-xl restore: xl restore -p, unpaused once svirtd labelled the new domain (a drawn pair: no Flask here).
+rc=0
+timed svirt-xl restore "$SAVE" >restore.out 2>&1 || rc=$?
+cat restore.out
+[ "$rc" = 0 ] || { tail -n 20 "/var/log/xen/qemu-dm-$G.log" 2>/dev/null; fail "svirt-xl restore $SAVE"; }
+rm -f "$SAVE"	# dom0's root is in its memory
+d3=$(domid_of $G) || fail "no domain $G after the restore"
+follow_serial "$d3"
+pair3=$(sed -n "s/^svirt-xl: domain $d3 (uuid $uuid) restored with pair \\(c[0-9]*,c[0-9]*\\), labelled, unpaused\$/\\1/p" restore.out)
+[ -n "$pair3" ] || fail "svirt-xl restore did not say it labelled and unpaused domain $d3 (uuid $uuid)"
+echo "$G is domain $d3 after the restore; pair before the save $pair, after the restore $pair3"
+check "the restored guest is a new domain ($d2 -> $d3)" test "$d3" != "$d2"
+refute "domain $d3 is paused ($(run_state $G))" paused $G
+check_eq "the restored domain has the guest's uuid" "$uuid" "$(svirt_node "$d3" uuid)"
+check_eq "svirtd reports domain $d3 labelled" labelled "$(svirt_node "$d3" state)"
+check "svirtd bound uuid $uuid anew, to the pair svirt-xl reports" \
+	grep -qE "domain $d3( \\([^)]*\\))?: uuid $uuid: $pair3\$" "$LOG"
+img3=$(svirt_node "$d3" imagelabel)
+check_eq "svirtd publishes an image label at $pair3" "${img%:*}:$pair3" "$img3"
+check_eq "its disk carries $pair3" "$img3" "$(label_of "$IMAGES/$G.img")"
+check_qemu_label $G "$d3"
+q3=$q
+label3=$(svirt_node "$d3" label)
+check_eq "the restored device model runs in svirtd's label at $pair3" "${label%:*}:$pair3" "$label3"
+check "the restored device model is another process ($q2 -> $q3)" test "$q3" != "$q2"
+check "the restored device model was started with -xen-domid-restrict" grep -qx -- -xen-domid-restrict < <(tr '\0' '\n' <"/proc/$q3/cmdline")
+check "the restored device model read its state from libxl's descriptor (-incoming fd:N)" \
+	grep -qx -- 'fd:[0-9]*' < <(tr '\0' '\n' <"/proc/$q3/cmdline" | grep -A1 -x -- -incoming | tail -n 1)
+wait_until 30 "the restored domain's vif has its NetLabel entries" vif_labels_of "$d3"
+svirt-xl list --json >list.json
+check "list --json shows domain $d3 as $G at $pair3" has "\"domid\": $d3, \"name\": \"$G\", .*\"pair\": \"$pair3\"" list.json
+check "list --json lists its disk with its label" has "\"path\": \"$IMAGES/$G.img\", \"label\": \"$img3\"" list.json
+refute "list --json still shows domain $d2" has "\"domid\": $d2," list.json
+check "svirt-xl show $G finds no problem" svirt-xl show $G
+check "svirt-xl verify finds nothing wrong" svirt-xl verify
+
+# From inside: the same guest runs on (not booted again), reads back its last word, writes a new one dom0 finds.
+check_eq "the restored guest reads back its word from its disk" "ok two-of-$G" "$(disk_ask "$d3" read)"
+check_eq "the restored guest writes a new word" "ok three-of-$G" "$(disk_ask "$d3" write "three-of-$G")"
+check_eq "dom0 finds the new word in $G's image" "three-of-$G" "$(image_word $G)"
+check_eq "the restored device model still runs at $pair3" "$label3" "$(context_of_pid "$q3")"
+
 # --- xl destroy: the device model goes, the disk gets its label back, nothing of the guest is left.
 check "xl destroy $G" xl destroy $G
-dm_gone_after_destroy $G "$q2"
-wait_until 60 "$G's svirt nodes are gone" xs_gone "/local/domain/0/svirt/$d2"
-restored() { [ "$(label_of "$IMAGES/$G.img")" = "$orig" ]; }
+dm_gone_after_destroy $G "$q3"
+wait_until 60 "$G's svirt nodes are gone" xs_gone "/local/domain/0/svirt/$d3"
 wait_until 60 "svirtd gave $G's disk its label back ($orig)" restored
-wait_until 30 "$G's vif has no NetLabel entries left" not vif_labels_of "$d2"
+wait_until 30 "$G's vif has no NetLabel entries left" not vif_labels_of "$d3"
