@@ -58,14 +58,16 @@ vm-demo: $(VM_DEPS) vm-qemu
 	+@$(VM_LOCKED_MAKE) vm-image-xen
 	@VM_IMAGES_READY=1 $(VM_ENV) $(VM_DIR)/demo
 
-# The one host package the harness installs; everything inside the hosts comes from .debs.
+# The two host packages the harness installs (qemu-system-x86, and xz-utils:
+# mkimage unpacks the guest kit's kernel with xz); everything inside the hosts comes from .debs.
 VM_APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+VM_HOST_PACKAGES = qemu-system-x86 xz-utils
 
 vm-qemu:
-	@command -v qemu-system-x86_64 >/dev/null || { \
-		echo "vm: installing qemu-system-x86"; \
-		$(VM_APT_INSTALL) qemu-system-x86 >/dev/null 2>&1 || \
-		{ apt-get update -qq >/dev/null && $(VM_APT_INSTALL) qemu-system-x86 >/dev/null; }; }
+	@{ command -v qemu-system-x86_64 && command -v xz; } >/dev/null || { \
+		echo "vm: installing $(VM_HOST_PACKAGES)"; \
+		$(VM_APT_INSTALL) $(VM_HOST_PACKAGES) >/dev/null 2>&1 || \
+		{ apt-get update -qq >/dev/null && $(VM_APT_INSTALL) $(VM_HOST_PACKAGES) >/dev/null; }; }
 
 $(VM_STAMP): $(VM_DIR)/packages.list $(VM_DIR)/fetch-debs $(VM_DIR)/lib/common.sh
 	@$(VM_ENV) $(VM_DIR)/fetch-debs
