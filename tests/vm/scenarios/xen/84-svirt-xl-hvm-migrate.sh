@@ -39,6 +39,16 @@ printf 'wait = 120\n' >"$INTERPOSE_CONF"
 run_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 paused() { [[ $(run_state "$1") == *p* ]]; }
 vif_labels_of() { unlbl_entries | has -E "^vif$1\\.[0-9]+ "; }
+# svirt_xl_agrees DOMID PAIR IMG OLD: svirt-xl's list, show and verify know $G as DOMID at PAIR, its disk
+# labelled IMG, and no longer the domain OLD it was before.
+svirt_xl_agrees() {
+	svirt-xl list --json >list.json
+	check "list --json shows domain $1 as $G at $2" has "\"domid\": $1, \"name\": \"$G\", .*\"pair\": \"$2\"" list.json
+	check "list --json lists its disk with its label" has "\"path\": \"$IMAGES/$G.img\", \"label\": \"$3\"" list.json
+	refute "list --json still shows domain $4" has "\"domid\": $4," list.json
+	check "svirt-xl show $G finds no problem" svirt-xl show $G
+	check "svirt-xl verify finds nothing wrong" svirt-xl verify
+}
 # svirtd's LIST knows the uuid (as a domain or a reservation).
 svirtd_knows() { svirt-xl list --json | has "\"uuid\": \"$1\""; }
 # follow_serial DOMID: the guest's serial pty (a new one for each device model) into $G.serial, for the report.
@@ -117,12 +127,7 @@ dm_gone_after_destroy "$G (outgoing)" "$q1"
 wait_until 30 "the outgoing domain's svirt nodes are gone" xs_gone "/local/domain/0/svirt/$d1"
 wait_until 30 "the outgoing domain's vif has no NetLabel entries left" not vif_labels_of "$d1"
 check "the migrated domain's vif has its NetLabel entries" vif_labels_of "$d2"
-svirt-xl list --json >list.json
-check "list --json shows domain $d2 as $G at $pair" has "\"domid\": $d2, \"name\": \"$G\", .*\"pair\": \"$pair\"" list.json
-check "list --json lists its disk with its label" has "\"path\": \"$IMAGES/$G.img\", \"label\": \"$img\"" list.json
-refute "list --json still shows domain $d1" has "\"domid\": $d1," list.json
-check "svirt-xl show $G finds no problem" svirt-xl show $G
-check "svirt-xl verify finds nothing wrong" svirt-xl verify
+svirt_xl_agrees "$d2" "$pair" "$img" "$d1"
 ls -Z /var/lib/xen/ | sed 's/^/    /'
 check "libxl removed the outgoing device state it sent (qemu-save.$d1)" test ! -e "/var/lib/xen/qemu-save.$d1"
 
@@ -182,12 +187,7 @@ check "the restored device model was started with -xen-domid-restrict" grep -qx 
 check "the restored device model read its state from libxl's descriptor (-incoming fd:N)" \
 	grep -qx -- 'fd:[0-9]*' < <(tr '\0' '\n' <"/proc/$q3/cmdline" | grep -A1 -x -- -incoming | tail -n 1)
 wait_until 30 "the restored domain's vif has its NetLabel entries" vif_labels_of "$d3"
-svirt-xl list --json >list.json
-check "list --json shows domain $d3 as $G at $pair3" has "\"domid\": $d3, \"name\": \"$G\", .*\"pair\": \"$pair3\"" list.json
-check "list --json lists its disk with its label" has "\"path\": \"$IMAGES/$G.img\", \"label\": \"$img3\"" list.json
-refute "list --json still shows domain $d2" has "\"domid\": $d2," list.json
-check "svirt-xl show $G finds no problem" svirt-xl show $G
-check "svirt-xl verify finds nothing wrong" svirt-xl verify
+svirt_xl_agrees "$d3" "$pair3" "$img3" "$d2"
 
 # From inside: the same guest runs on (not booted again), reads back its last word, writes a new one dom0 finds.
 check_eq "the restored guest reads back its word from its disk" "ok two-of-$G" "$(disk_ask "$d3" read)"
